@@ -1,0 +1,106 @@
+//! Command-line types. Global flags carry kubectl's names and meanings; usage says `kubectl tidbmonitor`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::style::ColorChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-tidbmonitor",
+    bin_name = "kubectl tidbmonitor",
+    version = crate::VERSION,
+    about = "See and check TidbMonitors and the TiDB clusters they watch (tidb-operator v1).",
+    long_about = "See and check TidbMonitors and the TiDB clusters they watch (tidb-operator v1).\n\n\
+        Works on the live cluster (kubeconfig, like kubectl) or offline on manifest files (-f FILE|DIR|-).",
+    after_help = "Examples:\n  kubectl tidbmonitor get -A\n  kubectl tidbmonitor clusters -A --unmonitored\n  kubectl tidbmonitor get -A -f manifests/"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Path to the kubeconfig file to use for CLI requests.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The name of the kubeconfig context to use.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+    /// If present, the namespace scope for this CLI request (default: the context's namespace, else `default`).
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
+    /// List the requested objects across all namespaces.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// Label selector to filter on, e.g. -l 'app.kubernetes.io/instance=basic' (=, ==, !=, in, notin, exists).
+    #[arg(short = 'l', long, global = true)]
+    pub selector: Option<String>,
+    /// Time to wait for the API server before giving up (e.g. 5s, 1m; 0 waits forever).
+    #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
+    pub request_timeout: String,
+    /// Output format: table, wide, json, yaml, name.
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub output: String,
+    /// Don't print headers in table output.
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+    /// When to colour output: auto (a TTY without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Read objects from manifest files instead of the cluster (FILE, DIR walked recursively, or - for stdin).
+    #[arg(
+        short = 'f',
+        long = "filename",
+        global = true,
+        value_name = "FILE|DIR|-"
+    )]
+    pub filenames: Vec<String>,
+    /// Skip verification of the server's certificate (insecure; only when you must).
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+    /// Log each API request to stderr (repeat for more).
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show TidbMonitors: clusters, versions, Thanos, workload and migration state, storage, readiness.
+    Get(GetArgs),
+    /// Show TidbClusters and DMClusters across namespaces and the monitors that cover them.
+    Clusters(ClustersArgs),
+    /// Print the plugin version.
+    Version,
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Only these monitors.
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClustersArgs {
+    /// Only clusters no monitor scrapes.
+    #[arg(long)]
+    pub unmonitored: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

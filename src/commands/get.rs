@@ -1,0 +1,243 @@
+//! `get [NAME...]`: one row per TidbMonitor (the columns `kubectl get tm` lacks).
+
+use k8s_openapi::jiff::Timestamp;
+
+use super::{CommandError, Settings, emit, load, report_problems};
+use crate::cli::GetArgs;
+use crate::core::monitors::{MonitorView, RefState, TlsState, Workload, monitor_views};
+use crate::render::OutputFormat;
+use crate::render::age::age;
+use crate::render::structured;
+use crate::render::style::Tone;
+use crate::render::table::{Cell, Table, join};
+use crate::snapshot::Kind;
+use crate::source::Request;
+
+pub fn request() -> Request {
+    Request {
+        primary: Kind::TidbMonitor,
+        related: vec![Kind::TidbCluster, Kind::DmCluster],
+        auxiliary: vec![Kind::StatefulSet, Kind::Deployment],
+        selected: vec![Kind::TidbMonitor],
+    }
+}
+
+pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
+    let loaded = load(settings, &request())?;
+    let skipped = report_problems(&loaded);
+    let mut views: Vec<MonitorView> = monitor_views(&loaded.snapshot)
+        .into_iter()
+        .filter(|v| {
+            loaded
+                .row_namespace
+                .as_ref()
+                .is_none_or(|ns| &v.metadata.namespace == ns)
+        })
+        .collect();
+    let mut missing = Vec::new();
+    if !args.names.is_empty() {
+        views.retain(|v| args.names.contains(&v.metadata.name));
+        missing = args
+            .names
+            .iter()
+            .filter(|n| !views.iter().any(|v| &&v.metadata.name == n))
+            .cloned()
+            .collect();
+    }
+    let namespace_column =
+        settings.namespace_column(views.iter().map(|v| v.metadata.namespace.clone()));
+    let text = match settings.format {
+        OutputFormat::Table | OutputFormat::Wide => table(
+            &views,
+            settings.format == OutputFormat::Wide,
+            namespace_column,
+            settings.now,
+        )
+        .render(settings.global.no_headers, settings.color),
+        OutputFormat::Json => structured::json("TidbMonitorViewList", &views),
+        OutputFormat::Yaml => structured::yaml("TidbMonitorViewList", &views),
+        OutputFormat::Name => views
+            .iter()
+            .map(|v| format!("{}/{}\n", Kind::TidbMonitor.name_prefix(), v.metadata.name))
+            .collect(),
+    };
+    emit(&text);
+    if views.is_empty()
+        && args.names.is_empty()
+        && matches!(settings.format, OutputFormat::Table | OutputFormat::Wide)
+    {
+        match &loaded.row_namespace {
+            Some(ns) => eprintln!("No resources found in {ns} namespace."),
+            None => eprintln!("No resources found"),
+        }
+    }
+    for name in &missing {
+        eprintln!("Error from server (NotFound): tidbmonitors.pingcap.com {name:?} not found");
+    }
+    Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
+}
+
+pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Timestamp) -> Table {
+    let mut headers = Vec::new();
+    if namespace_column {
+        headers.push("NAMESPACE");
+    }
+    headers.extend([
+        "NAME",
+        "CLUSTERS",
+        "PROMETHEUS",
+        "GRAFANA",
+        "THANOS",
+        "REPLICAS",
+        "WORKLOAD",
+        "STORAGE",
+        "RETENTION",
+        "TLS",
+        "AGE",
+    ]);
+    if wide {
+        headers.extend([
+            "SHARDS",
+            "STORAGECLASS",
+            "EXTERNAL-LABELS",
+            "REMOTE-WRITE",
+            "SERVICES",
+            "IMAGES",
+            "CLUSTER-SCOPED",
+        ]);
+    }
+    let rows = views
+        .iter()
+        .map(|v| {
+            let mut row: Vec<Cell> = Vec::new();
+            if namespace_column {
+                row.push(v.metadata.namespace.as_str().into());
+            }
+            row.push(v.metadata.name.as_str().into());
+            row.push(clusters_cell(v));
+            row.push(
+                v.prometheus
+                    .as_ref()
+                    .map(|p| p.version.clone())
+                    .unwrap_or_default()
+                    .into(),
+            );
+            row.push(
+                v.grafana
+                    .as_ref()
+                    .map(|g| g.version.clone())
+                    .unwrap_or_default()
+                    .into(),
+            );
+            row.push(
+                v.thanos
+                    .as_ref()
+                    .map(|t| t.version.clone())
+                    .unwrap_or_default()
+                    .into(),
+            );
+            row.push(replicas_cell(v));
+            row.push(workload_cell(v.workload));
+            row.push(storage_cell(v).into());
+            row.push(v.retention.as_str().into());
+            row.push(tls_cell(v.tls));
+            row.push(age(v.metadata.creation_timestamp.as_deref(), now).into());
+            if wide {
+                row.push(v.shards.to_string().into());
+                row.push(v.storage.storage_class.clone().unwrap_or_default().into());
+                let labels: Vec<String> = v
+                    .external_labels
+                    .iter()
+                    .map(|(k, val)| format!("{k}={val}"))
+                    .collect();
+                row.push(join(&labels).into());
+                row.push(join(&v.remote_write).into());
+                let services: Vec<String> = v
+                    .service_types
+                    .iter()
+                    .map(|(k, t)| format!("{k}={t}"))
+                    .collect();
+                row.push(join(&services).into());
+                let images: Vec<String> = [
+                    v.prometheus.as_ref().map(|p| &p.image),
+                    v.grafana.as_ref().map(|g| &g.image),
+                    v.thanos.as_ref().map(|t| &t.image),
+                ]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+                row.push(join(&images).into());
+                row.push(v.cluster_scoped.to_string().into());
+            }
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+/// `ns/name` per reference; DM clusters prefixed `dm:`, references that do not exist suffixed `(missing)`.
+fn clusters_cell(v: &MonitorView) -> Cell {
+    let mut tone = None;
+    let items: Vec<String> = v
+        .clusters
+        .iter()
+        .map(|r| {
+            let prefix = if r.kind == "DMCluster" { "dm:" } else { "" };
+            let suffix = match r.state {
+                RefState::Missing => {
+                    tone = Some(Tone::Bad);
+                    "(missing)"
+                }
+                _ => "",
+            };
+            format!("{prefix}{}/{}{suffix}", r.namespace, r.name)
+        })
+        .collect();
+    Cell::tone(join(&items), tone)
+}
+
+fn replicas_cell(v: &MonitorView) -> Cell {
+    match v.replicas.ready {
+        Some(ready) => {
+            let tone = if ready >= v.replicas.desired {
+                Tone::Good
+            } else {
+                Tone::Bad
+            };
+            Cell::tone(format!("{ready}/{}", v.replicas.desired), Some(tone))
+        }
+        None => Cell::tone(format!("<unknown>/{}", v.replicas.desired), Some(Tone::Dim)),
+    }
+}
+
+fn workload_cell(workload: Workload) -> Cell {
+    match workload {
+        Workload::StatefulSet => "StatefulSet".into(),
+        Workload::DeploymentLegacy => Cell::tone("Deployment (legacy)", Some(Tone::Warn)),
+        Workload::Migrating => Cell::tone("migrating", Some(Tone::Warn)),
+        Workload::None => Cell::tone("<none>", Some(Tone::Bad)),
+        Workload::Unknown => Cell::tone("<unknown>", Some(Tone::Dim)),
+    }
+}
+
+fn storage_cell(v: &MonitorView) -> String {
+    if !v.storage.persistent {
+        return "ephemeral".into();
+    }
+    let size = v.storage.size.clone().unwrap_or_else(|| "<unset>".into());
+    match &v.storage.storage_class {
+        Some(class) => format!("{size}/{class}"),
+        None => format!("{size}/<default>"),
+    }
+}
+
+fn tls_cell(tls: TlsState) -> Cell {
+    match tls {
+        TlsState::Off => "off".into(),
+        TlsState::On => Cell::tone("on", Some(Tone::Good)),
+        TlsState::Mixed => Cell::tone("mixed", Some(Tone::Warn)),
+        TlsState::Unknown => Cell::tone("<unknown>", Some(Tone::Dim)),
+        TlsState::None => "<none>".into(),
+    }
+}

@@ -1,0 +1,251 @@
+//! One module per command. Each parses its options, asks a source for a snapshot, calls the core, renders.
+
+pub mod clusters;
+pub mod completion;
+pub mod get;
+pub mod version;
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use k8s_openapi::jiff::Timestamp;
+
+use crate::cli::{Cli, Command, Global};
+use crate::render::OutputFormat;
+use crate::render::style::use_color;
+use crate::selector::Selector;
+use crate::snapshot::{Scope, Snapshot};
+use crate::source::{self, Request, live};
+
+/// An error that ends the command: one line on stderr and an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Live(#[from] live::LiveError),
+    #[error(transparent)]
+    Files(#[from] source::files::FilesError),
+    #[error(transparent)]
+    Selector(#[from] crate::selector::SelectorError),
+}
+
+impl CommandError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CommandError::Usage(_) | CommandError::Selector(_) => 2,
+            CommandError::Live(e) => e.exit_code(),
+            CommandError::Files(_) => 1,
+        }
+    }
+}
+
+/// Settings every command shares, parsed once from the global flags.
+pub struct Settings {
+    pub global: Global,
+    pub format: OutputFormat,
+    pub color: bool,
+    pub selector: Option<Selector>,
+    pub request_timeout: Option<Duration>,
+    pub now: Timestamp,
+}
+
+impl Settings {
+    pub fn from_global(global: &Global) -> Result<Settings, CommandError> {
+        let format = global
+            .output
+            .parse::<OutputFormat>()
+            .map_err(CommandError::Usage)?;
+        let selector = global
+            .selector
+            .as_deref()
+            .map(Selector::parse)
+            .transpose()?;
+        let request_timeout = parse_timeout(&global.request_timeout)?;
+        if global.all_namespaces && global.namespace.is_some() && global.filenames.is_empty() {
+            // kubectl lets -A win silently; say so instead of guessing.
+            return Err(CommandError::Usage("use either -A or -n, not both".into()));
+        }
+        let color = use_color(
+            global.color,
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        );
+        Ok(Settings {
+            global: global.clone(),
+            format,
+            color,
+            selector,
+            request_timeout,
+            now: Timestamp::now(),
+        })
+    }
+
+    pub fn offline(&self) -> bool {
+        !self.global.filenames.is_empty()
+    }
+
+    /// Whether rows from several namespaces are shown, so the NAMESPACE column is needed.
+    pub fn namespace_column(&self, namespaces: impl Iterator<Item = String>) -> bool {
+        if self.global.all_namespaces {
+            return true;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        namespaces.for_each(|ns| {
+            seen.insert(ns);
+        });
+        seen.len() > 1
+    }
+}
+
+/// kubectl's `--request-timeout`: a bare number is seconds, else a duration with s, m, h or ms; 0 means none.
+pub fn parse_timeout(text: &str) -> Result<Option<Duration>, CommandError> {
+    let bad = || {
+        CommandError::Usage(format!(
+            "invalid --request-timeout {text:?}: use e.g. 30s, 1m, 500ms or 0"
+        ))
+    };
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let value: f64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(bad()),
+    };
+    Ok((seconds > 0.0).then(|| Duration::from_secs_f64(seconds)))
+}
+
+/// What a command works on, plus what stderr must say about how it was read.
+pub struct Loaded {
+    pub snapshot: Snapshot,
+    pub warnings: Vec<String>,
+    /// The namespace rows are restricted to; `None` shows every row read.
+    pub row_namespace: Option<String>,
+}
+
+/// Fills a snapshot from files (`-f`) or the live cluster, as the global flags say.
+pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandError> {
+    let global = &settings.global;
+    if settings.offline() {
+        let default_namespace = global
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
+        let mut snapshot = Snapshot::default();
+        let load = source::files::load(&global.filenames, &default_namespace, &mut snapshot)?;
+        if global.verbose > 0 {
+            for (kind, count) in &load.ignored_kinds {
+                eprintln!(
+                    "note: ignored {count} object(s) of kind {kind}: not used by this plugin"
+                );
+            }
+        }
+        if let Some(selector) = &settings.selector {
+            for kind in &request.selected {
+                snapshot.retain_matching(*kind, selector);
+            }
+        }
+        let warnings = load
+            .redefined
+            .iter()
+            .map(|object| {
+                format!(
+                    "{object} is defined more than once in the files; the last definition is used"
+                )
+            })
+            .collect();
+        let row_namespace = if global.all_namespaces {
+            None
+        } else {
+            global.namespace.clone()
+        };
+        return Ok(Loaded {
+            snapshot,
+            warnings,
+            row_namespace,
+        });
+    }
+    let options = live::LiveOptions {
+        kubeconfig: global.kubeconfig.clone(),
+        context: global.context.clone(),
+        namespace: global.namespace.clone(),
+        all_namespaces: global.all_namespaces,
+        selector: settings.selector.clone(),
+        request_timeout: settings.request_timeout,
+        insecure_skip_tls_verify: global.insecure_skip_tls_verify,
+        verbose: global.verbose,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .map_err(|e| CommandError::Usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let connection = live::connect(&options).await?;
+        let (snapshot, warnings) = connection.snapshot(request).await?;
+        let row_namespace = match snapshot.scopes.get(&request.primary) {
+            Some(Scope::Namespace(ns)) => Some(ns.clone()),
+            _ => None,
+        };
+        Ok(Loaded {
+            snapshot,
+            warnings,
+            row_namespace,
+        })
+    })
+}
+
+/// Prints skipped objects and unreadable kinds. Returns whether anything was skipped.
+pub fn report_problems(loaded: &Loaded) -> bool {
+    for warning in &loaded.warnings {
+        eprintln!("Warning: {warning}");
+    }
+    for problem in &loaded.snapshot.problems {
+        eprintln!("error: {}: {}; skipped", problem.location, problem.message);
+    }
+    !loaded.snapshot.problems.is_empty()
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of panicking.
+pub fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match &cli.command {
+        Command::Version => version::run(&cli.global),
+        Command::Completion(args) => completion::run(args),
+        command => match Settings::from_global(&cli.global) {
+            Ok(settings) => match command {
+                Command::Get(args) => get::run(&settings, args),
+                Command::Clusters(args) => clusters::run(&settings, args),
+                _ => unreachable!("handled above"),
+            },
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! pingcap.com/v1alpha1 kinds: TidbMonitor, TidbCluster, DMCluster.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{ObjectMeta, ObjectRef};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TidbMonitor {
+    pub metadata: ObjectMeta,
+    pub spec: TidbMonitorSpec,
+    pub status: TidbMonitorStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TidbMonitorSpec {
+    pub clusters: Vec<ObjectRef>,
+    pub dm: Option<DmMonitorSpec>,
+    pub prometheus: Option<PrometheusSpec>,
+    pub grafana: Option<ContainerSpec>,
+    pub reloader: Option<ContainerSpec>,
+    pub initializer: Option<ContainerSpec>,
+    pub prometheus_reloader: Option<ContainerSpec>,
+    pub thanos: Option<ThanosSpec>,
+    pub persistent: bool,
+    pub storage_class_name: Option<String>,
+    pub storage: Option<String>,
+    pub pv_reclaim_policy: Option<String>,
+    pub replicas: Option<i32>,
+    pub shards: Option<i32>,
+    pub cluster_scoped: bool,
+    pub external_labels: BTreeMap<String, String>,
+    pub replica_external_label_name: Option<String>,
+    pub enable_alert_rules: bool,
+    pub alertmanager_url: Option<String>,
+    pub kube_prometheus_url: Option<String>,
+}
+
+impl TidbMonitorSpec {
+    /// tidb-operator defaults replicas to 1.
+    pub fn replicas(&self) -> i32 {
+        self.replicas.unwrap_or(1).max(0)
+    }
+
+    /// tidb-operator treats shards ≤ 1 (or unset) as one shard.
+    pub fn shards(&self) -> i32 {
+        self.shards.unwrap_or(1).max(1)
+    }
+
+    pub fn dm_clusters(&self) -> &[ObjectRef] {
+        self.dm
+            .as_ref()
+            .map(|dm| dm.clusters.as_slice())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DmMonitorSpec {
+    pub clusters: Vec<ObjectRef>,
+    pub initializer: Option<ContainerSpec>,
+}
+
+/// The container block shared by grafana, reloader, initializer and prometheusReloader.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ContainerSpec {
+    pub base_image: Option<String>,
+    pub version: Option<String>,
+    pub service: Option<MonitorServiceSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MonitorServiceSpec {
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PrometheusSpec {
+    pub base_image: Option<String>,
+    pub version: Option<String>,
+    pub service: Option<MonitorServiceSpec>,
+    pub reserve_days: Option<i64>,
+    pub retention_time: Option<String>,
+    pub config: Option<PrometheusConfig>,
+    pub remote_write: Vec<RemoteWriteSpec>,
+    pub disable_compaction: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PrometheusConfig {
+    pub config_map_ref: Option<ObjectRef>,
+    pub rule_config_ref: Option<ObjectRef>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RemoteWriteSpec {
+    pub url: String,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ThanosSpec {
+    pub base_image: Option<String>,
+    pub version: Option<String>,
+    pub listen_local: bool,
+    pub object_storage_config: Option<SecretKeyRef>,
+    pub object_storage_config_file: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SecretKeyRef {
+    pub name: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TidbMonitorStatus {
+    pub deployment_storage_status: Option<DeploymentStorageStatus>,
+    pub stateful_set: Option<StatefulSetStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeploymentStorageStatus {
+    pub pv_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct StatefulSetStatus {
+    pub replicas: Option<i32>,
+    pub ready_replicas: Option<i32>,
+    pub updated_replicas: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TlsCluster {
+    pub enabled: bool,
+}
+
+/// A component block of a TidbCluster or DMCluster: it exists iff its key is present.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ComponentSpec {
+    pub replicas: Option<i32>,
+    pub base_image: Option<String>,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PdMsSpec {
+    pub name: String,
+    pub replicas: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TidbCluster {
+    pub metadata: ObjectMeta,
+    pub spec: TidbClusterSpec,
+    pub status: ClusterStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TidbClusterSpec {
+    pub version: Option<String>,
+    pub tls_cluster: Option<TlsCluster>,
+    /// Set on heterogeneous clusters: the cluster they join.
+    pub cluster: Option<ObjectRef>,
+    pub paused: bool,
+    pub pd: Option<ComponentSpec>,
+    pub pdms: Vec<PdMsSpec>,
+    pub tidb: Option<ComponentSpec>,
+    pub tikv: Option<ComponentSpec>,
+    pub tiflash: Option<ComponentSpec>,
+    pub ticdc: Option<ComponentSpec>,
+    pub tiproxy: Option<ComponentSpec>,
+    pub pump: Option<ComponentSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DmCluster {
+    pub metadata: ObjectMeta,
+    pub spec: DmClusterSpec,
+    pub status: ClusterStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DmClusterSpec {
+    pub version: Option<String>,
+    pub tls_cluster: Option<TlsCluster>,
+    pub master: Option<ComponentSpec>,
+    pub worker: Option<ComponentSpec>,
+}
+
+/// Conditions plus per-component phase; shared by TidbCluster and DMCluster status.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ClusterStatus {
+    pub conditions: Vec<Condition>,
+    pub pd: Option<ComponentStatus>,
+    pub tikv: Option<ComponentStatus>,
+    pub tidb: Option<ComponentStatus>,
+    pub tiflash: Option<ComponentStatus>,
+    pub ticdc: Option<ComponentStatus>,
+    pub tiproxy: Option<ComponentStatus>,
+    pub pump: Option<ComponentStatus>,
+    pub master: Option<ComponentStatus>,
+    pub worker: Option<ComponentStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ComponentStatus {
+    pub phase: Option<String>,
+    pub stateful_set: Option<StatefulSetStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Condition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+}
+
+impl TidbCluster {
+    pub fn tls_enabled(&self) -> bool {
+        self.spec.tls_cluster.as_ref().is_some_and(|t| t.enabled)
+    }
+}
+
+impl DmCluster {
+    pub fn tls_enabled(&self) -> bool {
+        self.spec.tls_cluster.as_ref().is_some_and(|t| t.enabled)
+    }
+}

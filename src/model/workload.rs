@@ -1,0 +1,119 @@
+//! The Kubernetes objects tidb-operator creates for a monitor, reduced to the fields we read.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{ObjectMeta, StatefulSetStatus};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StatefulSet {
+    pub metadata: ObjectMeta,
+    pub spec: ReplicatedSpec,
+    pub status: StatefulSetStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Deployment {
+    pub metadata: ObjectMeta,
+    pub spec: ReplicatedSpec,
+    pub status: DeploymentStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReplicatedSpec {
+    pub replicas: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeploymentStatus {
+    pub replicas: Option<i32>,
+    pub ready_replicas: Option<i32>,
+    pub available_replicas: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersistentVolumeClaim {
+    pub metadata: ObjectMeta,
+    pub spec: PvcSpec,
+    pub status: PvcStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PvcSpec {
+    pub storage_class_name: Option<String>,
+    pub volume_name: Option<String>,
+    pub resources: ResourceRequirements,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ResourceRequirements {
+    pub requests: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PvcStatus {
+    pub phase: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersistentVolume {
+    pub metadata: ObjectMeta,
+    pub spec: PvSpec,
+    pub status: PvcStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PvSpec {
+    pub persistent_volume_reclaim_policy: Option<String>,
+    pub storage_class_name: Option<String>,
+    pub capacity: BTreeMap<String, String>,
+    pub claim_ref: Option<ClaimRef>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ClaimRef {
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Service {
+    pub metadata: ObjectMeta,
+    pub spec: ServiceSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ServiceSpec {
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    pub cluster_ip: Option<String>,
+    pub selector: BTreeMap<String, String>,
+}
+
+/// A Secret as the plugin may know it: its name and which keys it has. Values are never decoded.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Secret {
+    pub metadata: ObjectMeta,
+    #[serde(deserialize_with = "keys_only")]
+    pub data: Vec<String>,
+}
+
+fn keys_only<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    let map: Option<BTreeMap<String, serde::de::IgnoredAny>> = Option::deserialize(de)?;
+    Ok(map.map(|m| m.into_keys().collect()).unwrap_or_default())
+}

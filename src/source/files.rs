@@ -1,0 +1,334 @@
+//! Offline source: `-f FILE|DIR|-`, multi-document YAML or JSON, `List` kinds, directories walked recursively.
+//!
+//! Lookups against a file snapshot never claim an object is missing: the files are not the cluster, so the
+//! kinds are recorded as read in no scope and the core reports such references as unresolved.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::snapshot::{Kind, Problem, Snapshot};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    #[error("{path}: no such file or directory (check the -f path)")]
+    NotFound { path: String },
+    #[error("{path}: cannot read: {reason}")]
+    Unreadable { path: String, reason: String },
+}
+
+/// Objects of kinds the plugin does not use, counted so `-v` can say what was skipped.
+#[derive(Debug, Default)]
+pub struct FileLoad {
+    pub ignored_kinds: std::collections::BTreeMap<String, usize>,
+    pub documents: usize,
+    /// Objects defined more than once; the later definition is kept, as `kubectl apply` would leave it.
+    pub redefined: Vec<String>,
+}
+
+/// Reads every path into one snapshot. Unreadable paths are errors (the user named them); bad documents are
+/// problems in the snapshot and the rest still loads.
+pub fn load(
+    paths: &[String],
+    default_namespace: &str,
+    snapshot: &mut Snapshot,
+) -> Result<FileLoad, FilesError> {
+    let mut load = FileLoad::default();
+    for path in paths {
+        if path == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| FilesError::Unreadable {
+                    path: "<stdin>".into(),
+                    reason: e.to_string(),
+                })?;
+            load_text("<stdin>", &text, default_namespace, snapshot, &mut load);
+            continue;
+        }
+        let root = Path::new(path);
+        let metadata = std::fs::metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => FilesError::NotFound { path: path.clone() },
+            _ => FilesError::Unreadable {
+                path: path.clone(),
+                reason: e.to_string(),
+            },
+        })?;
+        let files = if metadata.is_dir() {
+            manifest_files(root)?
+        } else {
+            vec![root.to_path_buf()]
+        };
+        for file in files {
+            let display = file.display().to_string();
+            let bytes = std::fs::read(&file).map_err(|e| FilesError::Unreadable {
+                path: display.clone(),
+                reason: e.to_string(),
+            })?;
+            match String::from_utf8(bytes) {
+                Ok(text) => load_text(&display, &text, default_namespace, snapshot, &mut load),
+                Err(_) => snapshot.problems.push(Problem {
+                    location: display,
+                    message: "not a text manifest (binary data); skipped".into(),
+                }),
+            }
+        }
+    }
+    load.redefined = snapshot.keep_last_definitions();
+    Ok(load)
+}
+
+/// Manifest files below a directory, sorted so output does not depend on the file system's order.
+fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, FilesError> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|e| FilesError::Unreadable {
+            path: current.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn load_text(
+    file: &str,
+    text: &str,
+    default_namespace: &str,
+    snapshot: &mut Snapshot,
+    load: &mut FileLoad,
+) {
+    for (line, document) in parse_documents(file, text, snapshot) {
+        load.documents += 1;
+        add_document(
+            &format!("{file}:{line}"),
+            document,
+            default_namespace,
+            snapshot,
+            load,
+        );
+    }
+}
+
+/// Splits a file into documents with their first line. JSON goes through serde_json for exact positions;
+/// YAML through serde-saphyr. A syntax error costs only the document it is in.
+fn parse_documents(file: &str, text: &str, snapshot: &mut Snapshot) -> Vec<(usize, Value)> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let mut documents = Vec::new();
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        loop {
+            let start = stream.byte_offset();
+            match stream.next() {
+                None => break,
+                Some(Ok(value)) => {
+                    let skipped = text[start..].len() - text[start..].trim_start().len();
+                    documents.push((line_of(text, start + skipped), value));
+                }
+                Some(Err(e)) => {
+                    snapshot.problems.push(Problem {
+                        location: format!("{file}:{}", e.line()),
+                        message: format!("invalid JSON: {e}"),
+                    });
+                    break;
+                }
+            }
+        }
+        return documents;
+    }
+    let mut documents = Vec::new();
+    for (start_line, chunk) in split_yaml_documents(text) {
+        // Last key wins, as in most YAML loaders: copied manifests often repeat a key.
+        let options =
+            serde_saphyr::options! { duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins };
+        match serde_saphyr::from_str_with_options::<Option<Value>>(chunk, options) {
+            Ok(Some(Value::Null)) | Ok(None) => {}
+            Ok(Some(value)) => documents.push((start_line, value)),
+            Err(e) => {
+                let (line, message) = describe_yaml_error(&e);
+                snapshot.problems.push(Problem {
+                    location: format!("{file}:{}", start_line + line.saturating_sub(1)),
+                    message: format!("invalid YAML: {message}"),
+                });
+            }
+        }
+    }
+    documents
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Splits on `---` document markers at column 0 so one broken document does not hide the others.
+/// Returns each chunk with the 1-based line its content starts on.
+fn split_yaml_documents(text: &str) -> Vec<(usize, &str)> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut position = 0;
+    for (line_number, line) in (1..).zip(text.split_inclusive('\n')) {
+        let bare = line.trim_end();
+        if bare == "---" || bare.starts_with("--- ") || bare == "..." {
+            chunks.push((start_line, &text[start..position]));
+            start = position + line.len();
+            start_line = line_number + 1;
+        }
+        position += line.len();
+    }
+    chunks.push((start_line, &text[start..]));
+    chunks
+}
+
+/// serde-saphyr renders errors with source snippets over several lines; a CLI error wants one line.
+fn describe_yaml_error(e: &serde_saphyr::Error) -> (usize, String) {
+    let line = e.location().map(|l| l.line() as usize).unwrap_or(1);
+    let rendered = e.to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("syntax error")
+        .trim();
+    (line, first.to_string())
+}
+
+fn add_document(
+    location: &str,
+    document: Value,
+    default_namespace: &str,
+    snapshot: &mut Snapshot,
+    load: &mut FileLoad,
+) {
+    let Value::Object(ref map) = document else {
+        snapshot.problems.push(Problem {
+            location: location.to_string(),
+            message: "not a Kubernetes object (expected a mapping with apiVersion and kind)".into(),
+        });
+        return;
+    };
+    let kind = map
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let api_version = map
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if kind.is_empty() || api_version.is_empty() {
+        snapshot.problems.push(Problem {
+            location: location.to_string(),
+            message:
+                "not a Kubernetes object: apiVersion or kind missing (is the document indented?)"
+                    .into(),
+        });
+        return;
+    }
+    if kind.ends_with("List")
+        && let Some(Value::Array(items)) = map.get("items")
+    {
+        for (i, item) in items.iter().enumerate() {
+            add_document(
+                &format!("{location} item {i}"),
+                item.clone(),
+                default_namespace,
+                snapshot,
+                load,
+            );
+        }
+        return;
+    }
+    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+    let Some(known) = Kind::from_kind_name(group, &kind) else {
+        *load.ignored_kinds.entry(kind).or_default() += 1;
+        return;
+    };
+    let name = document
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if name.is_empty() {
+        snapshot.problems.push(Problem {
+            location: location.to_string(),
+            message: format!("{}: {}", known.kind_name(), crate::snapshot::AddError::NoName),
+        });
+        return;
+    }
+    if let Err(e) = snapshot.add(known, document, Some(default_namespace)) {
+        let what = if name.is_empty() {
+            known.kind_name().to_string()
+        } else {
+            format!("{} {name}", known.kind_name())
+        };
+        snapshot.problems.push(Problem {
+            location: location.to_string(),
+            message: format!("{what}: {e}"),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        let mut load = FileLoad::default();
+        load_text("t.yaml", text, "default", &mut snapshot, &mut load);
+        snapshot
+    }
+
+    #[test]
+    fn keeps_good_documents_around_a_broken_one() {
+        let snapshot = load_str(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: a}\nspec: {}\n---\nkind: [unclosed\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: b, namespace: x}\n",
+        );
+        assert_eq!(snapshot.monitors.len(), 1);
+        assert_eq!(
+            snapshot.monitors[0].metadata.namespace.as_deref(),
+            Some("default")
+        );
+        assert_eq!(snapshot.clusters.len(), 1);
+        assert_eq!(snapshot.problems.len(), 1);
+        assert!(
+            snapshot.problems[0].location.starts_with("t.yaml:6"),
+            "{:?}",
+            snapshot.problems
+        );
+    }
+
+    #[test]
+    fn reports_wrong_field_types_and_missing_names() {
+        let snapshot = load_str(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: a}\nspec: {replicas: many}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata:\nname: b\n",
+        );
+        assert!(snapshot.monitors.is_empty());
+        assert_eq!(snapshot.problems.len(), 2, "{:?}", snapshot.problems);
+        assert!(snapshot.problems[0].message.starts_with("TidbMonitor a:"));
+        assert!(snapshot.problems[1].message.contains("no metadata.name"));
+        assert_eq!(snapshot.problems[1].location, "t.yaml:6");
+    }
+
+    #[test]
+    fn expands_lists_and_reads_json() {
+        let snapshot = load_str(
+            r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"m-monitor","namespace":"n"}}]}"#,
+        );
+        assert_eq!(snapshot.statefulsets.len(), 1);
+    }
+}

@@ -1,0 +1,568 @@
+//! Live source: one paged LIST per kind, all kinds at once, against the API server kubectl would talk to.
+//!
+//! RBAC refusals and missing CRDs on kinds that only decorate the output become gaps in the snapshot; on the
+//! primary kind they are errors the user must act on.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::selector::Selector;
+use crate::snapshot::{Gap, Kind, Problem, Scope, Snapshot};
+
+use super::Request;
+
+const PAGE_SIZE: usize = 500;
+const RETRIES: u32 = 3;
+
+#[derive(Debug, Clone, Default)]
+pub struct LiveOptions {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+    pub all_namespaces: bool,
+    pub selector: Option<Selector>,
+    pub request_timeout: Option<Duration>,
+    pub insecure_skip_tls_verify: bool,
+    pub verbose: u8,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("cannot load kubeconfig: {0}")]
+    Kubeconfig(String),
+    #[error("context {0:?} does not exist in the kubeconfig (see `kubectl config get-contexts`)")]
+    NoSuchContext(String),
+    #[error("Unable to connect to the server at {server}: {reason}")]
+    Unreachable { server: String, reason: String },
+    #[error(
+        "{resource} is not installed in context {context:?} (the tidb-operator CRDs are missing; install them first)"
+    )]
+    NotInstalled { resource: String, context: String },
+    #[error("{message} (context {context:?})")]
+    Forbidden { message: String, context: String },
+    #[error(
+        "Unauthorized: the server rejected the credentials of user {user:?} in context {context:?}; refresh them (e.g. log in again)"
+    )]
+    Unauthorized { context: String, user: String },
+    #[error("listing {resource} failed: {message}")]
+    Api { resource: String, message: String },
+}
+
+impl LiveError {
+    /// 2 for "could not talk to the cluster", 1 for "the cluster said no".
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            LiveError::Unreachable { .. }
+            | LiveError::Kubeconfig(_)
+            | LiveError::NoSuchContext(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// A connected client plus what error messages need to name.
+pub struct Connection {
+    pub client: kube::Client,
+    pub server: String,
+    pub context: String,
+    pub user: String,
+    pub namespace: String,
+    options: LiveOptions,
+}
+
+pub async fn connect(options: &LiveOptions) -> Result<Connection, LiveError> {
+    let kubeconfig = match &options.kubeconfig {
+        Some(path) => Some(
+            Kubeconfig::read_from(path)
+                .map_err(|e| LiveError::Kubeconfig(format!("{}: {e}", path.display())))?,
+        ),
+        None => Kubeconfig::read().ok(),
+    };
+    let (mut config, context, user) = match kubeconfig {
+        Some(kubeconfig) => {
+            let context = options
+                .context
+                .clone()
+                .or_else(|| kubeconfig.current_context.clone())
+                .unwrap_or_default();
+            let named = kubeconfig.contexts.iter().find(|c| c.name == context);
+            if named.is_none() {
+                return Err(match &options.context {
+                    Some(c) => LiveError::NoSuchContext(c.clone()),
+                    None => {
+                        LiveError::Kubeconfig("no current context is set (use --context)".into())
+                    }
+                });
+            }
+            let user = named
+                .and_then(|c| c.context.as_ref())
+                .and_then(|c| c.user.clone())
+                .unwrap_or_default();
+            let kube_options = KubeConfigOptions {
+                context: Some(context.clone()),
+                cluster: None,
+                user: None,
+            };
+            let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube_options)
+                .await
+                .map_err(|e| LiveError::Kubeconfig(e.to_string()))?;
+            (config, context, user)
+        }
+        None => {
+            let config = kube::Config::incluster().map_err(|_| {
+                LiveError::Kubeconfig(
+                    "no kubeconfig found (set KUBECONFIG or --kubeconfig) and not running in a cluster".into(),
+                )
+            })?;
+            (
+                config,
+                "in-cluster".to_string(),
+                "service account".to_string(),
+            )
+        }
+    };
+    if options.insecure_skip_tls_verify {
+        config.accept_invalid_certs = true;
+    }
+    config.connect_timeout = options.request_timeout;
+    config.read_timeout = options.request_timeout;
+    config.write_timeout = options.request_timeout;
+    let server = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_string();
+    let namespace = options
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let client = kube::Client::try_from(config).map_err(|e| LiveError::Unreachable {
+        server: server.clone(),
+        reason: e.to_string(),
+    })?;
+    Ok(Connection {
+        client,
+        server,
+        context,
+        user,
+        namespace,
+        options: options.clone(),
+    })
+}
+
+/// Warnings for kinds that could not be read but whose absence only blanks some cells.
+pub type Warnings = Vec<String>;
+
+impl Connection {
+    /// Reads every kind of `request` concurrently into one snapshot.
+    pub async fn snapshot(&self, request: &Request) -> Result<(Snapshot, Warnings), LiveError> {
+        let scope = if self.options.all_namespaces {
+            Scope::AllNamespaces
+        } else {
+            Scope::Namespace(self.namespace.clone())
+        };
+        let lists = request.kinds().map(|kind| {
+            let scope = scope.clone();
+            let related = request.related.contains(&kind);
+            async move {
+                let selector = request
+                    .selected
+                    .contains(&kind)
+                    .then_some(self.options.selector.as_ref())
+                    .flatten();
+                let wide = if related {
+                    Scope::AllNamespaces
+                } else {
+                    scope.clone()
+                };
+                let mut outcome = self
+                    .list(kind, &wide, selector)
+                    .await
+                    .map(|s| (s, wide.clone()));
+                // A user allowed only their namespace still gets an answer: refs elsewhere become unknown.
+                if related && wide != scope && matches!(outcome, Err(ListFailure::Forbidden(_))) {
+                    outcome = self
+                        .list(kind, &scope, selector)
+                        .await
+                        .map(|s| (s, scope.clone()));
+                }
+                (kind, outcome)
+            }
+        });
+        let results = match self.options.request_timeout {
+            Some(limit) => tokio::time::timeout(limit, join_all(lists))
+                .await
+                .map_err(|_| LiveError::Unreachable {
+                    server: self.server.clone(),
+                    reason: format!(
+                        "no answer within the request timeout of {}",
+                        humantime(limit)
+                    ),
+                })?,
+            None => join_all(lists).await,
+        };
+        let mut snapshot = Snapshot::default();
+        let mut warnings = Vec::new();
+        for (kind, outcome) in results {
+            match outcome {
+                Ok((part, read_scope)) => {
+                    snapshot.merge(part);
+                    snapshot.scopes.insert(
+                        kind,
+                        if kind.namespaced() {
+                            read_scope
+                        } else {
+                            Scope::AllNamespaces
+                        },
+                    );
+                }
+                Err(failure) => self.record_failure(
+                    kind,
+                    request,
+                    failure,
+                    &scope,
+                    &mut snapshot,
+                    &mut warnings,
+                )?,
+            }
+        }
+        Ok((snapshot, warnings))
+    }
+
+    fn record_failure(
+        &self,
+        kind: Kind,
+        request: &Request,
+        failure: ListFailure,
+        scope: &Scope,
+        snapshot: &mut Snapshot,
+        warnings: &mut Warnings,
+    ) -> Result<(), LiveError> {
+        let primary = kind == request.primary;
+        match failure {
+            ListFailure::Fatal(e) => return Err(e),
+            ListFailure::Expired => {
+                let message =
+                    "the list changed too fast to page through (410 Gone twice); retry".to_string();
+                if primary {
+                    return Err(LiveError::Api {
+                        resource: kind.resource(),
+                        message,
+                    });
+                }
+                warnings.push(format!("cannot list {}: {message}", kind.resource()));
+                snapshot.gaps.insert(kind, Gap::Failed(message));
+            }
+            ListFailure::NotInstalled if primary => {
+                return Err(LiveError::NotInstalled {
+                    resource: kind.resource(),
+                    context: self.context.clone(),
+                });
+            }
+            ListFailure::NotInstalled => {
+                snapshot.gaps.insert(kind, Gap::NotInstalled);
+            }
+            ListFailure::Forbidden(message) if primary => {
+                let where_ = match scope {
+                    Scope::AllNamespaces => "at the cluster scope".to_string(),
+                    Scope::Namespace(ns) => format!("in namespace {ns:?}"),
+                };
+                let message = if message.is_empty() {
+                    format!("cannot list {} {where_}", kind.resource())
+                } else {
+                    message
+                };
+                return Err(LiveError::Forbidden {
+                    message,
+                    context: self.context.clone(),
+                });
+            }
+            ListFailure::Forbidden(message) => {
+                warnings.push(format!(
+                    "cannot list {} ({}); affected cells show <unknown>",
+                    kind.resource(),
+                    first_clause(&message)
+                ));
+                snapshot.gaps.insert(kind, Gap::Forbidden(message));
+            }
+            ListFailure::Other(message) if primary => {
+                return Err(LiveError::Api {
+                    resource: kind.resource(),
+                    message,
+                });
+            }
+            ListFailure::Other(message) => {
+                warnings.push(format!(
+                    "cannot list {}: {message}; affected cells show <unknown>",
+                    kind.resource()
+                ));
+                snapshot.gaps.insert(kind, Gap::Failed(message));
+            }
+        }
+        Ok(())
+    }
+
+    fn path(kind: Kind, scope: &Scope) -> String {
+        let base = match kind.group() {
+            "" => "/api/v1".to_string(),
+            group => format!("/apis/{group}/{}", kind.version()),
+        };
+        match scope {
+            Scope::Namespace(ns) if kind.namespaced() => {
+                format!("{base}/namespaces/{ns}/{}", kind.plural())
+            }
+            _ => format!("{base}/{}", kind.plural()),
+        }
+    }
+
+    /// One paged LIST. The continue token is followed to the end; an expired token (410) restarts once.
+    async fn list(
+        &self,
+        kind: Kind,
+        scope: &Scope,
+        selector: Option<&Selector>,
+    ) -> Result<Snapshot, ListFailure> {
+        let path = Self::path(kind, scope);
+        let mut restarted = false;
+        'restart: loop {
+            let mut part = Snapshot::default();
+            let mut token: Option<String> = None;
+            loop {
+                let mut query = format!("limit={PAGE_SIZE}");
+                if let Some(selector) = selector.filter(|s| !s.is_empty()) {
+                    query.push_str("&labelSelector=");
+                    query.push_str(&encode(selector.as_str()));
+                }
+                if let Some(token) = &token {
+                    query.push_str("&continue=");
+                    query.push_str(&encode(token));
+                }
+                let url = format!("{path}?{query}");
+                let text = match self.get_with_retries(kind, &url).await {
+                    Ok(text) => text,
+                    Err(ListFailure::Expired) if !restarted && token.is_some() => {
+                        restarted = true;
+                        continue 'restart;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let page: Page = serde_json::from_str(&text).map_err(|e| {
+                    ListFailure::Other(format!("the server sent an unreadable list: {e}"))
+                })?;
+                for raw in page.items.unwrap_or_default() {
+                    if let Err(e) = part.add(
+                        kind,
+                        &mut serde_json::Deserializer::from_str(raw.get()),
+                        None,
+                    ) {
+                        part.problems.push(Problem {
+                            location: object_location(kind, raw.get()),
+                            message: e.to_string(),
+                        });
+                    }
+                }
+                token = page.metadata.continue_.filter(|t| !t.is_empty());
+                if token.is_none() {
+                    return Ok(part);
+                }
+            }
+        }
+    }
+
+    async fn get_with_retries(&self, kind: Kind, url: &str) -> Result<String, ListFailure> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let mut request = http::Request::get(url);
+            if kind == Kind::Secret {
+                // Metadata only: Secret values never reach this process.
+                request = request.header(
+                    "Accept",
+                    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
+                );
+            }
+            let request = request
+                .body(Vec::new())
+                .map_err(|e| ListFailure::Other(e.to_string()))?;
+            let result = self.client.request_text(request).await;
+            if self.options.verbose > 0 {
+                let outcome = match &result {
+                    Ok(_) => "200 OK".to_string(),
+                    Err(kube::Error::Api(status)) => format!("{} {}", status.code, status.reason),
+                    Err(e) => format!("error: {e}"),
+                };
+                eprintln!(
+                    "GET {}{url} {outcome} in {} ms",
+                    self.server,
+                    started.elapsed().as_millis()
+                );
+            }
+            match result {
+                Ok(text) => return Ok(text),
+                Err(kube::Error::Api(status)) => {
+                    let retryable = matches!(status.code, 429 | 500 | 502 | 503 | 504);
+                    if retryable && attempt < RETRIES {
+                        tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt - 1)))
+                            .await;
+                        continue;
+                    }
+                    return Err(match status.code {
+                        401 => ListFailure::Fatal(LiveError::Unauthorized {
+                            context: self.context.clone(),
+                            user: self.user.clone(),
+                        }),
+                        403 => ListFailure::Forbidden(status.message.clone()),
+                        404 => ListFailure::NotInstalled,
+                        410 => ListFailure::Expired,
+                        code => ListFailure::Other(format!(
+                            "{code} {}: {}",
+                            status.reason, status.message
+                        )),
+                    });
+                }
+                Err(e) => {
+                    return Err(ListFailure::Fatal(LiveError::Unreachable {
+                        server: self.server.clone(),
+                        reason: describe_transport_error(&e),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+enum ListFailure {
+    Forbidden(String),
+    NotInstalled,
+    Expired,
+    Other(String),
+    Fatal(LiveError),
+}
+
+#[derive(Deserialize)]
+struct Page<'a> {
+    #[serde(borrow, default)]
+    items: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    metadata: ListMeta,
+}
+
+#[derive(Deserialize, Default)]
+struct ListMeta {
+    #[serde(rename = "continue", default)]
+    continue_: Option<String>,
+}
+
+/// `namespace/name` of an object that failed to decode, read from the raw JSON leniently.
+fn object_location(kind: Kind, raw: &str) -> String {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Named {
+        metadata: NamedMeta,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct NamedMeta {
+        name: Option<serde_json::Value>,
+        namespace: Option<serde_json::Value>,
+    }
+    let named: Named = serde_json::from_str(raw).unwrap_or_default();
+    let text = |v: Option<serde_json::Value>| {
+        v.and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let (ns, name) = (text(named.metadata.namespace), text(named.metadata.name));
+    let id = if ns.is_empty() {
+        name
+    } else {
+        format!("{ns}/{name}")
+    };
+    format!("{} {id}", kind.kind_name())
+}
+
+fn first_clause(message: &str) -> String {
+    let short = message.split(": ").last().unwrap_or(message);
+    if short.is_empty() {
+        "forbidden".into()
+    } else {
+        short.to_string()
+    }
+}
+
+/// The innermost cause: "connection refused" beats "client error (Connect)".
+fn describe_transport_error(e: &kube::Error) -> String {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut last = e.to_string();
+    while let Some(err) = source {
+        let text = err.to_string();
+        if !text.is_empty() {
+            last = text;
+        }
+        source = err.source();
+    }
+    let lower = last.to_ascii_lowercase();
+    if lower.contains("certificate")
+        || lower.contains("unknownissuer")
+        || lower.contains("invalid peer")
+    {
+        format!("TLS verification failed: {last} (check certificate-authority in the kubeconfig)")
+    } else if lower.contains("elapsed") || lower.contains("timed out") {
+        "no answer within the request timeout".to_string()
+    } else {
+        last
+    }
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn humantime(d: Duration) -> String {
+    if !d.as_millis().is_multiple_of(1000) {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{}s", d.as_secs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_the_api_layout() {
+        let ns = Scope::Namespace("team-a".into());
+        assert_eq!(
+            Connection::path(Kind::TidbMonitor, &ns),
+            "/apis/pingcap.com/v1alpha1/namespaces/team-a/tidbmonitors"
+        );
+        assert_eq!(
+            Connection::path(Kind::PersistentVolume, &ns),
+            "/api/v1/persistentvolumes"
+        );
+        assert_eq!(
+            Connection::path(Kind::StatefulSet, &Scope::AllNamespaces),
+            "/apis/apps/v1/statefulsets"
+        );
+    }
+
+    #[test]
+    fn encodes_selectors_for_the_query_string() {
+        assert_eq!(encode("app in (a,b)"), "app%20in%20%28a%2Cb%29");
+    }
+}
