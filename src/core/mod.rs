@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::model::ObjectMeta;
 
 /// apiVersion of the plugin's own view objects in `-o json|yaml`.
-pub const VIEW_API_VERSION: &str = "tidbmonitor.kubectl-plugin.pingcap.com/v1alpha1";
+pub const VIEW_API_VERSION: &str = "kubectl-tidbmonitor/v1alpha1";
 
 /// The raw object's identity, carried on every view.
 #[derive(Debug, Clone, Serialize, PartialEq)]

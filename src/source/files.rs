@@ -111,8 +111,18 @@ fn load_text(
     snapshot: &mut Snapshot,
     load: &mut FileLoad,
 ) {
-    for (line, document) in parse_documents(file, text, snapshot) {
+    for (line, parsed) in parse_documents(text) {
         load.documents += 1;
+        let document = match parsed {
+            Ok(document) => document,
+            Err(message) => {
+                snapshot.problems.push(Problem {
+                    location: format!("{file}:{line}"),
+                    message,
+                });
+                continue;
+            }
+        };
         add_document(
             &format!("{file}:{line}"),
             document,
@@ -125,7 +135,7 @@ fn load_text(
 
 /// Splits a file into documents with their first line. JSON goes through serde_json for exact positions;
 /// YAML through serde-saphyr. A syntax error costs only the document it is in.
-fn parse_documents(file: &str, text: &str, snapshot: &mut Snapshot) -> Vec<(usize, Value)> {
+fn parse_documents(text: &str) -> Vec<(usize, Result<Value, String>)> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let mut documents = Vec::new();
@@ -136,13 +146,10 @@ fn parse_documents(file: &str, text: &str, snapshot: &mut Snapshot) -> Vec<(usiz
                 None => break,
                 Some(Ok(value)) => {
                     let skipped = text[start..].len() - text[start..].trim_start().len();
-                    documents.push((line_of(text, start + skipped), value));
+                    documents.push((line_of(text, start + skipped), Ok(value)));
                 }
                 Some(Err(e)) => {
-                    snapshot.problems.push(Problem {
-                        location: format!("{file}:{}", e.line()),
-                        message: format!("invalid JSON: {e}"),
-                    });
+                    documents.push((e.line(), Err(format!("invalid JSON: {e}"))));
                     break;
                 }
             }
@@ -156,13 +163,11 @@ fn parse_documents(file: &str, text: &str, snapshot: &mut Snapshot) -> Vec<(usiz
             serde_saphyr::options! { duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins };
         match serde_saphyr::from_str_with_options::<Option<Value>>(chunk, options) {
             Ok(Some(Value::Null)) | Ok(None) => {}
-            Ok(Some(value)) => documents.push((start_line, value)),
+            Ok(Some(value)) => documents.push((start_line, Ok(value))),
             Err(e) => {
                 let (line, message) = describe_yaml_error(&e);
-                snapshot.problems.push(Problem {
-                    location: format!("{file}:{}", start_line + line.saturating_sub(1)),
-                    message: format!("invalid YAML: {message}"),
-                });
+                let line = start_line + line.saturating_sub(1);
+                documents.push((line, Err(format!("invalid YAML: {message}"))));
             }
         }
     }
@@ -202,7 +207,13 @@ fn describe_yaml_error(e: &serde_saphyr::Error) -> (usize, String) {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("syntax error")
         .trim();
-    (line, first.to_string())
+    // The position is relative to the document; the caller reports the file line instead.
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match message.split_once(": ") {
+        Some((position, rest)) if position.starts_with("line ") => rest,
+        _ => message,
+    };
+    (line, message.to_string())
 }
 
 fn add_document(
@@ -265,7 +276,11 @@ fn add_document(
     if name.is_empty() {
         snapshot.problems.push(Problem {
             location: location.to_string(),
-            message: format!("{}: {}", known.kind_name(), crate::snapshot::AddError::NoName),
+            message: format!(
+                "{}: {}",
+                known.kind_name(),
+                crate::snapshot::AddError::NoName
+            ),
         });
         return;
     }

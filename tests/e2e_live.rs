@@ -1,0 +1,351 @@
+//! End-to-end tests against a real kube-apiserver + etcd started by `tests/e2e/cluster-up.sh`, running the
+//! plugin as `kubectl tidbmonitor …` through kubectl's plugin discovery.
+//!
+//! Run with `tests/e2e/cluster-up.sh cargo test --test e2e_live -- --ignored`. They are `#[ignore]`d so a
+//! bare `cargo test` stays offline; without the control plane's variables they fail, never skip.
+
+mod common;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run through tests/e2e/cluster-up.sh"))
+}
+
+/// A directory holding only the freshly built plugin, first on PATH, so discovery finds exactly it.
+fn plugin_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-plugin-path");
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("kubectl-tidbmonitor");
+        let _ = std::fs::remove_file(&target);
+        std::fs::copy(env!("CARGO_BIN_EXE_kubectl-tidbmonitor"), &target).unwrap();
+        dir
+    })
+}
+
+fn path() -> String {
+    format!(
+        "{}:{}:{}",
+        plugin_dir().display(),
+        env("E2E_BIN"),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn kubectl_with(kubeconfig: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(format!("{}/kubectl", env("E2E_BIN")))
+        // After the arguments: kubectl refuses flags before a plugin name, and passes them on to it.
+        .args(args)
+        .arg(format!("--kubeconfig={kubeconfig}"))
+        .env("PATH", path())
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kubectl runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// Admin kubectl; panics with kubectl's stderr when it fails.
+fn admin(args: &[&str], stdin: Option<&str>) -> String {
+    let out = kubectl_with(&env("E2E_KUBECONFIG"), args, stdin);
+    assert!(
+        out.status.success(),
+        "kubectl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// `kubectl tidbmonitor ARGS` with the given kubeconfig, through plugin discovery.
+fn plugin_with(kubeconfig: &str, args: &[&str]) -> Run {
+    let mut full = vec!["tidbmonitor"];
+    full.extend_from_slice(args);
+    let out = kubectl_with(kubeconfig, &full, None);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn plugin(args: &[&str]) -> Run {
+    plugin_with(&env("E2E_KUBECONFIG"), args)
+}
+
+/// Cells of the row whose NAME column (index `name_col`) is `name`.
+fn row<'a>(table: &'a str, name_col: usize, name: &str) -> Vec<&'a str> {
+    table
+        .lines()
+        .map(|l| {
+            l.split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells.get(name_col) == Some(&name))
+        .unwrap_or_else(|| panic!("no row {name} in\n{table}"))
+}
+
+fn namespace(name: &str) {
+    admin(&["create", "namespace", name], None);
+}
+
+/// A TidbCluster, a TidbMonitor over it, and the monitor StatefulSet tidb-operator would create, with status.
+fn seed_monitor(ns: &str, name: &str, tls: bool, ready: i32) {
+    let cluster = format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  version: v8.5.7\n  tlsCluster: {{enabled: {tls}}}\n  pd: {{baseImage: pingcap/pd, replicas: 3, requests: {{storage: 1Gi}}}}\n  tikv: {{baseImage: pingcap/tikv, replicas: 3, requests: {{storage: 1Gi}}}}\n  tidb: {{baseImage: pingcap/tidb, replicas: 2}}\n"
+    );
+    admin(&["create", "-f", "-"], Some(&cluster));
+    let monitor = format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  clusters: [{{name: {name}}}]\n  persistent: true\n  storage: 5Gi\n  prometheus: {{baseImage: prom/prometheus, version: v2.53.2}}\n  grafana: {{baseImage: grafana/grafana, version: 10.4.5}}\n  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+    );
+    admin(&["create", "-f", "-"], Some(&monitor));
+    let sts = format!(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: {name}-monitor, namespace: {ns}, labels: {{app.kubernetes.io/instance: {name}, app.kubernetes.io/component: monitor}}}}\nspec:\n  replicas: 1\n  serviceName: {name}-monitor\n  selector: {{matchLabels: {{app.kubernetes.io/instance: {name}, app.kubernetes.io/component: monitor}}}}\n  template:\n    metadata: {{labels: {{app.kubernetes.io/instance: {name}, app.kubernetes.io/component: monitor}}}}\n    spec: {{containers: [{{name: prometheus, image: prom/prometheus:v2.53.2}}]}}\n"
+    );
+    admin(&["create", "-f", "-"], Some(&sts));
+    let status = format!(
+        "{{\"status\":{{\"replicas\":1,\"readyReplicas\":{ready},\"availableReplicas\":{ready}}}}}"
+    );
+    admin(
+        &[
+            "-n",
+            ns,
+            "patch",
+            "statefulset",
+            &format!("{name}-monitor"),
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            &status,
+        ],
+        None,
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn get_all_namespaces_shows_live_state() {
+    namespace("e2e-get-a");
+    namespace("e2e-get-b");
+    seed_monitor("e2e-get-a", "alpha", false, 1);
+    seed_monitor("e2e-get-b", "beta", true, 0);
+    let run = plugin(&["get", "-A"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("NAMESPACE   NAME"), "{}", run.stdout);
+    let alpha = row(&run.stdout, 1, "alpha");
+    assert_eq!(alpha[0], "e2e-get-a");
+    assert_eq!(alpha[2], "e2e-get-a/alpha");
+    assert_eq!(
+        &alpha[3..=11],
+        [
+            "v2.53.2",
+            "10.4.5",
+            "<none>",
+            "1/1",
+            "StatefulSet",
+            "5Gi/<default>",
+            "15d",
+            "off",
+            alpha[11]
+        ]
+    );
+    let beta = row(&run.stdout, 1, "beta");
+    assert_eq!((beta[6], beta[10]), ("0/1", "on"));
+    assert!(!run.stdout.contains('\u{1b}'));
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn get_in_one_namespace_and_by_name() {
+    namespace("e2e-ns-one");
+    seed_monitor("e2e-ns-one", "solo", false, 1);
+    let run = plugin(&["get", "-n", "e2e-ns-one"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("NAME "), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+    let named = plugin(&["get", "-n", "e2e-ns-one", "solo", "-o", "name"]);
+    assert_eq!(named.stdout, "tidbmonitor.pingcap.com/solo\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&plugin(&["get", "-n", "e2e-ns-one", "-o", "json"]).stdout).unwrap();
+    assert_eq!(json["items"][0]["workload"], "StatefulSet");
+    assert!(
+        json["items"][0]["metadata"]["uid"]
+            .as_str()
+            .is_some_and(|u| !u.is_empty())
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn clusters_all_namespaces_shows_coverage() {
+    namespace("e2e-cov");
+    seed_monitor("e2e-cov", "covered", false, 1);
+    admin(
+        &["create", "-f", "-"],
+        Some(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: lonely, namespace: e2e-cov}\nspec:\n  version: v7.5.4\n  pd: {baseImage: pingcap/pd, replicas: 1}\n  tikv: {baseImage: pingcap/tikv, replicas: 1}\n",
+        ),
+    );
+    let run = plugin(&["clusters", "-A"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let covered = row(&run.stdout, 2, "covered");
+    assert_eq!(
+        &covered[..],
+        [
+            "e2e-cov",
+            "TidbCluster",
+            "covered",
+            "v8.5.7",
+            "off",
+            "<unknown>",
+            "pd:3 tikv:3 tidb:2",
+            "e2e-cov/covered",
+            covered[8]
+        ]
+    );
+    let lonely = row(&run.stdout, 2, "lonely");
+    assert_eq!(lonely[7], "<none>");
+    let unmonitored = plugin(&["clusters", "-n", "e2e-cov", "--unmonitored", "--no-headers"]);
+    assert_eq!(
+        unmonitored.stdout.lines().count(),
+        1,
+        "{}",
+        unmonitored.stdout
+    );
+    assert!(unmonitored.stdout.contains("lonely"));
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn restricted_user_forbidden_cluster_wide_but_served_in_its_namespace() {
+    seed_monitor("team-a", "viewer-visible", false, 1);
+    let viewer = env("E2E_VIEWER_KUBECONFIG");
+    let all = plugin_with(&viewer, &["get", "-A"]);
+    assert_eq!(all.code, 1);
+    assert!(all.stdout.is_empty());
+    assert_eq!(all.stderr.lines().count(), 1, "{}", all.stderr);
+    assert!(
+        all.stderr.contains("forbidden")
+            && all.stderr.contains("tidbmonitors")
+            && all.stderr.contains("cluster scope")
+    );
+    assert!(
+        all.stderr.contains("context \"e2e-viewer\""),
+        "{}",
+        all.stderr
+    );
+    let mine = plugin_with(&viewer, &["get"]);
+    assert_eq!(mine.code, 0, "{}", mine.stderr);
+    let cells = row(&mine.stdout, 0, "viewer-visible");
+    // Deployments are not granted: one warning, the row still prints; StatefulSets are granted.
+    assert_eq!(cells[5], "1/1");
+    assert_eq!(
+        mine.stderr
+            .lines()
+            .filter(|l| l.starts_with("Warning:"))
+            .count(),
+        1,
+        "{}",
+        mine.stderr
+    );
+    assert!(mine.stderr.contains("deployments.apps"));
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn missing_crd_is_named_with_the_context() {
+    let run = plugin_with(&env("E2E_BARE_KUBECONFIG"), &["get", "-A"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: tidbmonitors.pingcap.com is not installed in context \"e2e\" (the tidb-operator CRDs are missing; install them first)"
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn stopped_server_fails_fast_with_the_url() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let config = std::fs::read_to_string(env("E2E_KUBECONFIG")).unwrap();
+    let server = env("E2E_SERVER");
+    let dead = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dead.kubeconfig");
+    std::fs::write(
+        &dead,
+        config.replace(&server, &format!("https://127.0.0.1:{port}")),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let run = plugin_with(
+        dead.to_str().unwrap(),
+        &["get", "-A", "--request-timeout=5s"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("https://127.0.0.1:{port}")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn silent_server_is_bounded_by_the_request_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and never answer, like a hung API server or a black-holing proxy.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let config = std::fs::read_to_string(env("E2E_KUBECONFIG")).unwrap();
+    let dead = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("silent.kubeconfig");
+    std::fs::write(
+        &dead,
+        config.replace(&env("E2E_SERVER"), &format!("https://127.0.0.1:{port}")),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let run = plugin_with(
+        dead.to_str().unwrap(),
+        &["get", "-A", "--request-timeout=2s"],
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(6),
+        "{elapsed:?}"
+    );
+    assert!(run.stderr.contains("request timeout"), "{}", run.stderr);
+}

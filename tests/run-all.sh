@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh machine: lint, unit and CLI tests, then the end-to-end suite on a
+# real kube-apiserver + etcd that tests/e2e/cluster-up.sh builds (once, cached) and starts.
+# Fails loudly when anything is missing; never skips.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { echo; echo "=== $*"; }
+fail() { echo "run-all: $*" >&2; exit 1; }
+
+[ -d ../shared/fixtures ] || fail "../shared/fixtures is missing: the tests need the shared fixtures beside the checkout"
+command -v cargo >/dev/null || fail "cargo is not installed"
+command -v go >/dev/null || fail "go is not installed (the e2e control plane is built from Go modules)"
+rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt || true
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+
+step "unit, snapshot and CLI tests"
+CI=true INSTA_UPDATE=no cargo test
+
+step "end-to-end tests on a real API server"
+bash tests/e2e/cluster-up.sh env CI=true cargo test --test e2e_live -- --ignored
+
+if pgrep -f "tidbmonitor-e2e" >/dev/null; then
+  pgrep -fa "tidbmonitor-e2e" >&2
+  fail "processes of the e2e control plane are still running"
+fi
+step "all tests passed"

@@ -1,0 +1,197 @@
+//! Views over tidb-operator's own example manifests and the project's examples.
+
+mod common;
+
+use common::{example, load, project_examples};
+use k8s_openapi::jiff::Timestamp;
+use kubectl_tidbmonitor::commands::{clusters, get};
+use kubectl_tidbmonitor::core::clusters::cluster_views;
+use kubectl_tidbmonitor::core::monitors::{RefState, TlsState, Workload, monitor_views};
+
+fn now() -> Timestamp {
+    "2026-11-25T12:00:00Z".parse().unwrap()
+}
+
+#[test]
+fn basic_example_has_one_monitor_over_its_cluster() {
+    let snapshot = load(&[example("basic")]);
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+    let views = monitor_views(&snapshot);
+    assert_eq!(views.len(), 1);
+    let v = &views[0];
+    assert_eq!(v.metadata.name, "basic");
+    assert_eq!(v.clusters.len(), 1);
+    assert_eq!(
+        (v.clusters[0].namespace.as_str(), v.clusters[0].state),
+        ("default", RefState::Found)
+    );
+    assert_eq!(v.prometheus.as_ref().unwrap().version, "v2.27.1");
+    assert_eq!(v.grafana.as_ref().unwrap().version, "7.5.11");
+    assert!(v.thanos.is_none());
+    assert_eq!(v.tls, TlsState::Off);
+    assert_eq!(v.retention, "15d");
+    // Offline, the StatefulSet is not in the files: the view must not pretend it is missing.
+    assert_eq!(v.workload, Workload::Unknown);
+    assert_eq!(v.replicas.ready, None);
+}
+
+#[test]
+fn multi_namespace_tls_monitor_is_tls_on_and_covers_both_clusters() {
+    let snapshot = load(&[example("monitor-multiple-cluster-tls")]);
+    let v = &monitor_views(&snapshot)[0];
+    assert_eq!(v.tls, TlsState::On);
+    assert!(v.cluster_scoped);
+    let refs: Vec<String> = v
+        .clusters
+        .iter()
+        .map(|r| format!("{}/{}", r.namespace, r.name))
+        .collect();
+    assert_eq!(refs, ["ns1/ns1", "ns2/ns2"]);
+    let clusters = cluster_views(&snapshot);
+    assert_eq!(clusters.len(), 2);
+    assert!(
+        clusters
+            .iter()
+            .all(|c| c.monitored_by == ["default/monitor"] && c.tls)
+    );
+}
+
+#[test]
+fn heterogeneous_tls_example_mixes_nothing_but_joins() {
+    let snapshot = load(&[example("heterogeneous-tls")]);
+    let v = &monitor_views(&snapshot)[0];
+    assert_eq!(v.tls, TlsState::On);
+    let clusters = cluster_views(&snapshot);
+    let joined = clusters
+        .iter()
+        .find(|c| c.metadata.name == "heterogeneous")
+        .unwrap();
+    assert_eq!(joined.joins.as_deref(), Some("default/basic"));
+}
+
+#[test]
+fn dm_example_marks_dm_references() {
+    let snapshot = load(&[example("dm")]);
+    let v = &monitor_views(&snapshot)[0];
+    assert_eq!(v.clusters.len(), 1);
+    assert_eq!(v.clusters[0].kind, "DMCluster");
+    let dm = &cluster_views(&snapshot)[0];
+    assert_eq!(dm.cluster_kind, "DMCluster");
+    assert_eq!(dm.monitored_by, ["default/basic"]);
+    assert_eq!(
+        dm.components
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["dm-master", "dm-worker"]
+    );
+}
+
+#[test]
+fn shards_thanos_and_remote_write_examples() {
+    let shards = &monitor_views(&load(&[example("monitor-shards")]))[0];
+    assert_eq!((shards.shards, shards.replicas.desired), (2, 2));
+    assert!(shards.grafana.is_none());
+    let thanos = &monitor_views(&load(&[
+        example("monitor-with-thanos") + "/tidb-monitor.yaml"
+    ]))[0];
+    assert_eq!(thanos.thanos.as_ref().unwrap().version, "v0.17.2");
+    let remote = &monitor_views(&load(&[example("monitor-prom-remotewrite")]))[0];
+    assert_eq!(remote.remote_write.len(), 1);
+}
+
+#[test]
+fn clusters_without_a_monitor_or_cross_namespace_without_cluster_scoped() {
+    let snapshot = load(&[example("monitor-multiple-cluster-non-tls")]);
+    let mut snapshot = snapshot;
+    snapshot.monitors[0].spec.cluster_scoped = false;
+    let clusters = cluster_views(&snapshot);
+    assert!(clusters.iter().all(|c| c.monitored_by.is_empty()));
+    assert!(
+        clusters
+            .iter()
+            .all(|c| c.referenced_without_targets == ["default/monitor"])
+    );
+}
+
+#[test]
+fn pd_micro_service_components_are_listed() {
+    let clusters = cluster_views(&load(&[example("basic-pd-micro-service")]));
+    let components: Vec<String> = clusters[0]
+        .components
+        .iter()
+        .map(|c| format!("{}:{}", c.name, c.replicas))
+        .collect();
+    assert_eq!(
+        components,
+        ["pd:1", "tso:2", "scheduling:2", "tikv:1", "tidb:1"]
+    );
+}
+
+#[test]
+fn project_examples_tables() {
+    let snapshot = load(&[project_examples()]);
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+    let monitors = monitor_views(&snapshot);
+    let legacy = monitors
+        .iter()
+        .find(|m| m.metadata.name == "billing")
+        .unwrap();
+    assert_eq!(legacy.workload, Workload::DeploymentLegacy);
+    let sharded = monitors
+        .iter()
+        .find(|m| m.metadata.name == "events")
+        .unwrap();
+    assert_eq!(
+        (sharded.replicas.ready, sharded.replicas.desired),
+        (Some(3), 4)
+    );
+    insta::assert_snapshot!(
+        "get_table",
+        get::table(&monitors, false, true, now()).render(false, false)
+    );
+    insta::assert_snapshot!(
+        "get_wide",
+        get::table(&monitors, true, true, now()).render(false, false)
+    );
+    insta::assert_json_snapshot!("get_json", monitors);
+    let clusters = cluster_views(&snapshot);
+    insta::assert_snapshot!(
+        "clusters_table",
+        clusters::table(&clusters, false, true, now()).render(false, false)
+    );
+    insta::assert_snapshot!(
+        "clusters_wide",
+        clusters::table(&clusters, true, true, now()).render(false, false)
+    );
+    insta::assert_json_snapshot!("clusters_json", clusters);
+}
+
+#[test]
+fn fixture_tables() {
+    for name in [
+        "basic",
+        "monitor-multiple-cluster-tls",
+        "dm",
+        "heterogeneous",
+        "monitor-shards",
+    ] {
+        let snapshot = load(&[example(name)]);
+        let monitors = monitor_views(&snapshot);
+        let clusters = cluster_views(&snapshot);
+        let text = format!(
+            "{}\n{}",
+            get::table(&monitors, true, true, now()).render(false, false),
+            clusters::table(&clusters, true, true, now()).render(false, false)
+        );
+        insta::assert_snapshot!(format!("fixture_{name}"), text);
+    }
+}
+
+#[test]
+fn ages_render_like_kubectl() {
+    let mut snapshot = load(&[example("basic")]);
+    snapshot.monitors[0].metadata.creation_timestamp = Some("2026-11-20T09:00:00Z".into());
+    let table = get::table(&monitor_views(&snapshot), false, false, now()).render(true, false);
+    assert!(table.trim_end().ends_with("5d3h"), "{table}");
+}
