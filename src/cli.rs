@@ -80,6 +80,8 @@ pub enum Command {
     Get(GetArgs),
     /// Show TidbClusters and DMClusters across namespaces and the monitors that cover them.
     Clusters(ClustersArgs),
+    /// Find TLS, reference, migration, coverage and configuration pitfalls (exit 1 on errors).
+    Check(CheckArgs),
     /// Print the plugin version.
     Version,
     /// Print a shell completion script (bash, zsh, fish, powershell).
@@ -97,6 +99,25 @@ pub struct ClustersArgs {
     /// Only clusters no monitor scrapes.
     #[arg(long)]
     pub unmonitored: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the rules and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// Only these rules (repeatable, e.g. --rule TM002).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Skip these rules (repeatable).
+    #[arg(long = "skip", value_name = "ID")]
+    pub skip: Vec<String>,
+    /// Exit 1 on warnings too, not only errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// The tidb-operator version to assume when the controller Deployment cannot be read (e.g. v1.6.1).
+    #[arg(long, value_name = "VERSION")]
+    pub operator_version: Option<String>,
 }
 
 #[derive(Debug, Args)]

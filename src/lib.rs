@@ -2,6 +2,7 @@
 //!
 //! Flow: `cli` parses → `commands::*` ask a `source` for a `Snapshot` → `core` builds views → `render` prints.
 
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod core;

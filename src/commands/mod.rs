@@ -1,5 +1,6 @@
 //! One module per command. Each parses its options, asks a source for a snapshot, calls the core, renders.
 
+pub mod check;
 pub mod clusters;
 pub mod completion;
 pub mod get;
@@ -236,6 +237,7 @@ pub fn run(cli: Cli) -> i32 {
             Ok(settings) => match command {
                 Command::Get(args) => get::run(&settings, args),
                 Command::Clusters(args) => clusters::run(&settings, args),
+                Command::Check(args) => check::run(&settings, args),
                 _ => unreachable!("handled above"),
             },
             Err(e) => Err(e),

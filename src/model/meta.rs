@@ -13,6 +13,7 @@ pub struct ObjectMeta {
     pub deletion_timestamp: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
+    pub finalizers: Vec<String>,
 }
 
 impl ObjectMeta {

@@ -35,7 +35,9 @@ pub struct TidbMonitorSpec {
     pub external_labels: BTreeMap<String, String>,
     pub replica_external_label_name: Option<String>,
     pub enable_alert_rules: bool,
+    #[serde(rename = "alertmanagerURL")]
     pub alertmanager_url: Option<String>,
+    #[serde(rename = "kubePrometheusURL")]
     pub kube_prometheus_url: Option<String>,
 }
 

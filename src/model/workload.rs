@@ -26,6 +26,27 @@ pub struct Deployment {
 #[serde(default)]
 pub struct ReplicatedSpec {
     pub replicas: Option<i32>,
+    pub template: PodTemplate,
+}
+
+/// Only container images: enough to tell the tidb-operator version from its controller Deployment.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PodTemplate {
+    pub spec: PodSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PodSpec {
+    pub containers: Vec<Container>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -48,6 +69,7 @@ pub struct PersistentVolumeClaim {
 #[serde(default, rename_all = "camelCase")]
 pub struct PvcSpec {
     pub storage_class_name: Option<String>,
+    pub access_modes: Vec<String>,
     pub volume_name: Option<String>,
     pub resources: ResourceRequirements,
 }
@@ -86,6 +108,7 @@ pub struct PvSpec {
 pub struct ClaimRef {
     pub name: String,
     pub namespace: Option<String>,
+    pub uid: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -111,6 +134,9 @@ pub struct Secret {
     pub metadata: ObjectMeta,
     #[serde(deserialize_with = "keys_only")]
     pub data: Vec<String>,
+    /// Manifests may carry `stringData`; only its keys are kept, like `data`.
+    #[serde(rename = "stringData", deserialize_with = "keys_only")]
+    pub string_data: Vec<String>,
 }
 
 fn keys_only<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {

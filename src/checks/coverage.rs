@@ -1,0 +1,104 @@
+//! Coverage: clusters scraped by several monitors (PD's dashboard address flaps) or by none.
+
+use super::{Context, Emitter, ObjectId, Rule, Severity};
+use crate::model::{ObjectMeta, ObjectRef, TidbMonitor};
+use crate::snapshot::Snapshot;
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "TM030",
+        severity: Severity::Warning,
+        title: "Cluster watched by several monitors",
+        explanation: "Every monitor writes its Prometheus and Grafana address into the PD of each cluster it watches \
+            (`/topology/prometheus`, TTL 10 min) on every sync, so with two monitors the last writer wins every ~30 s: \
+            TiDB Dashboard and metrics_schema flap between them, and every target is scraped twice.",
+        bad: concat!(
+            monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: other, namespace: team}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
+        ),
+        good: concat!(
+            monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
+        ),
+        fix: "Keep one TidbMonitor per cluster; aggregate several Prometheus with Thanos or remoteWrite instead.",
+        example_operator: None,
+        check: several_monitors,
+    },
+    Rule {
+        id: "TM031",
+        severity: Severity::Info,
+        title: "Cluster watched by no monitor",
+        explanation: "No TidbMonitor lists this cluster (a reference from another namespace counts only with \
+            `clusterScoped: true`). Reported only when every namespace was read (`-A` or files).",
+        bad: "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n",
+        good: concat!(
+            monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
+        ),
+        fix: "Add the cluster to a TidbMonitor (or create one), or ignore this for clusters monitored another way.",
+        example_operator: None,
+        check: unmonitored,
+    },
+];
+
+fn watchers<'a>(
+    snapshot: &'a Snapshot,
+    cluster: &ObjectMeta,
+    refs: impl Fn(&'a TidbMonitor) -> &'a [ObjectRef],
+) -> Vec<String> {
+    snapshot
+        .monitors
+        .iter()
+        .filter(|m| {
+            let own = m.metadata.namespace();
+            refs(m)
+                .iter()
+                .any(|r| r.name == cluster.name && r.namespace_or(own) == cluster.namespace())
+                && (own == cluster.namespace() || m.spec.cluster_scoped)
+        })
+        .map(|m| format!("{}/{}", m.metadata.namespace(), m.metadata.name))
+        .collect()
+}
+
+fn each_cluster(snapshot: &Snapshot, mut f: impl FnMut(ObjectId, Vec<String>)) {
+    for tc in &snapshot.clusters {
+        f(
+            ObjectId::of("TidbCluster", &tc.metadata),
+            watchers(snapshot, &tc.metadata, |m| m.spec.clusters.as_slice()),
+        );
+    }
+    for dc in &snapshot.dm_clusters {
+        f(
+            ObjectId::of("DMCluster", &dc.metadata),
+            watchers(snapshot, &dc.metadata, |m| m.spec.dm_clusters()),
+        );
+    }
+}
+
+fn several_monitors(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    each_cluster(snapshot, |id, watchers| {
+        if watchers.len() > 1 {
+            e.report(
+                id,
+                format!("watched by {} monitors ({}): TiDB Dashboard's Prometheus address flaps and targets are scraped twice", watchers.len(), watchers.join(", ")),
+                "keep one TidbMonitor per cluster",
+            );
+        }
+    });
+}
+
+fn unmonitored(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
+    if !context.all_namespaces {
+        return;
+    }
+    each_cluster(snapshot, |id, watchers| {
+        if watchers.is_empty() {
+            e.report(
+                id,
+                "no TidbMonitor watches this cluster",
+                "add it to a TidbMonitor's spec.clusters",
+            );
+        }
+    });
+}

@@ -1,0 +1,646 @@
+//! Storage and configuration of the monitor itself: persistence, retention, Prometheus version, Thanos,
+//! images, labels, and operator-version bugs.
+
+use super::util::{monitor_id, refs};
+use super::{Context, Emitter, Rule, Severity, Version};
+use crate::checks::operator::is_semver;
+use crate::naming;
+use crate::snapshot::{Kind, Scope, Snapshot};
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "TM040",
+        severity: Severity::Warning,
+        title: "Monitor without persistent storage",
+        explanation: "With `persistent: false` (the default) Prometheus keeps its data in an emptyDir: every pod restart, \
+            upgrade or eviction loses the whole history.",
+        bad: monitor!("  clusters: [{name: db}]\n"),
+        good: monitor!("  clusters: [{name: db}]\n  persistent: true\n  storage: 50Gi\n"),
+        fix: "Set `persistent: true`, `storage` and (optionally) `storageClassName`.",
+        example_operator: None,
+        check: not_persistent,
+    },
+    Rule {
+        id: "TM041",
+        severity: Severity::Error,
+        title: "Persistent monitor without a valid storage size",
+        explanation: "With `persistent: true` the operator needs `spec.storage` as a Kubernetes quantity for the claim \
+            template; without it validation fails (`FailedValidation` event) and nothing is synced.",
+        bad: monitor!("  clusters: [{name: db}]\n  persistent: true\n"),
+        good: monitor!("  clusters: [{name: db}]\n  persistent: true\n  storage: 50Gi\n"),
+        fix: "Set spec.storage, e.g. `storage: 50Gi`.",
+        example_operator: None,
+        check: persistent_without_storage,
+    },
+    Rule {
+        id: "TM042",
+        severity: Severity::Error,
+        title: "remoteWrite with a Prometheus version that is not semver",
+        explanation: "With `prometheus.remoteWrite` the operator compares `prometheus.version` as semver to decide which \
+            remote-write fields Prometheus supports; a tag like `latest` or `v2.27` fails the reconcile of the monitor.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: latest, remoteWrite: [{url: 'http://receive:19291/api/v1/receive'}]}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        good: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, remoteWrite: [{url: 'http://receive:19291/api/v1/receive'}]}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        fix: "Use a full version such as v2.53.2 (pin a digest in baseImage if you need an exact build).",
+        example_operator: None,
+        check: remote_write_version,
+    },
+    Rule {
+        id: "TM043",
+        severity: Severity::Error,
+        title: "retentionTime is not a Prometheus duration",
+        explanation: "`prometheus.retentionTime` is passed to `--storage.tsdb.retention.time` and validated by the \
+            operator: it must be a Prometheus duration such as `15d`, `12h` or `1y2w`. Anything else fails validation and \
+            nothing is synced.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, retentionTime: 30 days}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        good: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, retentionTime: 30d}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        fix: "Write it as <number><unit> with units ms, s, m, h, d, w, y (e.g. 30d).",
+        example_operator: None,
+        check: retention_time,
+    },
+    Rule {
+        id: "TM044",
+        severity: Severity::Warning,
+        title: "Thanos sidecar listens on localhost only",
+        explanation: "`thanos.listenLocal: true` binds the sidecar's gRPC and HTTP ports to 127.0.0.1, so the \
+            `thanos-grpc` port of `<monitor>-prometheus` leads nowhere and no Thanos Query can reach the data.",
+        bad: monitor!(
+            "  clusters: [{name: db}]\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1, listenLocal: true}\n"
+        ),
+        good: monitor!(
+            "  clusters: [{name: db}]\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1}\n"
+        ),
+        fix: "Remove listenLocal (or set it to false).",
+        example_operator: None,
+        check: thanos_listen_local,
+    },
+    Rule {
+        id: "TM045",
+        severity: Severity::Warning,
+        title: "Replicated monitor with Thanos but no replica label",
+        explanation: "With `replicas` > 1 every replica scrapes the same targets. Thanos Query deduplicates them by the \
+            external replica label (`replicaExternalLabelName`, default `prometheus_replica`); setting it to \"\" removes \
+            the label, so every series appears once per replica.",
+        bad: monitor!(
+            "  clusters: [{name: db}]\n  replicas: 2\n  replicaExternalLabelName: \"\"\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1}\n"
+        ),
+        good: monitor!(
+            "  clusters: [{name: db}]\n  replicas: 2\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1}\n"
+        ),
+        fix: "Leave replicaExternalLabelName unset (prometheus_replica) and pass --query.replica-label=prometheus_replica to Thanos Query.",
+        example_operator: None,
+        check: thanos_replica_label,
+    },
+    Rule {
+        id: "TM046",
+        severity: Severity::Warning,
+        title: "clusterScoped monitor on tidb-operator v1.3.0–v1.6.0",
+        explanation: "From v1.3.0 to v1.6.0 the ClusterRole of a `clusterScoped` monitor got a namespaced owner; every sync \
+            after the first fails at RBAC (\"cluster-scoped resource must not have a namespace-scoped owner\", #5296), so \
+            later spec changes never reach the StatefulSet. Fixed in v1.6.1.",
+        bad: concat!(
+            monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
+        ),
+        good: monitor!("  clusters: [{name: db}]\n"),
+        fix: "Upgrade tidb-operator to v1.6.1 or later.",
+        example_operator: Some("v1.5.3"),
+        check: cluster_scoped_broken,
+    },
+    Rule {
+        id: "TM047",
+        severity: Severity::Error,
+        title: "Container image without baseImage or version",
+        explanation: "tidb-operator never defaults images: the image is `baseImage:version`, so an empty part gives an \
+            image like `:` or `prom/prometheus:` and the pod cannot start. prometheus, reloader and initializer are always \
+            deployed; grafana, thanos and prometheusReloader when present.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {}\n"
+        ),
+        good: monitor!("  clusters: [{name: db}]\n"),
+        fix: "Set both baseImage and version on every component.",
+        example_operator: None,
+        check: image_unset,
+    },
+    Rule {
+        id: "TM048",
+        severity: Severity::Warning,
+        title: "alertmanagerURL is not host:port",
+        explanation: "`alertmanagerURL` becomes a bare static target of Prometheus' alerting config; a scheme or path \
+            (`http://am:9093/`) makes an invalid target and no alert is delivered.",
+        bad: monitor!(
+            "  clusters: [{name: db}]\n  alertmanagerURL: http://alertmanager.monitoring:9093/\n"
+        ),
+        good: monitor!(
+            "  clusters: [{name: db}]\n  alertmanagerURL: alertmanager.monitoring:9093\n"
+        ),
+        fix: "Write it as host:port.",
+        example_operator: None,
+        check: alertmanager_url,
+    },
+    Rule {
+        id: "TM049",
+        severity: Severity::Warning,
+        title: "Sharded monitor with Grafana",
+        explanation: "With `shards` > 1 each shard holds part of the series; Grafana runs only with shard 0 and its \
+            datasource is shard 0's Prometheus, so dashboards show a fraction of the data.",
+        bad: monitor!(
+            "  clusters: [{name: db}]\n  shards: 2\n  grafana: {baseImage: grafana/grafana, version: 10.4.5}\n"
+        ),
+        good: monitor!(
+            "  clusters: [{name: db}]\n  shards: 2\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1}\n"
+        ),
+        fix: "Drop grafana from sharded monitors and point a Grafana at Thanos Query over all shards.",
+        example_operator: None,
+        check: shards_with_grafana,
+    },
+    Rule {
+        id: "TM050",
+        severity: Severity::Info,
+        title: "Deprecated prometheus.reserveDays",
+        explanation: "`reserveDays` is deprecated in favour of `retentionTime`, which wins when both are set.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, reserveDays: 12}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        good: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, retentionTime: 12d}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        fix: "Replace reserveDays: N with retentionTime: Nd.",
+        example_operator: None,
+        check: reserve_days,
+    },
+    Rule {
+        id: "TM051",
+        severity: Severity::Info,
+        title: "Monitor named like the cluster it watches",
+        explanation: "Monitor objects carry `app.kubernetes.io/instance=<monitor>`, the same label as the cluster's pods \
+            and PVCs when the names match. A cleanup such as `kubectl delete pvc -l app.kubernetes.io/instance=<name>` then \
+            also deletes the monitor's volume `tidbmonitor-<name>-monitor-0`.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: db, namespace: team}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
+        ),
+        good: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: db-monitor, namespace: team}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
+        ),
+        fix: "Select on app.kubernetes.io/component too when deleting by label; name new monitors differently from their clusters.",
+        example_operator: None,
+        check: same_name,
+    },
+    Rule {
+        id: "TM052",
+        severity: Severity::Warning,
+        title: "externalLabels reuse a label TiDB metrics carry",
+        explanation: "The generated scrape jobs set `cluster`, `instance`, `component`, `tidb_cluster` and \
+            `kubernetes_namespace` on every series. An external label with the same name is ignored for those series \
+            and confuses Thanos/federation queries; multi-Kubernetes setups should use their own name (e.g. `k8s_cluster`).",
+        bad: monitor!("  clusters: [{name: db}]\n  externalLabels: {cluster: eu-west-1}\n"),
+        good: monitor!("  clusters: [{name: db}]\n  externalLabels: {k8s_cluster: eu-west-1}\n"),
+        fix: "Rename the external label (e.g. k8s_cluster).",
+        example_operator: None,
+        check: external_label_clash,
+    },
+    Rule {
+        id: "TM053",
+        severity: Severity::Warning,
+        title: "Monitor being deleted while tidb-operator is not running",
+        explanation: "Since v1.6.1 every TidbMonitor carries the finalizer `tidb.pingcap.com/monitor-protection`, removed \
+            by the operator after it deletes the monitor's ClusterRole. Without a running operator the deletion hangs.",
+        bad: "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring, deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: [tidb.pingcap.com/monitor-protection]}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+        good: "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring, deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: [tidb.pingcap.com/monitor-protection]}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tidb-controller-manager, namespace: tidb-admin}\nspec:\n  replicas: 1\n  template: {spec: {containers: [{name: tidb-operator, image: 'pingcap/tidb-operator:v1.6.6'}]}}\n",
+        fix: "Start tidb-operator again, or remove the finalizer by hand (then delete `<ns>-<monitor>-monitor` ClusterRole/Binding yourself).",
+        example_operator: None,
+        check: deletion_hangs,
+    },
+];
+
+/// Bytes of a Kubernetes quantity (`10Gi`, `500M`, `1e3`); None when it does not parse.
+pub fn quantity_bytes(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let factor = match suffix {
+        "" => 1.0,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        _ => return None,
+    };
+    (value >= 0.0).then_some(value * factor)
+}
+
+/// Prometheus' duration syntax (`model.ParseDuration`): unit groups in order y w d h m s ms, or `0`.
+pub fn is_prometheus_duration(text: &str) -> bool {
+    if text == "0" {
+        return true;
+    }
+    let units = ["y", "w", "d", "h", "m", "s", "ms"];
+    let mut rest = text;
+    let mut next_unit = 0;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = if rest.starts_with("ms") {
+            "ms"
+        } else {
+            &rest[..rest.chars().next().map_or(0, char::len_utf8)]
+        };
+        let Some(position) = units.iter().position(|u| *u == unit) else {
+            return false;
+        };
+        if position < next_unit {
+            return false;
+        }
+        next_unit = position + 1;
+        rest = &rest[unit.len()..];
+    }
+    true
+}
+
+fn not_persistent(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in snapshot.monitors.iter().filter(|m| !m.spec.persistent) {
+        e.report(
+            monitor_id(monitor),
+            "persistent is false: Prometheus data is lost on every pod restart",
+            "set persistent: true and storage",
+        );
+    }
+}
+
+fn persistent_without_storage(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in snapshot.monitors.iter().filter(|m| m.spec.persistent) {
+        match monitor.spec.storage.as_deref().filter(|s| !s.is_empty()) {
+            None => e.report(monitor_id(monitor), "persistent is true but spec.storage is not set: validation fails and nothing is synced", "set spec.storage, e.g. 50Gi"),
+            Some(size) if quantity_bytes(size).is_none() => {
+                e.report(monitor_id(monitor), format!("spec.storage {size:?} is not a Kubernetes quantity"), "write it like 50Gi")
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn remote_write_version(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let Some(prometheus) = monitor
+            .spec
+            .prometheus
+            .as_ref()
+            .filter(|p| !p.remote_write.is_empty())
+        else {
+            continue;
+        };
+        let version = prometheus.version.as_deref().unwrap_or("");
+        if !is_semver(version) {
+            e.report(
+                monitor_id(monitor),
+                format!("prometheus.version {version:?} is not semver, which remoteWrite requires: the monitor fails to reconcile"),
+                "use a full version such as v2.53.2",
+            );
+        }
+    }
+}
+
+fn retention_time(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let retention = monitor
+            .spec
+            .prometheus
+            .as_ref()
+            .and_then(|p| p.retention_time.as_deref())
+            .filter(|r| !r.is_empty());
+        if let Some(retention) = retention.filter(|r| !is_prometheus_duration(r)) {
+            e.report(
+                monitor_id(monitor),
+                format!("retentionTime {retention:?} is not a Prometheus duration: validation fails and nothing is synced"),
+                "write it like 30d, 12h or 1y",
+            );
+        }
+    }
+}
+
+fn thanos_listen_local(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in snapshot
+        .monitors
+        .iter()
+        .filter(|m| m.spec.thanos.as_ref().is_some_and(|t| t.listen_local))
+    {
+        let service = naming::prometheus_service(&monitor.metadata.name, 0);
+        e.report(
+            monitor_id(monitor),
+            format!("thanos.listenLocal is true: the sidecar binds 127.0.0.1, so the thanos-grpc port of Service {service} is unreachable"),
+            "remove thanos.listenLocal",
+        );
+    }
+}
+
+fn thanos_replica_label(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let spec = &monitor.spec;
+        if spec.thanos.is_some()
+            && spec.replicas() > 1
+            && spec.replica_external_label_name.as_deref() == Some("")
+        {
+            e.report(
+                monitor_id(monitor),
+                format!("{} replicas with Thanos but replicaExternalLabelName is empty: Thanos Query cannot deduplicate the replicas' series", spec.replicas()),
+                "remove replicaExternalLabelName (default prometheus_replica)",
+            );
+        }
+    }
+}
+
+fn cluster_scoped_broken(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
+    let Some(version) = context.operator.version() else {
+        return;
+    };
+    if version < Version::new(1, 3, 0) || version > Version::new(1, 6, 0) {
+        return;
+    }
+    for monitor in snapshot.monitors.iter().filter(|m| m.spec.cluster_scoped) {
+        e.report(
+            monitor_id(monitor),
+            format!("clusterScoped on tidb-operator {version}: syncs after the first fail at RBAC, so spec changes never reach the StatefulSet"),
+            "upgrade tidb-operator to v1.6.1+",
+        );
+    }
+}
+
+fn image_unset(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let s = &monitor.spec;
+        let p = s.prometheus.as_ref();
+        let parts = |base: Option<&String>, version: Option<&String>| {
+            (
+                base.is_some_and(|b| !b.is_empty()),
+                version.is_some_and(|v| !v.is_empty()),
+            )
+        };
+        let components = [
+            (
+                "prometheus",
+                true,
+                p.map(|p| parts(p.base_image.as_ref(), p.version.as_ref())),
+            ),
+            (
+                "reloader",
+                true,
+                s.reloader
+                    .as_ref()
+                    .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
+            ),
+            (
+                "initializer",
+                true,
+                s.initializer
+                    .as_ref()
+                    .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
+            ),
+            (
+                "grafana",
+                false,
+                s.grafana
+                    .as_ref()
+                    .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
+            ),
+            (
+                "thanos",
+                false,
+                s.thanos
+                    .as_ref()
+                    .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
+            ),
+            (
+                "prometheusReloader",
+                false,
+                s.prometheus_reloader
+                    .as_ref()
+                    .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
+            ),
+        ];
+        let broken: Vec<String> = components
+            .iter()
+            .filter_map(|(name, required, state)| match state {
+                Some((true, true)) => None,
+                Some((false, true)) => Some(format!("{name} (no baseImage)")),
+                Some((true, false)) => Some(format!("{name} (no version)")),
+                Some((false, false)) => Some(format!("{name} (no baseImage, no version)")),
+                None if *required => Some(format!("{name} (block missing)")),
+                None => None,
+            })
+            .collect();
+        if !broken.is_empty() {
+            e.report(
+                monitor_id(monitor),
+                format!("images without baseImage or version: {}; the operator does not default them and the pod cannot start", broken.join(", ")),
+                "set baseImage and version on each",
+            );
+        }
+    }
+}
+
+fn alertmanager_url(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        if let Some(url) = monitor
+            .spec
+            .alertmanager_url
+            .as_deref()
+            .filter(|u| u.contains("://") || u.contains('/'))
+        {
+            e.report(
+                monitor_id(monitor),
+                format!("alertmanagerURL {url:?} is not host:port: alerts go nowhere"),
+                "write it as host:port, e.g. alertmanager.monitoring:9093",
+            );
+        }
+    }
+}
+
+fn shards_with_grafana(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in snapshot
+        .monitors
+        .iter()
+        .filter(|m| m.spec.shards() > 1 && m.spec.grafana.is_some())
+    {
+        e.report(
+            monitor_id(monitor),
+            format!(
+                "{} shards with Grafana: Grafana reads shard 0 only and shows part of the data",
+                monitor.spec.shards()
+            ),
+            "remove grafana; point a Grafana at Thanos Query over all shards",
+        );
+    }
+}
+
+fn reserve_days(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let Some(p) = monitor.spec.prometheus.as_ref() else {
+            continue;
+        };
+        if let Some(days) = p.reserve_days.filter(|d| *d > 0) {
+            let effective = p.retention_time.as_deref().filter(|r| !r.is_empty());
+            let message = match effective {
+                Some(r) => format!(
+                    "prometheus.reserveDays {days} is deprecated and ignored: retentionTime {r} wins"
+                ),
+                None => format!("prometheus.reserveDays {days} is deprecated"),
+            };
+            e.report(
+                monitor_id(monitor),
+                message,
+                format!("use retentionTime: {days}d"),
+            );
+        }
+    }
+}
+
+fn same_name(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let own = monitor.metadata.namespace();
+        let clash = refs(monitor).iter().any(|(kind, ns, name)| {
+            *kind == "TidbCluster" && ns == own && name == &monitor.metadata.name
+        });
+        if clash {
+            e.report(
+                monitor_id(monitor),
+                format!(
+                    "shares app.kubernetes.io/instance={} with its TidbCluster: deleting PVCs by that label alone also deletes {}",
+                    monitor.metadata.name,
+                    naming::first_pvc(&monitor.metadata.name)
+                ),
+                "add app.kubernetes.io/component=<component> to label-selected cleanups",
+            );
+        }
+    }
+}
+
+fn external_label_clash(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    const RESERVED: [&str; 5] = [
+        "cluster",
+        "instance",
+        "component",
+        "tidb_cluster",
+        "kubernetes_namespace",
+    ];
+    for monitor in &snapshot.monitors {
+        let clashes: Vec<&str> = monitor
+            .spec
+            .external_labels
+            .keys()
+            .map(String::as_str)
+            .filter(|k| RESERVED.contains(k))
+            .collect();
+        if !clashes.is_empty() {
+            e.report(
+                monitor_id(monitor),
+                format!(
+                    "externalLabels {} clash with labels every TiDB series carries",
+                    clashes.join(", ")
+                ),
+                "rename them (e.g. k8s_cluster)",
+            );
+        }
+    }
+}
+
+fn deletion_hangs(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
+    let deleting: Vec<_> = snapshot
+        .monitors
+        .iter()
+        .filter(|m| {
+            m.metadata.deletion_timestamp.is_some()
+                && m.metadata
+                    .finalizers
+                    .iter()
+                    .any(|f| f == "tidb.pingcap.com/monitor-protection")
+        })
+        .collect();
+    if deleting.is_empty() {
+        return;
+    }
+    let operator_found = !matches!(context.operator, super::OperatorVersion::Unknown)
+        || snapshot
+            .deployments
+            .iter()
+            .any(|d| d.metadata.name == naming::OPERATOR_DEPLOYMENT);
+    if operator_found {
+        return;
+    }
+    let operator_known_absent = snapshot.knows(Kind::Deployment, "")
+        && matches!(
+            snapshot.scopes.get(&Kind::Deployment),
+            Some(Scope::AllNamespaces)
+        );
+    for monitor in deleting {
+        let id = monitor_id(monitor);
+        if operator_known_absent {
+            e.report(
+                id,
+                format!("is being deleted (since {}) but no tidb-controller-manager Deployment exists to remove its finalizer", monitor.metadata.deletion_timestamp.as_deref().unwrap_or("?")),
+                "start tidb-operator, or remove the finalizer tidb.pingcap.com/monitor-protection by hand",
+            );
+        } else {
+            e.unresolved(id, "Deployment tidb-controller-manager");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_quantities() {
+        for ok in ["15d", "1y2w", "12h30m", "500ms", "0", "90s"] {
+            assert!(is_prometheus_duration(ok), "{ok}");
+        }
+        for bad in ["", "30 days", "1d1y", "d", "15", "1.5h", "-1d"] {
+            assert!(!is_prometheus_duration(bad), "{bad}");
+        }
+        assert_eq!(quantity_bytes("10Gi"), Some(10.0 * 1024f64.powi(3)));
+        assert_eq!(quantity_bytes("500M"), Some(5e8));
+        assert_eq!(quantity_bytes("ten"), None);
+    }
+}
