@@ -1,6 +1,8 @@
 #![allow(dead_code)]
 //! Helpers shared by the integration tests.
 
+pub mod e2e;
+
 use std::path::PathBuf;
 
 use kubectl_tidbmonitor::snapshot::Snapshot;
