@@ -11,13 +11,20 @@ fn seed(yaml: &str) {
 }
 
 fn rules_fired(stdout: &str) -> Vec<(String, String, String)> {
-    let json: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let json: serde_json::Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["unresolved"] == false)
-        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["severity"].as_str().unwrap().to_string(), f["object"]["name"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["object"]["name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -30,23 +37,89 @@ fn tls_rules_follow_the_operator_version_and_the_secrets() {
         admin(&["create", "namespace", ns], None);
     }
     for (ns, name) in [("e2e-tls-a", "alpha"), ("e2e-tls-b", "beta")] {
-        seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{version: v8.5.7, tlsCluster: {{enabled: true}}, pd: {{baseImage: pingcap/pd, replicas: 1}}}}\n"));
+        seed(&format!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{version: v8.5.7, tlsCluster: {{enabled: true}}, pd: {{baseImage: pingcap/pd, replicas: 1}}}}\n"
+        ));
     }
     // Only alpha's client certificate exists.
-    admin(&["-n", "e2e-tls-a", "create", "secret", "generic", "alpha-cluster-client-secret", "--from-literal=ca.crt=x", "--from-literal=tls.crt=x", "--from-literal=tls.key=x"], None);
-    seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: fleet, namespace: e2e-tls-mon}}\nspec:\n  clusterScoped: true\n  persistent: true\n  storage: 5Gi\n  clusters: [{{name: alpha, namespace: e2e-tls-a}}, {{name: beta, namespace: e2e-tls-b}}]\n{IMAGES}"));
+    admin(
+        &[
+            "-n",
+            "e2e-tls-a",
+            "create",
+            "secret",
+            "generic",
+            "alpha-cluster-client-secret",
+            "--from-literal=ca.crt=x",
+            "--from-literal=tls.crt=x",
+            "--from-literal=tls.key=x",
+        ],
+        None,
+    );
+    seed(&format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: fleet, namespace: e2e-tls-mon}}\nspec:\n  clusterScoped: true\n  persistent: true\n  storage: 5Gi\n  clusters: [{{name: alpha, namespace: e2e-tls-a}}, {{name: beta, namespace: e2e-tls-b}}]\n{IMAGES}"
+    ));
 
-    let current = plugin(&["check", "-n", "e2e-tls-mon", "--operator-version", "v1.6.6", "-o", "json"]);
+    let current = plugin(&[
+        "check",
+        "-n",
+        "e2e-tls-mon",
+        "--operator-version",
+        "v1.6.6",
+        "-o",
+        "json",
+    ]);
     assert_eq!(current.code, 1, "{}", current.stderr);
     let fired = rules_fired(&current.stdout);
-    assert_eq!(fired, [("TM002".to_string(), "error".to_string(), "fleet".to_string())], "{}", current.stdout);
-    assert!(current.stdout.contains("e2e-tls-b/beta-cluster-client-secret"));
+    assert_eq!(
+        fired,
+        [(
+            "TM002".to_string(),
+            "error".to_string(),
+            "fleet".to_string()
+        )],
+        "{}",
+        current.stdout
+    );
+    assert!(
+        current
+            .stdout
+            .contains("e2e-tls-b/beta-cluster-client-secret")
+    );
 
-    let old = plugin(&["check", "-n", "e2e-tls-mon", "--operator-version", "v1.1.12", "--rule", "TM001"]);
+    let old = plugin(&[
+        "check",
+        "-n",
+        "e2e-tls-mon",
+        "--operator-version",
+        "v1.1.12",
+        "--rule",
+        "TM001",
+    ]);
     assert_eq!(old.code, 1);
-    assert!(old.stdout.contains("TM001") && old.stdout.contains("v1.1.12 uses the first cluster's TLS setting"), "{}", old.stdout);
+    assert!(
+        old.stdout.contains("TM001")
+            && old
+                .stdout
+                .contains("v1.1.12 uses the first cluster's TLS setting"),
+        "{}",
+        old.stdout
+    );
 
-    admin(&["-n", "e2e-tls-b", "create", "secret", "generic", "beta-cluster-client-secret", "--from-literal=ca.crt=x", "--from-literal=tls.crt=x", "--from-literal=tls.key=x"], None);
+    admin(
+        &[
+            "-n",
+            "e2e-tls-b",
+            "create",
+            "secret",
+            "generic",
+            "beta-cluster-client-secret",
+            "--from-literal=ca.crt=x",
+            "--from-literal=tls.crt=x",
+            "--from-literal=tls.key=x",
+        ],
+        None,
+    );
     let fixed = plugin(&["check", "-n", "e2e-tls-mon", "--operator-version", "v1.6.6"]);
     assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
     // Secret values never reach the output, even in JSON.
@@ -58,12 +131,27 @@ fn tls_rules_follow_the_operator_version_and_the_secrets() {
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn missing_reference_stops_the_monitor() {
     admin(&["create", "namespace", "e2e-dangling"], None);
-    seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: orphan, namespace: e2e-dangling}}\nspec:\n  persistent: true\n  storage: 5Gi\n  clusters: [{{name: deleted-long-ago}}]\n{IMAGES}"));
+    seed(&format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: orphan, namespace: e2e-dangling}}\nspec:\n  persistent: true\n  storage: 5Gi\n  clusters: [{{name: deleted-long-ago}}]\n{IMAGES}"
+    ));
     let run = plugin(&["check", "-n", "e2e-dangling"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("TM010"));
-    assert!(run.stdout.contains("references TidbCluster e2e-dangling/deleted-long-ago, which does not exist"), "{}", run.stdout);
-    assert!(run.stdout.lines().last().unwrap().starts_with("1 error, 0 warnings"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("references TidbCluster e2e-dangling/deleted-long-ago, which does not exist"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("1 error, 0 warnings"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -73,17 +161,48 @@ fn migration_rules_on_real_volumes() {
     // Three legacy monitors: PV with Delete, PV with Recycle, and one whose status names a deleted PV;
     // plus one with both Deployment and StatefulSet.
     for (name, policy) in [("stall", "Delete"), ("wipe", "Recycle")] {
-        seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: {name}, namespace: e2e-migrate}}\nspec:\n  persistent: true\n  storageClassName: standard\n  storage: 10Gi\n  clusters: [{{name: {name}-db}}]\n{IMAGES}"));
-        seed(&format!("apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: e2e-{name}-pv}}\nspec:\n  capacity: {{storage: 10Gi}}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: {policy}\n  storageClassName: standard\n  hostPath: {{path: /tmp/{name}}}\n  claimRef: {{name: {name}-monitor, namespace: e2e-migrate}}\n"));
-        seed(&format!("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}-monitor, namespace: e2e-migrate}}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: standard\n  volumeName: e2e-{name}-pv\n  resources: {{requests: {{storage: 10Gi}}}}\n"));
-        admin(&["-n", "e2e-migrate", "patch", "pvc", &format!("{name}-monitor"), "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Bound\"}}"], None);
-        seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}-db, namespace: e2e-migrate}}\nspec: {{pd: {{baseImage: pingcap/pd, replicas: 1}}}}\n"));
+        seed(&format!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: {name}, namespace: e2e-migrate}}\nspec:\n  persistent: true\n  storageClassName: standard\n  storage: 10Gi\n  clusters: [{{name: {name}-db}}]\n{IMAGES}"
+        ));
+        seed(&format!(
+            "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: e2e-{name}-pv}}\nspec:\n  capacity: {{storage: 10Gi}}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: {policy}\n  storageClassName: standard\n  hostPath: {{path: /tmp/{name}}}\n  claimRef: {{name: {name}-monitor, namespace: e2e-migrate}}\n"
+        ));
+        seed(&format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}-monitor, namespace: e2e-migrate}}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: standard\n  volumeName: e2e-{name}-pv\n  resources: {{requests: {{storage: 10Gi}}}}\n"
+        ));
+        admin(
+            &[
+                "-n",
+                "e2e-migrate",
+                "patch",
+                "pvc",
+                &format!("{name}-monitor"),
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                "{\"status\":{\"phase\":\"Bound\"}}",
+            ],
+            None,
+        );
+        seed(&format!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}-db, namespace: e2e-migrate}}\nspec: {{pd: {{baseImage: pingcap/pd, replicas: 1}}}}\n"
+        ));
     }
-    seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: lost, namespace: e2e-migrate}}\nspec:\n  persistent: true\n  storage: 10Gi\n  clusters: [{{name: stall-db}}]\n{IMAGES}status: {{deploymentStorageStatus: {{pvName: e2e-deleted-pv}}}}\n"));
-    seed(&format!("apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: twin, namespace: e2e-migrate}}\nspec:\n  persistent: true\n  storage: 10Gi\n  clusters: [{{name: stall-db}}]\n{IMAGES}"));
+    seed(&format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: lost, namespace: e2e-migrate}}\nspec:\n  persistent: true\n  storage: 10Gi\n  clusters: [{{name: stall-db}}]\n{IMAGES}status: {{deploymentStorageStatus: {{pvName: e2e-deleted-pv}}}}\n"
+    ));
+    seed(&format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: twin, namespace: e2e-migrate}}\nspec:\n  persistent: true\n  storage: 10Gi\n  clusters: [{{name: stall-db}}]\n{IMAGES}"
+    ));
     let workload = |kind: &str| {
-        format!("apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: twin-monitor, namespace: e2e-migrate}}\nspec:\n  replicas: 1\n{}  selector: {{matchLabels: {{app: twin}}}}\n  template:\n    metadata: {{labels: {{app: twin}}}}\n    spec: {{containers: [{{name: prometheus, image: prom/prometheus:v2.53.2}}]}}\n",
-            if kind == "StatefulSet" { "  serviceName: twin-monitor\n" } else { "" })
+        format!(
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: twin-monitor, namespace: e2e-migrate}}\nspec:\n  replicas: 1\n{}  selector: {{matchLabels: {{app: twin}}}}\n  template:\n    metadata: {{labels: {{app: twin}}}}\n    spec: {{containers: [{{name: prometheus, image: prom/prometheus:v2.53.2}}]}}\n",
+            if kind == "StatefulSet" {
+                "  serviceName: twin-monitor\n"
+            } else {
+                ""
+            }
+        )
     };
     seed(&workload("Deployment"));
     seed(&workload("StatefulSet"));
@@ -91,21 +210,42 @@ fn migration_rules_on_real_volumes() {
     let run = plugin(&["check", "-n", "e2e-migrate", "-o", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let fired = rules_fired(&run.stdout);
-    for expected in [("TM021", "stall"), ("TM022", "wipe"), ("TM023", "lost"), ("TM024", "twin")] {
+    for expected in [
+        ("TM021", "stall"),
+        ("TM022", "wipe"),
+        ("TM023", "lost"),
+        ("TM024", "twin"),
+    ] {
         assert!(
-            fired.iter().any(|(rule, severity, object)| rule == expected.0 && severity == "error" && object == expected.1),
+            fired
+                .iter()
+                .any(|(rule, severity, object)| rule == expected.0
+                    && severity == "error"
+                    && object == expected.1),
             "{expected:?} missing from {fired:?}"
         );
     }
     // The two monitors whose Deployments are not in the cluster are not flagged as legacy.
-    assert!(!fired.iter().any(|(rule, _, object)| rule == "TM020" && object != "twin"));
+    assert!(
+        !fired
+            .iter()
+            .any(|(rule, _, object)| rule == "TM020" && object != "twin")
+    );
 }
 
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn examples_give_the_same_findings_live_and_offline() {
     admin(&["create", "-R", "-f", &project_examples()], None);
-    let namespaces = ["legacy", "metrics", "monitoring", "secure", "shop", "team-b", "team-c"];
+    let namespaces = [
+        "legacy",
+        "metrics",
+        "monitoring",
+        "secure",
+        "shop",
+        "team-b",
+        "team-c",
+    ];
     let findings = |stdout: &str| {
         let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
         let mut kept: Vec<String> = json["findings"]
@@ -113,13 +253,31 @@ fn examples_give_the_same_findings_live_and_offline() {
             .unwrap()
             .iter()
             .filter(|f| namespaces.contains(&f["object"]["namespace"].as_str().unwrap()))
-            .map(|f| format!("{} {} {}/{} {}", f["rule"], f["severity"], f["object"]["namespace"], f["object"]["name"], f["message"]))
+            .map(|f| {
+                format!(
+                    "{} {} {}/{} {}",
+                    f["rule"],
+                    f["severity"],
+                    f["object"]["namespace"],
+                    f["object"]["name"],
+                    f["message"]
+                )
+            })
             .collect();
         kept.sort();
         kept
     };
     let live = plugin(&["check", "-A", "-o", "json", "--operator-version", "v1.6.6"]);
-    let offline = plugin(&["check", "-A", "-o", "json", "--operator-version", "v1.6.6", "-f", &project_examples()]);
+    let offline = plugin(&[
+        "check",
+        "-A",
+        "-o",
+        "json",
+        "--operator-version",
+        "v1.6.6",
+        "-f",
+        &project_examples(),
+    ]);
     assert!(offline.stderr.is_empty(), "{}", offline.stderr);
     let (live, offline) = (findings(&live.stdout), findings(&offline.stdout));
     assert!(!live.is_empty());

@@ -140,4 +140,3 @@ pub fn seed_monitor(ns: &str, name: &str, tls: bool, ready: i32) {
         None,
     );
 }
-
