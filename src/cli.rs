@@ -82,6 +82,9 @@ pub enum Command {
     Clusters(ClustersArgs),
     /// Find TLS, reference, migration, coverage and configuration pitfalls (exit 1 on errors).
     Check(CheckArgs),
+    /// Generate ready-to-apply YAML: ServiceMonitors/PodMonitors for clusters, or Thanos for monitors.
+    #[command(subcommand)]
+    Scaffold(ScaffoldCommand),
     /// Print the plugin version.
     Version,
     /// Print a shell completion script (bash, zsh, fish, powershell).
@@ -124,4 +127,69 @@ pub struct CheckArgs {
 pub struct CompletionArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScaffoldCommand {
+    /// prometheus-operator ServiceMonitors (or PodMonitors) for TidbClusters and DMClusters.
+    Servicemonitor(ServiceMonitorArgs),
+    /// A Thanos sidecar on each TidbMonitor, headless sidecar Services, and a Thanos Query in -n.
+    Thanos(ThanosArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceMonitorArgs {
+    /// Only these clusters (TidbCluster or DMCluster names).
+    pub names: Vec<String>,
+    /// Generate ServiceMonitors or PodMonitors.
+    #[arg(long, value_enum, default_value_t = MonitorKindArg::Servicemonitor)]
+    pub kind: MonitorKindArg,
+    /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
+    #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
+    pub prometheus_labels: Vec<String>,
+    #[command(flatten)]
+    pub output: ScaffoldOutput,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MonitorKindArg {
+    Servicemonitor,
+    Podmonitor,
+}
+
+#[derive(Debug, Args)]
+pub struct ThanosArgs {
+    /// Only these monitors.
+    pub names: Vec<String>,
+    /// Object storage config Secret for the sidecars and a Store Gateway: NAME[:KEY] (key default objstore.yml).
+    #[arg(long, value_name = "NAME[:KEY]")]
+    pub objstore_secret: Option<String>,
+    /// Print the object storage config skeleton for a provider on stderr.
+    #[arg(long, value_name = "s3|gcs|azure")]
+    pub objstore_skeleton: Option<String>,
+    #[command(flatten)]
+    pub output: ScaffoldOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct ScaffoldOutput {
+    /// Write one file per object into DIR instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Overwrite existing files in --output-dir.
+    #[arg(long)]
+    pub force: bool,
+    /// Server-side apply the objects (field manager kubectl-tidbmonitor).
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: none, client (print only) or server (validated by the API server, not persisted).
+    #[arg(long, value_enum, default_value_t = DryRun::None, require_equals = true, num_args = 0..=1, default_missing_value = "client")]
+    pub dry_run: DryRun,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
 }

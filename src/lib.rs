@@ -9,6 +9,7 @@ pub mod core;
 pub mod model;
 pub mod naming;
 pub mod render;
+pub mod scaffold;
 pub mod selector;
 pub mod snapshot;
 pub mod source;

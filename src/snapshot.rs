@@ -20,10 +20,12 @@ pub enum Kind {
     PersistentVolume,
     Service,
     Secret,
+    /// prometheus-operator's Prometheus: which ServiceMonitor labels it selects.
+    Prometheus,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::TidbMonitor,
         Kind::TidbCluster,
         Kind::DmCluster,
@@ -33,6 +35,7 @@ impl Kind {
         Kind::PersistentVolume,
         Kind::Service,
         Kind::Secret,
+        Kind::Prometheus,
     ];
 
     /// The `kind:` field as written in manifests.
@@ -47,6 +50,7 @@ impl Kind {
             Kind::PersistentVolume => "PersistentVolume",
             Kind::Service => "Service",
             Kind::Secret => "Secret",
+            Kind::Prometheus => "Prometheus",
         }
     }
 
@@ -59,6 +63,7 @@ impl Kind {
         match self {
             Kind::TidbMonitor | Kind::TidbCluster | Kind::DmCluster => "pingcap.com",
             Kind::StatefulSet | Kind::Deployment => "apps",
+            Kind::Prometheus => "monitoring.coreos.com",
             _ => "",
         }
     }
@@ -66,6 +71,7 @@ impl Kind {
     pub fn version(self) -> &'static str {
         match self.group() {
             "pingcap.com" => "v1alpha1",
+            "monitoring.coreos.com" => "v1",
             _ => "v1",
         }
     }
@@ -81,6 +87,7 @@ impl Kind {
             Kind::PersistentVolume => "persistentvolumes",
             Kind::Service => "services",
             Kind::Secret => "secrets",
+            Kind::Prometheus => "prometheuses",
         }
     }
 
@@ -162,10 +169,13 @@ pub struct Snapshot {
     pub pvs: Vec<PersistentVolume>,
     pub services: Vec<Service>,
     pub secrets: Vec<Secret>,
+    pub prometheuses: Vec<Prometheus>,
     /// The namespace scope each kind was read in. A kind absent here was not read at all.
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
     pub problems: Vec<Problem>,
+    /// Whole objects, for the kinds a command re-emits (scaffold): `(kind, namespace, name)` → JSON.
+    pub raw: BTreeMap<(Kind, String, String), serde_json::Value>,
 }
 
 /// Whether the snapshot can answer "does object K ns/name exist?".
@@ -375,6 +385,12 @@ impl Snapshot {
                 self.secrets
                     .push(fill(Secret::deserialize(de), |o| &mut o.metadata, ns, d)?)
             }
+            Kind::Prometheus => self.prometheuses.push(fill(
+                Prometheus::deserialize(de),
+                |o| &mut o.metadata,
+                ns,
+                d,
+            )?),
         }
         Ok(())
     }
@@ -403,9 +419,37 @@ impl Snapshot {
         self.pvs.extend(other.pvs);
         self.services.extend(other.services);
         self.secrets.extend(other.secrets);
+        self.prometheuses.extend(other.prometheuses);
         self.scopes.extend(other.scopes);
         self.gaps.extend(other.gaps);
         self.problems.extend(other.problems);
+        self.raw.extend(other.raw);
+    }
+
+    /// Keeps the whole object (as read) for commands that write it back out.
+    pub fn keep_raw(
+        &mut self,
+        kind: Kind,
+        mut object: serde_json::Value,
+        default_namespace: Option<&str>,
+    ) {
+        let name = object
+            .pointer("/metadata/name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let mut namespace = object
+            .pointer("/metadata/namespace")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        if namespace.is_empty() && kind.namespaced() {
+            namespace = default_namespace.unwrap_or("").to_string();
+            if let Some(meta) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                meta.insert("namespace".into(), namespace.clone().into());
+            }
+        }
+        self.raw.insert((kind, namespace, name), object);
     }
 }
 

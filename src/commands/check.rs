@@ -29,6 +29,7 @@ pub fn request() -> Request {
             Kind::PersistentVolume,
         ],
         selected: vec![Kind::TidbMonitor],
+        keep_raw: Vec::new(),
     }
 }
 

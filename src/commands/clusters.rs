@@ -20,6 +20,7 @@ pub fn request() -> Request {
         related: vec![Kind::TidbMonitor],
         auxiliary: vec![Kind::DmCluster],
         selected: vec![Kind::TidbCluster, Kind::DmCluster],
+        keep_raw: Vec::new(),
     }
 }
 

@@ -19,6 +19,7 @@ pub fn request() -> Request {
         related: vec![Kind::TidbCluster, Kind::DmCluster],
         auxiliary: vec![Kind::StatefulSet, Kind::Deployment],
         selected: vec![Kind::TidbMonitor],
+        keep_raw: Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod check;
 pub mod clusters;
 pub mod completion;
 pub mod get;
+pub mod scaffold;
 pub mod version;
 
 use std::io::{IsTerminal, Write};
@@ -128,6 +129,8 @@ pub struct Loaded {
     pub warnings: Vec<String>,
     /// The namespace rows are restricted to; `None` shows every row read.
     pub row_namespace: Option<String>,
+    /// `-n`, else the context's namespace (offline: `default`): where new objects go.
+    pub default_namespace: String,
 }
 
 /// Fills a snapshot from files (`-f`) or the live cluster, as the global flags say.
@@ -139,7 +142,12 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
             .clone()
             .unwrap_or_else(|| "default".to_string());
         let mut snapshot = Snapshot::default();
-        let load = source::files::load(&global.filenames, &default_namespace, &mut snapshot)?;
+        let load = source::files::load_keeping(
+            &global.filenames,
+            &default_namespace,
+            &request.keep_raw,
+            &mut snapshot,
+        )?;
         if global.verbose > 0 {
             for (kind, count) in &load.ignored_kinds {
                 eprintln!(
@@ -167,12 +175,33 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
             global.namespace.clone()
         };
         return Ok(Loaded {
+            default_namespace,
             snapshot,
             warnings,
             row_namespace,
         });
     }
-    let options = live::LiveOptions {
+    let options = live_options(settings);
+    runtime()?.block_on(async {
+        let connection = live::connect(&options).await?;
+        let (snapshot, warnings) = connection.snapshot(request).await?;
+        let row_namespace = match snapshot.scopes.get(&request.primary) {
+            Some(Scope::Namespace(ns)) => Some(ns.clone()),
+            _ => None,
+        };
+        Ok(Loaded {
+            default_namespace: connection.namespace.clone(),
+            snapshot,
+            warnings,
+            row_namespace,
+        })
+    })
+}
+
+/// How to reach the cluster, from the global flags.
+pub fn live_options(settings: &Settings) -> live::LiveOptions {
+    let global = &settings.global;
+    live::LiveOptions {
         kubeconfig: global.kubeconfig.clone(),
         context: global.context.clone(),
         namespace: global.namespace.clone(),
@@ -181,25 +210,16 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
         request_timeout: settings.request_timeout,
         insecure_skip_tls_verify: global.insecure_skip_tls_verify,
         verbose: global.verbose,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    }
+}
+
+/// The async runtime, made only by commands that talk to the API server (offline runs never pay for it).
+pub fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
         .enable_all()
         .build()
-        .map_err(|e| CommandError::Usage(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
-        let connection = live::connect(&options).await?;
-        let (snapshot, warnings) = connection.snapshot(request).await?;
-        let row_namespace = match snapshot.scopes.get(&request.primary) {
-            Some(Scope::Namespace(ns)) => Some(ns.clone()),
-            _ => None,
-        };
-        Ok(Loaded {
-            snapshot,
-            warnings,
-            row_namespace,
-        })
-    })
+        .map_err(|e| CommandError::Usage(format!("cannot start the async runtime: {e}")))
 }
 
 /// Prints skipped objects and unreadable kinds. Returns whether anything was skipped.
@@ -238,6 +258,7 @@ pub fn run(cli: Cli) -> i32 {
                 Command::Get(args) => get::run(&settings, args),
                 Command::Clusters(args) => clusters::run(&settings, args),
                 Command::Check(args) => check::run(&settings, args),
+                Command::Scaffold(command) => scaffold::run(&settings, command),
                 _ => unreachable!("handled above"),
             },
             Err(e) => Err(e),

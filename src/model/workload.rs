@@ -143,3 +143,24 @@ fn keys_only<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::
     let map: Option<BTreeMap<String, serde::de::IgnoredAny>> = Option::deserialize(de)?;
     Ok(map.map(|m| m.into_keys().collect()).unwrap_or_default())
 }
+
+/// prometheus-operator's Prometheus, for the labels its ServiceMonitor/PodMonitor selectors want.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Prometheus {
+    pub metadata: ObjectMeta,
+    pub spec: PrometheusCrSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PrometheusCrSpec {
+    pub service_monitor_selector: Option<LabelSelector>,
+    pub pod_monitor_selector: Option<LabelSelector>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LabelSelector {
+    pub match_labels: BTreeMap<String, String>,
+}

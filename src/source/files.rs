@@ -21,6 +21,7 @@ pub enum FilesError {
 /// Objects of kinds the plugin does not use, counted so `-v` can say what was skipped.
 #[derive(Debug, Default)]
 pub struct FileLoad {
+    pub keep_raw: Vec<Kind>,
     pub ignored_kinds: std::collections::BTreeMap<String, usize>,
     pub documents: usize,
     /// Objects defined more than once; the later definition is kept, as `kubectl apply` would leave it.
@@ -34,7 +35,20 @@ pub fn load(
     default_namespace: &str,
     snapshot: &mut Snapshot,
 ) -> Result<FileLoad, FilesError> {
-    let mut load = FileLoad::default();
+    load_keeping(paths, default_namespace, &[], snapshot)
+}
+
+/// Like [`load`], also keeping whole objects of `keep_raw` kinds in `Snapshot::raw`.
+pub fn load_keeping(
+    paths: &[String],
+    default_namespace: &str,
+    keep_raw: &[Kind],
+    snapshot: &mut Snapshot,
+) -> Result<FileLoad, FilesError> {
+    let mut load = FileLoad {
+        keep_raw: keep_raw.to_vec(),
+        ..FileLoad::default()
+    };
     for path in paths {
         if path == "-" {
             let mut text = String::new();
@@ -284,6 +298,7 @@ fn add_document(
         });
         return;
     }
+    let raw = load.keep_raw.contains(&known).then(|| document.clone());
     if let Err(e) = snapshot.add(known, document, Some(default_namespace)) {
         let what = if name.is_empty() {
             known.kind_name().to_string()
@@ -294,6 +309,8 @@ fn add_document(
             location: location.to_string(),
             message: format!("{what}: {e}"),
         });
+    } else if let Some(raw) = raw {
+        snapshot.keep_raw(known, raw, Some(default_namespace));
     }
 }
 

@@ -169,6 +169,7 @@ impl Connection {
         let lists = request.kinds().map(|kind| {
             let scope = scope.clone();
             let related = request.related.contains(&kind);
+            let keep_raw = request.keep_raw.contains(&kind);
             async move {
                 let selector = request
                     .selected
@@ -181,13 +182,13 @@ impl Connection {
                     scope.clone()
                 };
                 let mut outcome = self
-                    .list(kind, &wide, selector)
+                    .list(kind, &wide, selector, keep_raw)
                     .await
                     .map(|s| (s, wide.clone()));
                 // A user allowed only their namespace still gets an answer: refs elsewhere become unknown.
                 if related && wide != scope && matches!(outcome, Err(ListFailure::Forbidden(_))) {
                     outcome = self
-                        .list(kind, &scope, selector)
+                        .list(kind, &scope, selector, keep_raw)
                         .await
                         .map(|s| (s, scope.clone()));
                 }
@@ -326,6 +327,7 @@ impl Connection {
         kind: Kind,
         scope: &Scope,
         selector: Option<&Selector>,
+        request_keeps_raw: bool,
     ) -> Result<Snapshot, ListFailure> {
         let path = Self::path(kind, scope);
         let mut restarted = false;
@@ -354,16 +356,23 @@ impl Connection {
                 let page: Page = serde_json::from_str(&text).map_err(|e| {
                     ListFailure::Other(format!("the server sent an unreadable list: {e}"))
                 })?;
+                let keep = request_keeps_raw;
                 for raw in page.items.unwrap_or_default() {
-                    if let Err(e) = part.add(
+                    match part.add(
                         kind,
                         &mut serde_json::Deserializer::from_str(raw.get()),
                         None,
                     ) {
-                        part.problems.push(Problem {
+                        Err(e) => part.problems.push(Problem {
                             location: object_location(kind, raw.get()),
                             message: e.to_string(),
-                        });
+                        }),
+                        Ok(()) if keep => {
+                            if let Ok(value) = serde_json::from_str(raw.get()) {
+                                part.keep_raw(kind, value, None);
+                            }
+                        }
+                        Ok(()) => {}
                     }
                 }
                 token = page.metadata.continue_.filter(|t| !t.is_empty());
@@ -564,5 +573,136 @@ mod tests {
     #[test]
     fn encodes_selectors_for_the_query_string() {
         assert_eq!(encode("app in (a,b)"), "app%20in%20%28a%2Cb%29");
+    }
+}
+
+/// What server-side apply did to one object, in kubectl's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl Applied {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Applied::Created => "created",
+            Applied::Configured => "configured",
+            Applied::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// The REST path of a manifest's kind, for the kinds scaffolds emit.
+fn object_path(object: &serde_json::Value) -> Option<(String, String)> {
+    let (kind, ns, name) = crate::scaffold::identity(object);
+    let (base, plural) = match kind.as_str() {
+        "ServiceMonitor" => ("/apis/monitoring.coreos.com/v1", "servicemonitors"),
+        "PodMonitor" => ("/apis/monitoring.coreos.com/v1", "podmonitors"),
+        "TidbMonitor" => ("/apis/pingcap.com/v1alpha1", "tidbmonitors"),
+        "Service" => ("/api/v1", "services"),
+        "ServiceAccount" => ("/api/v1", "serviceaccounts"),
+        "ConfigMap" => ("/api/v1", "configmaps"),
+        "Deployment" => ("/apis/apps/v1", "deployments"),
+        "StatefulSet" => ("/apis/apps/v1", "statefulsets"),
+        _ => return None,
+    };
+    // kubectl's `kind.group/name` (`service/x`, `deployment.apps/x`).
+    let group = base
+        .strip_prefix("/apis/")
+        .and_then(|g| g.split('/').next());
+    let label = match group {
+        Some(group) => format!("{}.{group}/{name}", kind.to_lowercase()),
+        None => format!("{}/{name}", kind.to_lowercase()),
+    };
+    Some((format!("{base}/namespaces/{ns}/{plural}/{name}"), label))
+}
+
+/// Drops what the server adds or changes on every write, so two reads of an unchanged object compare equal.
+fn comparable(mut object: serde_json::Value) -> serde_json::Value {
+    if let Some(meta) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        meta.remove("managedFields");
+        meta.remove("resourceVersion");
+    }
+    object
+}
+
+impl Connection {
+    /// Server-side applies each object with field manager `kubectl-tidbmonitor` (one GET and one PATCH per
+    /// object: apply is about objects, not lists). Stops at the first failure, naming the object.
+    pub async fn apply(
+        &self,
+        objects: &[serde_json::Value],
+        server_dry_run: bool,
+    ) -> Result<Vec<(String, Applied)>, LiveError> {
+        let mut report = Vec::new();
+        for object in objects {
+            let (kind, ns, _) = crate::scaffold::identity(object);
+            let Some((path, label)) = object_path(object) else {
+                return Err(LiveError::Api {
+                    resource: kind,
+                    message: "the plugin does not know how to apply this kind".into(),
+                });
+            };
+            let before = match self
+                .client
+                .request_text(http::Request::get(&path).body(Vec::new()).map_err(|e| {
+                    LiveError::Api {
+                        resource: label.clone(),
+                        message: e.to_string(),
+                    }
+                })?)
+                .await
+            {
+                Ok(text) => serde_json::from_str::<serde_json::Value>(&text).ok(),
+                Err(kube::Error::Api(status)) if status.code == 404 => None,
+                Err(e) => return Err(self.apply_error(&label, &ns, e)),
+            };
+            let mut url = format!("{path}?fieldManager=kubectl-tidbmonitor&force=true");
+            if server_dry_run {
+                url.push_str("&dryRun=All");
+            }
+            let body = serde_json::to_vec(object).unwrap_or_default();
+            let request = http::Request::patch(&url)
+                .header("Content-Type", "application/apply-patch+yaml")
+                .body(body)
+                .map_err(|e| LiveError::Api {
+                    resource: label.clone(),
+                    message: e.to_string(),
+                })?;
+            let after = self
+                .client
+                .request_text(request)
+                .await
+                .map_err(|e| self.apply_error(&label, &ns, e))?;
+            let after: Option<serde_json::Value> = serde_json::from_str(&after).ok();
+            let outcome = match (before, after) {
+                (None, _) => Applied::Created,
+                (Some(b), Some(a)) if comparable(b.clone()) == comparable(a.clone()) => {
+                    Applied::Unchanged
+                }
+                _ => Applied::Configured,
+            };
+            report.push((label, outcome));
+        }
+        Ok(report)
+    }
+
+    fn apply_error(&self, label: &str, namespace: &str, e: kube::Error) -> LiveError {
+        match e {
+            kube::Error::Api(status) if status.code == 401 => LiveError::Unauthorized {
+                context: self.context.clone(),
+                user: self.user.clone(),
+            },
+            kube::Error::Api(status) => LiveError::Api {
+                resource: format!("{label} in namespace {namespace}"),
+                message: format!("{} {}", status.code, status.message),
+            },
+            other => LiveError::Unreachable {
+                server: self.server.clone(),
+                reason: describe_transport_error(&other),
+            },
+        }
     }
 }

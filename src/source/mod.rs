@@ -17,6 +17,8 @@ pub struct Request {
     pub auxiliary: Vec<Kind>,
     /// Kinds `-l` applies to (the rows).
     pub selected: Vec<Kind>,
+    /// Kinds whose whole objects are kept in `Snapshot::raw` (scaffold writes them back).
+    pub keep_raw: Vec<Kind>,
 }
 
 impl Request {

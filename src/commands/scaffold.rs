@@ -1,0 +1,357 @@
+//! `scaffold servicemonitor|thanos`: build manifests from a snapshot, then print them (YAML with a header, or
+//! JSON), write one file per object (`--output-dir`, atomic, never outside DIR, no overwrite without
+//! `--force`), or server-side apply them (`--apply`, `--dry-run=client|server`).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{CommandError, Settings, emit, live_options, load, report_problems, runtime};
+use crate::cli::{DryRun, MonitorKindArg, ScaffoldCommand, ScaffoldOutput};
+use crate::render::OutputFormat;
+use crate::scaffold::{self, Scaffold, ScaffoldError, identity, servicemonitor, thanos};
+use crate::snapshot::Kind;
+use crate::source::{Request, live};
+
+impl From<ScaffoldError> for CommandError {
+    fn from(e: ScaffoldError) -> Self {
+        CommandError::Usage(e.to_string())
+    }
+}
+
+pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, CommandError> {
+    match command {
+        ScaffoldCommand::Servicemonitor(args) => {
+            let mut prometheus_labels = BTreeMap::new();
+            for text in &args.prometheus_labels {
+                let (k, v) = scaffold::parse_label(text)?;
+                prometheus_labels.insert(k, v);
+            }
+            let request = Request {
+                primary: Kind::TidbCluster,
+                related: vec![],
+                auxiliary: vec![
+                    Kind::DmCluster,
+                    Kind::Secret,
+                    Kind::Service,
+                    Kind::Prometheus,
+                ],
+                selected: vec![Kind::TidbCluster, Kind::DmCluster],
+                keep_raw: vec![],
+            };
+            let mut loaded = load(settings, &request)?;
+            let skipped = report_problems(&loaded);
+            restrict(&mut loaded, &args.names);
+            let names = &args.names;
+            let found = loaded
+                .snapshot
+                .clusters
+                .iter()
+                .map(|c| &c.metadata.name)
+                .chain(loaded.snapshot.dm_clusters.iter().map(|c| &c.metadata.name));
+            let found: Vec<&String> = found.collect();
+            if let Some(missing) = names.iter().find(|n| !found.contains(n)) {
+                return Err(CommandError::Usage(format!(
+                    "no TidbCluster or DMCluster named {missing:?} in the selected namespaces"
+                )));
+            }
+            let options = servicemonitor::Options {
+                kind: match args.kind {
+                    MonitorKindArg::Servicemonitor => servicemonitor::MonitorKind::ServiceMonitor,
+                    MonitorKindArg::Podmonitor => servicemonitor::MonitorKind::PodMonitor,
+                },
+                prometheus_labels,
+            };
+            let result = servicemonitor::service_monitors(&loaded.snapshot, &options);
+            let mut inputs: Vec<String> = loaded
+                .snapshot
+                .clusters
+                .iter()
+                .map(|c| format!("TidbCluster {}/{}", c.metadata.namespace(), c.metadata.name))
+                .collect();
+            inputs.extend(
+                loaded
+                    .snapshot
+                    .dm_clusters
+                    .iter()
+                    .map(|c| format!("DMCluster {}/{}", c.metadata.namespace(), c.metadata.name)),
+            );
+            let mut described = format!("kind={:?}", args.kind).to_lowercase();
+            for (k, v) in &options.prometheus_labels {
+                described.push_str(&format!(" prometheus-label={k}={v}"));
+            }
+            finish(
+                settings,
+                "servicemonitor",
+                &inputs,
+                &described,
+                result,
+                &args.output,
+                skipped,
+            )
+        }
+        ScaffoldCommand::Thanos(args) => {
+            if let Some(provider) = &args.objstore_skeleton {
+                let skeleton = thanos::objstore_skeleton(provider).ok_or_else(|| {
+                    CommandError::Usage(format!(
+                        "--objstore-skeleton {provider:?}: use s3, gcs or azure"
+                    ))
+                })?;
+                eprintln!(
+                    "# object storage config skeleton ({provider}); store it in the Secret named by --objstore-secret\n{skeleton}"
+                );
+            }
+            let objstore = args
+                .objstore_secret
+                .as_deref()
+                .map(|text| {
+                    let (name, key) = text.split_once(':').unwrap_or((text, "objstore.yml"));
+                    scaffold::validate_name("--objstore-secret", name)?;
+                    if key.is_empty()
+                        || !key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    {
+                        return Err(ScaffoldError::Refused(format!(
+                            "--objstore-secret key {key:?} is not a valid Secret key"
+                        )));
+                    }
+                    Ok((name.to_string(), key.to_string()))
+                })
+                .transpose()?;
+            let request = Request {
+                primary: Kind::TidbMonitor,
+                related: vec![],
+                auxiliary: vec![],
+                selected: vec![Kind::TidbMonitor],
+                keep_raw: vec![Kind::TidbMonitor],
+            };
+            let mut loaded = load(settings, &request)?;
+            let skipped = report_problems(&loaded);
+            restrict(&mut loaded, &args.names);
+            if let Some(missing) = args.names.iter().find(|n| {
+                !loaded
+                    .snapshot
+                    .monitors
+                    .iter()
+                    .any(|m| &&m.metadata.name == n)
+            }) {
+                return Err(CommandError::Usage(format!(
+                    "no TidbMonitor named {missing:?} in the selected namespaces"
+                )));
+            }
+            scaffold::validate_name("querier namespace", &loaded.default_namespace)?;
+            let options = thanos::Options {
+                namespace: loaded.default_namespace.clone(),
+                objstore,
+            };
+            let result = thanos::thanos(&loaded.snapshot, &options)?;
+            let inputs: Vec<String> = loaded
+                .snapshot
+                .monitors
+                .iter()
+                .map(|m| format!("TidbMonitor {}/{}", m.metadata.namespace(), m.metadata.name))
+                .collect();
+            let mut described = format!("querier-namespace={}", options.namespace);
+            if let Some((name, key)) = &options.objstore {
+                described.push_str(&format!(" objstore-secret={name}:{key}"));
+            }
+            finish(
+                settings,
+                "thanos",
+                &inputs,
+                &described,
+                result,
+                &args.output,
+                skipped,
+            )
+        }
+    }
+}
+
+/// Keeps the rows the command was asked for: the namespace scope and the named objects.
+fn restrict(loaded: &mut super::Loaded, names: &[String]) {
+    let ns = loaded.row_namespace.clone();
+    let keep = |meta: &crate::model::ObjectMeta| {
+        ns.as_ref().is_none_or(|n| meta.namespace() == n)
+            && (names.is_empty() || names.contains(&meta.name))
+    };
+    loaded.snapshot.clusters.retain(|c| keep(&c.metadata));
+    loaded.snapshot.dm_clusters.retain(|c| keep(&c.metadata));
+    loaded.snapshot.monitors.retain(|c| keep(&c.metadata));
+}
+
+fn header(command: &str, inputs: &[String], options: &str) -> String {
+    let mut text = format!(
+        "# Generated by kubectl-tidbmonitor {} (scaffold {command}); review before applying.\n",
+        crate::VERSION
+    );
+    text.push_str(&format!("# Options: {options}\n"));
+    text.push_str(&format!(
+        "# Inputs: {}\n",
+        if inputs.is_empty() {
+            "none".to_string()
+        } else {
+            inputs.join(", ")
+        }
+    ));
+    text
+}
+
+pub fn render_yaml(objects: &[Value]) -> String {
+    let mut text = String::new();
+    for object in objects {
+        text.push_str("---\n");
+        text.push_str(&serde_saphyr::to_string(object).unwrap_or_default());
+    }
+    text
+}
+
+fn finish(
+    settings: &Settings,
+    command: &str,
+    inputs: &[String],
+    options: &str,
+    result: Scaffold,
+    output: &ScaffoldOutput,
+    skipped: bool,
+) -> Result<i32, CommandError> {
+    for warning in &result.warnings {
+        eprintln!("Warning: {warning}");
+    }
+    if result.objects.is_empty() {
+        return Err(CommandError::Usage(
+            "nothing to scaffold: no cluster or monitor matched".into(),
+        ));
+    }
+    if output.apply {
+        if settings.offline() && output.dry_run != DryRun::Client {
+            return Err(CommandError::Usage(
+                "--apply talks to the cluster; with -f use --dry-run=client or drop --apply".into(),
+            ));
+        }
+        return apply(settings, &result.objects, output.dry_run)
+            .map(|()| if skipped { 1 } else { 0 });
+    }
+    if let Some(dir) = &output.output_dir {
+        write_dir(dir, &result.objects, output.force, settings.format)?;
+        return Ok(if skipped { 1 } else { 0 });
+    }
+    let text = match settings.format {
+        OutputFormat::Json => {
+            let list =
+                serde_json::json!({"apiVersion": "v1", "kind": "List", "items": result.objects});
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            )
+        }
+        OutputFormat::Name => result
+            .objects
+            .iter()
+            .map(|o| {
+                let (kind, _, name) = identity(o);
+                format!("{}/{name}\n", kind.to_lowercase())
+            })
+            .collect(),
+        _ => format!(
+            "{}{}",
+            header(command, inputs, options),
+            render_yaml(&result.objects)
+        ),
+    };
+    emit(&text);
+    Ok(if skipped { 1 } else { 0 })
+}
+
+fn apply(settings: &Settings, objects: &[Value], dry_run: DryRun) -> Result<(), CommandError> {
+    if dry_run == DryRun::Client {
+        for object in objects {
+            let (kind, ns, name) = identity(object);
+            emit(&format!(
+                "{}/{name} (namespace {ns}) would be applied (dry run)\n",
+                kind.to_lowercase()
+            ));
+        }
+        return Ok(());
+    }
+    let options = live_options(settings);
+    let report = runtime()?.block_on(async {
+        let connection = live::connect(&options).await?;
+        connection.apply(objects, dry_run == DryRun::Server).await
+    })?;
+    let suffix = if dry_run == DryRun::Server {
+        " (server dry run)"
+    } else {
+        ""
+    };
+    for (label, outcome) in report {
+        emit(&format!("{label} {}{suffix}\n", outcome.as_str()));
+    }
+    Ok(())
+}
+
+/// One file per object; nothing is written unless every file can be, and each lands by rename.
+fn write_dir(
+    dir: &Path,
+    objects: &[Value],
+    force: bool,
+    format: OutputFormat,
+) -> Result<(), CommandError> {
+    let io =
+        |path: &Path, e: std::io::Error| CommandError::Usage(format!("{}: {e}", path.display()));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let json = format == OutputFormat::Json;
+    let mut planned: Vec<(PathBuf, String)> = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        let (kind, ns, name) = identity(object);
+        let file = format!(
+            "{:02}-{}-{}-{}.{}",
+            index + 1,
+            kind.to_lowercase(),
+            ns,
+            name,
+            if json { "json" } else { "yaml" }
+        );
+        // Names come from objects (possibly from files): refuse anything that could leave DIR.
+        let safe = file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            && !file.contains("..");
+        if !safe {
+            return Err(CommandError::Usage(format!(
+                "refusing to write {file:?}: the object name is not a safe file name"
+            )));
+        }
+        let path = dir.join(&file);
+        if path.exists() && !force {
+            return Err(CommandError::Usage(format!(
+                "{} exists; use --force to overwrite",
+                path.display()
+            )));
+        }
+        let text = if json {
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(object).unwrap_or_default()
+            )
+        } else {
+            render_yaml(std::slice::from_ref(object))
+        };
+        planned.push((path, text));
+    }
+    for (path, text) in &planned {
+        let temp = path.with_extension("tmp-kubectl-tidbmonitor");
+        let written = std::fs::File::create(&temp)
+            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+            .and_then(|_| std::fs::rename(&temp, path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temp);
+            return Err(io(path, e));
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

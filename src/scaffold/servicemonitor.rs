@@ -1,0 +1,431 @@
+//! `scaffold servicemonitor`: prometheus-operator ServiceMonitors (or PodMonitors) for TidbClusters and
+//! DMClusters that give the same labels as TidbMonitor's own scrape config, so the upstream dashboards work.
+//!
+//! Unlike tidb-operator's examples, every `__meta_*` rule sits in `relabelings` (where pod metadata still
+//! exists) and targets are addressed as `<pod>.<governing-service>.<ns>:<annotated port>`, which reaches TiKV's
+//! undeclared 20180 and matches the TLS certificates' SANs.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::{Scaffold, labels};
+use crate::model::ObjectMeta;
+use crate::naming;
+use crate::snapshot::{Lookup, Snapshot};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MonitorKind {
+    #[default]
+    ServiceMonitor,
+    PodMonitor,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub kind: MonitorKind,
+    pub prometheus_labels: BTreeMap<String, String>,
+}
+
+/// One scrape endpoint of a component.
+struct Endpoint {
+    /// Port name on the governing Service (ServiceMonitor).
+    service_port: &'static str,
+    /// Container port name (PodMonitor).
+    container_port: &'static str,
+    /// The pod annotation holding the metrics port, as a Prometheus meta label.
+    port_annotation: &'static str,
+}
+
+const PORT: &str = "__meta_kubernetes_pod_annotation_prometheus_io_port";
+const PROXY_PORT: &str = "__meta_kubernetes_pod_annotation_tiflash_proxy_prometheus_io_port";
+
+struct Component {
+    /// `app.kubernetes.io/component` of the pods.
+    component: String,
+    /// tiup's job name, which the upstream dashboards filter on.
+    job: &'static str,
+    /// The headless Service that governs the StatefulSet (per-pod DNS, certificate SANs).
+    service: String,
+    /// pd, tidb, tikv, tiproxy, tso, scheduling, dm-master have a second Service: select the peer one only.
+    peer_only: bool,
+    path: &'static str,
+    endpoints: Vec<Endpoint>,
+}
+
+fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpoint> {
+    vec![Endpoint {
+        service_port,
+        container_port,
+        port_annotation: PORT,
+    }]
+}
+
+fn tidb_components(
+    snapshot: &Snapshot,
+    tc: &crate::model::TidbCluster,
+    instance: &str,
+) -> Vec<Component> {
+    let c = &tc.metadata.name;
+    let s = &tc.spec;
+    let mut out = Vec::new();
+    let mut add =
+        |present: bool, component: &str, job, service: String, peer_only, path, endpoints| {
+            if present {
+                out.push(Component {
+                    component: component.to_string(),
+                    job,
+                    service,
+                    peer_only,
+                    path,
+                    endpoints,
+                });
+            }
+        };
+    add(
+        s.pd.is_some(),
+        "pd",
+        "pd",
+        format!("{c}-pd-peer"),
+        true,
+        "/metrics",
+        single("tcp-peer-2379", "client"),
+    );
+    for ms in &s.pdms {
+        let job = match ms.name.as_str() {
+            "tso" => "tso",
+            "scheduling" => "scheduling",
+            _ => continue,
+        };
+        add(
+            true,
+            job,
+            job,
+            format!("{c}-{job}-peer"),
+            true,
+            "/metrics",
+            single("tcp-peer-2379", "server"),
+        );
+    }
+    add(
+        s.tidb.is_some(),
+        "tidb",
+        "tidb",
+        format!("{c}-tidb-peer"),
+        true,
+        "/metrics",
+        single("status", "status"),
+    );
+    add(
+        s.tikv.is_some(),
+        "tikv",
+        "tikv",
+        format!("{c}-tikv-peer"),
+        true,
+        "/metrics",
+        single("peer", "server"),
+    );
+    add(
+        s.tiflash.is_some(),
+        "tiflash",
+        "tiflash",
+        format!("{c}-tiflash-peer"),
+        false,
+        "/metrics",
+        vec![
+            Endpoint {
+                service_port: "metrics",
+                container_port: "metrics",
+                port_annotation: PORT,
+            },
+            Endpoint {
+                service_port: "proxy-metrics",
+                container_port: "proxy",
+                port_annotation: PROXY_PORT,
+            },
+        ],
+    );
+    add(
+        s.ticdc.is_some(),
+        "ticdc",
+        "ticdc",
+        format!("{c}-ticdc-peer"),
+        false,
+        "/metrics",
+        single("ticdc", "ticdc"),
+    );
+    add(
+        s.pump.is_some(),
+        "pump",
+        "pump",
+        format!("{c}-pump"),
+        false,
+        "/metrics",
+        single("pump", "pump"),
+    );
+    add(
+        s.tiproxy.is_some(),
+        "tiproxy",
+        "tiproxy",
+        format!("{c}-tiproxy-peer"),
+        true,
+        "/api/metrics",
+        single("tiproxy-api", "tiproxy-api"),
+    );
+    // Drainers come from a separate Helm chart: scaffold them only when their Service is there to see.
+    for svc in snapshot.services.iter().filter(|svc| {
+        svc.metadata.namespace() == tc.metadata.namespace()
+            && svc
+                .metadata
+                .labels
+                .get("app.kubernetes.io/component")
+                .map(String::as_str)
+                == Some("drainer")
+            && svc
+                .metadata
+                .labels
+                .get("app.kubernetes.io/instance")
+                .map(String::as_str)
+                == Some(instance)
+    }) {
+        add(
+            true,
+            "drainer",
+            "drainer",
+            svc.metadata.name.clone(),
+            false,
+            "/metrics",
+            single("drainer", "drainer"),
+        );
+    }
+    out
+}
+
+fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
+    let c = &dc.metadata.name;
+    let mut out = Vec::new();
+    if dc.spec.master.is_some() {
+        out.push(Component {
+            component: "dm-master".into(),
+            job: "dm_master",
+            service: format!("{c}-dm-master-peer"),
+            peer_only: true,
+            path: "/metrics",
+            endpoints: single("dm-master-peer", "client"),
+        });
+    }
+    if dc.spec.worker.is_some() {
+        out.push(Component {
+            component: "dm-worker".into(),
+            job: "dm_worker",
+            service: format!("{c}-dm-worker-peer"),
+            peer_only: false,
+            path: "/metrics",
+            endpoints: single("dm-worker", "client"),
+        });
+    }
+    out
+}
+
+/// The cluster's instance label: its own `app.kubernetes.io/instance` if set, else its name.
+fn instance_of(meta: &ObjectMeta) -> String {
+    meta.labels
+        .get("app.kubernetes.io/instance")
+        .filter(|i| !i.is_empty())
+        .cloned()
+        .unwrap_or_else(|| meta.name.clone())
+}
+
+/// The relabelings that rebuild TidbMonitor's target labels. `service` is `None` for ServiceMonitors (the
+/// discovered Service name is used) and the governing Service's name for PodMonitors.
+pub fn relabelings(port_annotation: &str, service: Option<&str>, job: &str) -> Vec<Value> {
+    let address = match service {
+        None => json!({
+            "sourceLabels": ["__meta_kubernetes_pod_name", "__meta_kubernetes_service_name", "__meta_kubernetes_namespace", port_annotation],
+            "regex": "(.+);(.+);(.+);(.+)",
+            "targetLabel": "__address__",
+            "replacement": "${1}.${2}.${3}:${4}",
+            "action": "replace",
+        }),
+        Some(service) => json!({
+            "sourceLabels": ["__meta_kubernetes_pod_name", "__meta_kubernetes_namespace", port_annotation],
+            "regex": "(.+);(.+);(.+)",
+            "targetLabel": "__address__",
+            "replacement": format!("${{1}}.{service}.${{2}}:${{3}}"),
+            "action": "replace",
+        }),
+    };
+    let copy = |source: &str, target: &str| json!({"sourceLabels": [source], "targetLabel": target, "action": "replace"});
+    vec![
+        address,
+        json!({"sourceLabels": ["__meta_kubernetes_pod_annotation_prometheus_io_path"], "regex": "(.+)", "targetLabel": "__metrics_path__", "replacement": "${1}", "action": "replace"}),
+        copy("__meta_kubernetes_pod_name", "instance"),
+        copy(
+            "__meta_kubernetes_pod_label_app_kubernetes_io_component",
+            "component",
+        ),
+        copy(
+            "__meta_kubernetes_pod_label_app_kubernetes_io_instance",
+            "cluster",
+        ),
+        json!({"sourceLabels": ["__meta_kubernetes_namespace", "__meta_kubernetes_pod_label_app_kubernetes_io_instance"], "separator": "-", "targetLabel": "tidb_cluster", "action": "replace"}),
+        copy("__meta_kubernetes_namespace", "kubernetes_namespace"),
+        json!({"targetLabel": "job", "replacement": job, "action": "replace"}),
+    ]
+}
+
+struct ClusterInput<'a> {
+    meta: &'a ObjectMeta,
+    app: &'static str,
+    tls_secret: Option<String>,
+    components: Vec<Component>,
+}
+
+pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
+    let mut scaffold = Scaffold::default();
+    let mut inputs = Vec::new();
+    for tc in &snapshot.clusters {
+        let instance = instance_of(&tc.metadata);
+        inputs.push(ClusterInput {
+            meta: &tc.metadata,
+            app: "tidb-cluster",
+            tls_secret: tc
+                .tls_enabled()
+                .then(|| naming::cluster_client_secret(&tc.metadata.name)),
+            components: tidb_components(snapshot, tc, &instance),
+        });
+    }
+    for dc in &snapshot.dm_clusters {
+        inputs.push(ClusterInput {
+            meta: &dc.metadata,
+            app: "dm-cluster",
+            tls_secret: dc
+                .tls_enabled()
+                .then(|| naming::dm_client_secret(&dc.metadata.name)),
+            components: dm_components(dc),
+        });
+    }
+    inputs.sort_by(|a, b| {
+        (a.meta.namespace(), &a.meta.name, a.app).cmp(&(b.meta.namespace(), &b.meta.name, b.app))
+    });
+    for input in inputs {
+        let ns = input.meta.namespace();
+        if let Some(secret) = &input.tls_secret
+            && let Lookup::Missing = snapshot.secret(ns, secret)
+        {
+            scaffold.warnings.push(format!(
+                "Secret {ns}/{secret} does not exist: Prometheus cannot scrape {}/{} over TLS until it does",
+                ns, input.meta.name
+            ));
+        }
+        if input.components.is_empty() {
+            scaffold.warnings.push(format!(
+                "{ns}/{} has no components to scrape",
+                input.meta.name
+            ));
+        }
+        for component in &input.components {
+            scaffold
+                .objects
+                .push(monitor_object(&input, component, options));
+        }
+    }
+    suggest_prometheus_labels(snapshot, options, &mut scaffold);
+    scaffold
+}
+
+fn monitor_object(input: &ClusterInput, component: &Component, options: &Options) -> Value {
+    let ns = input.meta.namespace();
+    let instance = instance_of(input.meta);
+    let mut metadata_labels = labels(input.app, &instance, &component.component, input.app);
+    for (k, v) in &options.prometheus_labels {
+        metadata_labels[k] = json!(v);
+    }
+    let mut selector = json!({
+        "app.kubernetes.io/instance": instance,
+        "app.kubernetes.io/component": component.component,
+    });
+    let pod_monitor = options.kind == MonitorKind::PodMonitor;
+    if component.peer_only && !pod_monitor {
+        selector["app.kubernetes.io/used-by"] = json!("peer");
+    }
+    let endpoints: Vec<Value> = component
+        .endpoints
+        .iter()
+        .map(|e| {
+            let service = pod_monitor.then_some(component.service.as_str());
+            let mut endpoint = json!({
+                "port": if pod_monitor { e.container_port } else { e.service_port },
+                "path": component.path,
+                "interval": "15s",
+                "scrapeTimeout": "10s",
+                "honorLabels": true,
+                "scheme": "http",
+                "relabelings": relabelings(e.port_annotation, service, component.job),
+            });
+            if let Some(secret) = &input.tls_secret {
+                endpoint["scheme"] = json!("https");
+                endpoint["tlsConfig"] = if component.component == "tiproxy" {
+                    // TiProxy's API serves a certificate the client Secret's CA does not sign.
+                    json!({"insecureSkipVerify": true})
+                } else {
+                    json!({
+                        "ca": {"secret": {"name": secret, "key": "ca.crt"}},
+                        "cert": {"secret": {"name": secret, "key": "tls.crt"}},
+                        "keySecret": {"name": secret, "key": "tls.key"},
+                    })
+                };
+            }
+            endpoint
+        })
+        .collect();
+    let (kind, endpoints_key) = if pod_monitor {
+        ("PodMonitor", "podMetricsEndpoints")
+    } else {
+        ("ServiceMonitor", "endpoints")
+    };
+    json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": kind,
+        "metadata": {
+            "name": format!("{}-{}", input.meta.name, component.component),
+            "namespace": ns,
+            "labels": metadata_labels,
+        },
+        "spec": {
+            "selector": {"matchLabels": selector},
+            "namespaceSelector": {"matchNames": [ns]},
+            endpoints_key: endpoints,
+        },
+    })
+}
+
+/// Live mode: tell which labels the Prometheus CRs found select on, so the monitors are not ignored.
+fn suggest_prometheus_labels(snapshot: &Snapshot, options: &Options, scaffold: &mut Scaffold) {
+    let wanted: Vec<(String, BTreeMap<String, String>)> = snapshot
+        .prometheuses
+        .iter()
+        .filter_map(|p| {
+            let selector = match options.kind {
+                MonitorKind::ServiceMonitor => p.spec.service_monitor_selector.as_ref(),
+                MonitorKind::PodMonitor => p.spec.pod_monitor_selector.as_ref(),
+            }?;
+            Some((
+                format!("{}/{}", p.metadata.namespace(), p.metadata.name),
+                selector.match_labels.clone(),
+            ))
+        })
+        .collect();
+    for (prometheus, labels) in &wanted {
+        let satisfied = labels
+            .iter()
+            .all(|(k, v)| options.prometheus_labels.get(k) == Some(v));
+        if !satisfied && !labels.is_empty() {
+            let flags: Vec<String> = labels
+                .iter()
+                .map(|(k, v)| format!("--prometheus-label {k}={v}"))
+                .collect();
+            scaffold.warnings.push(format!("Prometheus {prometheus} selects monitors by labels; add {} for it to pick these up", flags.join(" ")));
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! `scaffold thanos`: a Thanos sidecar on each TidbMonitor, a headless Service per monitor shard so the
+//! querier reaches every replica (a ClusterIP pins gRPC to one pod), and a Thanos Query (plus a Store Gateway
+//! with `--objstore-secret`) in the querier namespace.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::{Scaffold, ScaffoldError, labels};
+use crate::model::TidbMonitor;
+use crate::snapshot::Kind;
+use crate::snapshot::Snapshot;
+
+pub const THANOS_IMAGE: &str = "quay.io/thanos/thanos";
+pub const THANOS_VERSION: &str = "v0.42.4";
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Namespace of Thanos Query (and the Store Gateway).
+    pub namespace: String,
+    /// `--objstore-secret NAME[:KEY]`.
+    pub objstore: Option<(String, String)>,
+}
+
+/// The metadata fields that belong to the server, not to a manifest.
+const SERVER_FIELDS: [&str; 8] = [
+    "managedFields",
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+];
+
+pub fn thanos(snapshot: &Snapshot, options: &Options) -> Result<Scaffold, ScaffoldError> {
+    let mut scaffold = Scaffold::default();
+    let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
+    monitors.sort_by(|a, b| {
+        (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
+    });
+    if monitors.is_empty() {
+        return Err(ScaffoldError::Refused(
+            "no TidbMonitor selected: nothing to scaffold".into(),
+        ));
+    }
+    let mut endpoints = Vec::new();
+    let mut replica_labels = BTreeSet::new();
+    for monitor in &monitors {
+        let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+        if monitor.spec.thanos.as_ref().is_some_and(|t| t.listen_local) {
+            return Err(ScaffoldError::Refused(format!(
+                "TidbMonitor {ns}/{name} has thanos.listenLocal: true, so no querier can reach its sidecar; remove it first"
+            )));
+        }
+        let replica_label = monitor
+            .spec
+            .replica_external_label_name
+            .clone()
+            .unwrap_or_else(|| "prometheus_replica".into());
+        if replica_label.is_empty() && monitor.spec.external_labels.is_empty() {
+            return Err(ScaffoldError::Refused(format!(
+                "TidbMonitor {ns}/{name} has replicaExternalLabelName \"\" and no externalLabels: the Thanos sidecar refuses a Prometheus without external labels"
+            )));
+        }
+        if !replica_label.is_empty() {
+            replica_labels.insert(replica_label);
+        }
+        scaffold.objects.push(monitor_with_sidecar(
+            snapshot,
+            monitor,
+            options,
+            &mut scaffold.warnings,
+        ));
+        for shard in 0..monitor.spec.shards() {
+            let service = sidecar_service(monitor, shard);
+            let service_name = service["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            endpoints.push(format!("dnssrv+_grpc._tcp.{service_name}.{ns}.svc"));
+            scaffold.objects.push(service);
+        }
+    }
+    if replica_labels.is_empty() {
+        replica_labels.insert("prometheus_replica".to_string());
+    }
+    let qns = options.namespace.as_str();
+    if options.objstore.is_some() {
+        endpoints.push(format!("dnssrv+_grpc._tcp.thanos-store.{qns}.svc"));
+    }
+    scaffold
+        .objects
+        .extend(querier(qns, &endpoints, &replica_labels));
+    if let Some((secret, key)) = &options.objstore {
+        scaffold.objects.extend(store_gateway(qns, secret, key));
+        let namespaces: BTreeSet<&str> = monitors
+            .iter()
+            .map(|m| m.metadata.namespace())
+            .chain([qns])
+            .collect();
+        scaffold.warnings.push(format!(
+            "Secret {secret} (key {key}) must exist in namespace(s) {}; it is not generated. A compactor per bucket is still needed.",
+            namespaces.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    scaffold.warnings.push(
+        "adding the sidecar restarts each monitor's pods; with Thanos the operator sets 2h block durations, which disables Prometheus' local compaction"
+            .into(),
+    );
+    Ok(scaffold)
+}
+
+fn monitor_with_sidecar(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    options: &Options,
+    warnings: &mut Vec<String>,
+) -> Value {
+    let (ns, name) = (
+        monitor.metadata.namespace().to_string(),
+        monitor.metadata.name.clone(),
+    );
+    let mut object = snapshot.raw.get(&(Kind::TidbMonitor, ns.clone(), name.clone())).cloned().unwrap_or_else(|| {
+        // Only reached if a source did not keep the object; say so rather than emit a partial monitor silently.
+        warnings.push(format!("TidbMonitor {ns}/{name}: the original object was not kept; emitting a partial object"));
+        json!({"apiVersion": "pingcap.com/v1alpha1", "kind": "TidbMonitor", "metadata": {"name": name, "namespace": ns}, "spec": {}})
+    });
+    if let Some(map) = object.as_object_mut() {
+        map.remove("status");
+    }
+    if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        for field in SERVER_FIELDS {
+            meta.remove(field);
+        }
+        // The operator's finalizer is the operator's to manage.
+        meta.remove("finalizers");
+        if let Some(annotations) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+            if annotations.is_empty() {
+                meta.remove("annotations");
+            }
+        }
+    }
+    let has_thanos = object.pointer("/spec/thanos").is_some_and(|t| !t.is_null());
+    if has_thanos {
+        warnings.push(format!(
+            "TidbMonitor {ns}/{name} already has spec.thanos; kept as it is"
+        ));
+    } else if let Some(spec) = object.get_mut("spec").and_then(Value::as_object_mut) {
+        let mut thanos = json!({
+            "baseImage": THANOS_IMAGE,
+            "version": THANOS_VERSION,
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"memory": "512Mi"},
+            "securityContext": {
+                "allowPrivilegeEscalation": false,
+                "readOnlyRootFilesystem": true,
+                "capabilities": {"drop": ["ALL"]},
+            },
+        });
+        if let Some((secret, key)) = &options.objstore {
+            thanos["objectStorageConfig"] = json!({"name": secret, "key": key});
+        }
+        spec.insert("thanos".into(), thanos);
+    }
+    object
+}
+
+/// The operator's pod labels for a shard: what its Services select on.
+fn shard_selector(monitor: &str, shard: i32) -> Value {
+    let instance = if shard == 0 {
+        monitor.to_string()
+    } else {
+        format!("{monitor}-shard-{shard}")
+    };
+    json!({
+        "app.kubernetes.io/instance": instance,
+        "app.kubernetes.io/name": "tidb-cluster",
+        "app.kubernetes.io/component": "monitor",
+    })
+}
+
+fn sidecar_service(monitor: &TidbMonitor, shard: i32) -> Value {
+    let name = &monitor.metadata.name;
+    let service = if shard == 0 {
+        format!("{name}-thanos-sidecar")
+    } else {
+        format!("{name}-shard-{shard}-thanos-sidecar")
+    };
+    json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": service,
+            "namespace": monitor.metadata.namespace(),
+            "labels": labels("thanos-sidecar", name, "prometheus-sidecar", "tidb-monitor"),
+        },
+        "spec": {
+            // Headless: SRV records list every ready replica, not one virtual IP.
+            "clusterIP": "None",
+            "publishNotReadyAddresses": false,
+            "selector": shard_selector(name, shard),
+            "ports": [
+                {"name": "grpc", "port": 10901, "targetPort": 10901, "protocol": "TCP"},
+                {"name": "http", "port": 10902, "targetPort": 10902, "protocol": "TCP"},
+            ],
+        },
+    })
+}
+
+fn restricted_container_security() -> Value {
+    json!({
+        "allowPrivilegeEscalation": false,
+        "readOnlyRootFilesystem": true,
+        "capabilities": {"drop": ["ALL"]},
+    })
+}
+
+fn restricted_pod_security() -> Value {
+    json!({
+        "runAsNonRoot": true,
+        "runAsUser": 65534,
+        "runAsGroup": 65532,
+        "fsGroup": 65534,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    })
+}
+
+fn probes(port: &str) -> (Value, Value) {
+    (
+        json!({"httpGet": {"path": "/-/healthy", "port": port}, "periodSeconds": 30, "failureThreshold": 4}),
+        json!({"httpGet": {"path": "/-/ready", "port": port}, "periodSeconds": 5, "failureThreshold": 20}),
+    )
+}
+
+fn querier(ns: &str, endpoints: &[String], replica_labels: &BTreeSet<String>) -> Vec<Value> {
+    let selector = json!({
+        "app.kubernetes.io/name": "thanos-query",
+        "app.kubernetes.io/instance": "thanos-query",
+        "app.kubernetes.io/component": "query-layer",
+    });
+    let object_labels = labels(
+        "thanos-query",
+        "thanos-query",
+        "query-layer",
+        "tidb-monitor",
+    );
+    let mut pod_labels = object_labels.clone();
+    pod_labels["app.kubernetes.io/version"] = json!(THANOS_VERSION);
+    let endpoints_yaml = {
+        let mut text = String::from("endpoints:\n");
+        for endpoint in endpoints {
+            text.push_str(&format!("- address: {endpoint}\n"));
+        }
+        text
+    };
+    let mut args = vec![
+        "query".to_string(),
+        "--grpc-address=0.0.0.0:10901".into(),
+        "--http-address=0.0.0.0:9090".into(),
+        "--log.level=info".into(),
+        "--log.format=logfmt".into(),
+    ];
+    args.extend(
+        replica_labels
+            .iter()
+            .map(|l| format!("--query.replica-label={l}")),
+    );
+    args.push("--endpoint.sd-config-file=/etc/thanos/endpoints.yaml".into());
+    let (liveness, readiness) = probes("http");
+    vec![
+        json!({
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {"name": "thanos-query", "namespace": ns, "labels": object_labels},
+            "automountServiceAccountToken": false,
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "thanos-query-endpoints", "namespace": ns, "labels": object_labels},
+            "data": {"endpoints.yaml": endpoints_yaml},
+        }),
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "thanos-query", "namespace": ns, "labels": object_labels},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": selector},
+                "template": {
+                    "metadata": {"labels": pod_labels},
+                    "spec": {
+                        "serviceAccountName": "thanos-query",
+                        "automountServiceAccountToken": false,
+                        "securityContext": restricted_pod_security(),
+                        "terminationGracePeriodSeconds": 120,
+                        "nodeSelector": {"kubernetes.io/os": "linux"},
+                        "containers": [{
+                            "name": "thanos-query",
+                            "image": format!("{THANOS_IMAGE}:{THANOS_VERSION}"),
+                            "args": args,
+                            "ports": [
+                                {"name": "grpc", "containerPort": 10901},
+                                {"name": "http", "containerPort": 9090},
+                            ],
+                            "livenessProbe": liveness,
+                            "readinessProbe": readiness,
+                            "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "1Gi"}},
+                            "securityContext": restricted_container_security(),
+                            "terminationMessagePolicy": "FallbackToLogsOnError",
+                            "volumeMounts": [{"name": "endpoints", "mountPath": "/etc/thanos", "readOnly": true}],
+                        }],
+                        "volumes": [{"name": "endpoints", "configMap": {"name": "thanos-query-endpoints"}}],
+                    },
+                },
+            },
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "thanos-query", "namespace": ns, "labels": object_labels},
+            "spec": {
+                "selector": selector,
+                "ports": [
+                    {"name": "grpc", "port": 10901, "targetPort": "grpc", "protocol": "TCP"},
+                    {"name": "http", "port": 9090, "targetPort": "http", "protocol": "TCP"},
+                ],
+            },
+        }),
+    ]
+}
+
+fn store_gateway(ns: &str, secret: &str, key: &str) -> Vec<Value> {
+    let selector = json!({
+        "app.kubernetes.io/name": "thanos-store",
+        "app.kubernetes.io/instance": "thanos-store",
+        "app.kubernetes.io/component": "object-store-gateway",
+    });
+    let object_labels = labels(
+        "thanos-store",
+        "thanos-store",
+        "object-store-gateway",
+        "tidb-monitor",
+    );
+    let (liveness, readiness) = probes("http");
+    vec![
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": {"name": "thanos-store", "namespace": ns, "labels": object_labels},
+            "spec": {
+                "replicas": 1,
+                "serviceName": "thanos-store",
+                "selector": {"matchLabels": selector},
+                "template": {
+                    "metadata": {"labels": object_labels},
+                    "spec": {
+                        "serviceAccountName": "thanos-query",
+                        "automountServiceAccountToken": false,
+                        "securityContext": restricted_pod_security(),
+                        "terminationGracePeriodSeconds": 120,
+                        "nodeSelector": {"kubernetes.io/os": "linux"},
+                        "containers": [{
+                            "name": "thanos-store",
+                            "image": format!("{THANOS_IMAGE}:{THANOS_VERSION}"),
+                            "args": [
+                                "store",
+                                "--data-dir=/var/thanos/store",
+                                "--grpc-address=0.0.0.0:10901",
+                                "--http-address=0.0.0.0:10902",
+                                "--objstore.config=$(OBJSTORE_CONFIG)",
+                                "--log.level=info",
+                                "--log.format=logfmt",
+                            ],
+                            "env": [{"name": "OBJSTORE_CONFIG", "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}],
+                            "ports": [
+                                {"name": "grpc", "containerPort": 10901},
+                                {"name": "http", "containerPort": 10902},
+                            ],
+                            "livenessProbe": liveness,
+                            "readinessProbe": readiness,
+                            "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "2Gi"}},
+                            "securityContext": restricted_container_security(),
+                            "terminationMessagePolicy": "FallbackToLogsOnError",
+                            "volumeMounts": [{"name": "data", "mountPath": "/var/thanos/store"}],
+                        }],
+                    },
+                },
+                "volumeClaimTemplates": [{
+                    "metadata": {"name": "data", "labels": object_labels},
+                    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}},
+                }],
+            },
+        }),
+        json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "thanos-store", "namespace": ns, "labels": object_labels},
+            "spec": {
+                "clusterIP": "None",
+                "selector": selector,
+                "ports": [
+                    {"name": "grpc", "port": 10901, "targetPort": "grpc", "protocol": "TCP"},
+                    {"name": "http", "port": 10902, "targetPort": "http", "protocol": "TCP"},
+                ],
+            },
+        }),
+    ]
+}
+
+/// `--objstore-skeleton`: the object storage config for each provider, for the user to fill in.
+pub fn objstore_skeleton(provider: &str) -> Option<&'static str> {
+    Some(match provider {
+        "s3" => {
+            "type: S3\nconfig:\n  bucket: <bucket>\n  endpoint: s3.<region>.amazonaws.com\n  region: <region>\n  # access_key/secret_key, or leave out to use the pod's IAM role\n  access_key: <access key>\n  secret_key: <secret key>\n"
+        }
+        "gcs" => {
+            "type: GCS\nconfig:\n  bucket: <bucket>\n  # service_account: the JSON key, or leave out to use workload identity\n  service_account: |-\n    <service account JSON>\n"
+        }
+        "azure" => {
+            "type: AZURE\nconfig:\n  storage_account: <account>\n  storage_account_key: <key>  # or user_assigned_id for a managed identity\n  container: <container>\n"
+        }
+        _ => return None,
+    })
+}
