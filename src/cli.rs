@@ -89,6 +89,10 @@ pub enum Command {
     Version,
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completion(CompletionArgs),
+    /// Completion candidates for `kubectl tidbmonitor <TAB>` (kubectl >= 1.26 calls it through
+    /// kubectl_complete-tidbmonitor), in cobra's `__complete` format.
+    #[command(name = "__complete", hide = true)]
+    Complete(CompleteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -192,4 +196,11 @@ pub enum DryRun {
     None,
     Client,
     Server,
+}
+
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The words after `kubectl tidbmonitor`, the last one being completed.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub words: Vec<String>,
 }

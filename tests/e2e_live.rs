@@ -212,3 +212,32 @@ fn silent_server_is_bounded_by_the_request_timeout() {
     );
     assert!(run.stderr.contains("request timeout"), "{}", run.stderr);
 }
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn version_reads_the_server_and_the_operator() {
+    admin(&["create", "namespace", "e2e-operator"], None);
+    admin(
+        &["create", "-f", "-"],
+        Some(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tidb-controller-manager, namespace: e2e-operator, labels: {app.kubernetes.io/name: tidb-operator, app.kubernetes.io/component: controller-manager}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: op}}\n  template:\n    metadata: {labels: {app: op}}\n    spec: {containers: [{name: tidb-operator, image: 'registry.example.com/pingcap/tidb-operator:v1.6.6'}]}\n",
+        ),
+    );
+    let run = plugin(&["version", "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["server"]["version"], "v1.35.4");
+    assert_eq!(json["tidbOperator"]["version"], "v1.6.6");
+    assert_eq!(
+        json["tidbOperator"]["deployment"],
+        "e2e-operator/tidb-controller-manager"
+    );
+    // The restricted user cannot list Deployments cluster-wide: the operator is <unknown>, not an error.
+    let viewer = plugin_with(&env("E2E_VIEWER_KUBECONFIG"), &["version"]);
+    assert_eq!(viewer.code, 0, "{}", viewer.stderr);
+    assert!(
+        viewer.stdout.contains("tidb-operator:  <unknown>"),
+        "{}",
+        viewer.stdout
+    );
+}

@@ -21,7 +21,7 @@ step "unit, snapshot and CLI tests"
 CI=true INSTA_UPDATE=no cargo test
 
 step "end-to-end tests on a real API server"
-bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold -- --ignored
+bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_krew -- --ignored
 
 if pgrep -f "tidbmonitor-e2e" >/dev/null; then
   pgrep -fa "tidbmonitor-e2e" >&2

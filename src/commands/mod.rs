@@ -251,10 +251,11 @@ pub fn emit(text: &str) {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
-        Command::Version => version::run(&cli.global),
         Command::Completion(args) => completion::run(args),
+        Command::Complete(args) => completion::complete(&args.words),
         command => match Settings::from_global(&cli.global) {
             Ok(settings) => match command {
+                Command::Version => version::run(&settings),
                 Command::Get(args) => get::run(&settings, args),
                 Command::Clusters(args) => clusters::run(&settings, args),
                 Command::Check(args) => check::run(&settings, args),

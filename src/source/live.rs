@@ -706,3 +706,43 @@ impl Connection {
         }
     }
 }
+
+/// What `version` can learn from the cluster; each part `None` when not readable.
+#[derive(Debug, Clone, Default)]
+pub struct ServerInfo {
+    pub server_version: Option<String>,
+    /// `(version tag, namespace/name of the controller Deployment)`.
+    pub operator: Option<(String, String)>,
+}
+
+impl Connection {
+    /// `/version` and the tidb-operator controller Deployment (one list, by label), concurrently.
+    pub async fn server_info(&self) -> ServerInfo {
+        let version = async {
+            let request = http::Request::get("/version").body(Vec::new()).ok()?;
+            let text = self.client.request_text(request).await.ok()?;
+            let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+            doc["gitVersion"].as_str().map(str::to_string)
+        };
+        let operator = async {
+            let mut part = self
+                .list(Kind::Deployment, &Scope::AllNamespaces, None, false)
+                .await
+                .ok()?;
+            part.scopes.insert(Kind::Deployment, Scope::AllNamespaces);
+            match crate::checks::operator::operator_version(&part, None) {
+                crate::checks::OperatorVersion::Detected {
+                    version,
+                    deployment,
+                    ..
+                } => Some((version.to_string(), deployment)),
+                _ => None,
+            }
+        };
+        let (server_version, operator) = futures::join!(version, operator);
+        ServerInfo {
+            server_version,
+            operator,
+        }
+    }
+}

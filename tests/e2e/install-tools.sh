@@ -14,7 +14,7 @@ BIN="$cache_root/bin-$(pins_key)"
 
 log() { echo "install-tools: $*" >&2; }
 
-if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/etcd" ]; then
+if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/etcd" ] && [ -x "$BIN/krew" ]; then
   log "cached in $BIN"
   echo "$BIN"
   exit 0
@@ -67,6 +67,11 @@ log "building kube-apiserver and kubectl $KV (cold: tens of minutes on 2 cores)"
 (cd "$kube_mod" && go build -trimpath -ldflags "$LDF" -o "$BIN.tmp/kubectl" k8s.io/kubernetes/cmd/kubectl)
 log "building etcd $EV"
 (cd "$etcd_mod" && go build -trimpath -ldflags "-s -w" -o "$BIN.tmp/etcd" go.etcd.io/etcd/server/v3)
+log "building krew and validate-krew-manifest (sigs.k8s.io/krew, pinned in tools/krew/go.mod)"
+(cd "$here/tools/krew" && go build -trimpath -ldflags "-s -w" -o "$BIN.tmp/krew" sigs.k8s.io/krew/cmd/krew \
+  && go build -trimpath -ldflags "-s -w" -o "$BIN.tmp/validate-krew-manifest" sigs.k8s.io/krew/cmd/validate-krew-manifest)
+# kubectl finds krew as a plugin by this name.
+ln -sf krew "$BIN.tmp/kubectl-krew"
 rm -rf "$BIN"
 mv "$BIN.tmp" "$BIN"
 log "built into $BIN"
