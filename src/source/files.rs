@@ -125,71 +125,66 @@ fn load_text(
     snapshot: &mut Snapshot,
     load: &mut FileLoad,
 ) {
-    for (line, parsed) in parse_documents(text) {
+    // Documents are decoded and added one at a time: a 50 MB manifest never exists twice in memory.
+    for_each_document(text, |line, parsed| {
         load.documents += 1;
-        let document = match parsed {
-            Ok(document) => document,
-            Err(message) => {
-                snapshot.problems.push(Problem {
-                    location: format!("{file}:{line}"),
-                    message,
-                });
-                continue;
-            }
-        };
-        add_document(
-            &format!("{file}:{line}"),
-            document,
-            default_namespace,
-            snapshot,
-            load,
-        );
-    }
+        match parsed {
+            Ok(document) => add_document(
+                &format!("{file}:{line}"),
+                document,
+                default_namespace,
+                snapshot,
+                load,
+            ),
+            Err(message) => snapshot.problems.push(Problem {
+                location: format!("{file}:{line}"),
+                message,
+            }),
+        }
+    });
 }
 
-/// Splits a file into documents with their first line. JSON goes through serde_json for exact positions;
-/// YAML through serde-saphyr. A syntax error costs only the document it is in.
-fn parse_documents(text: &str) -> Vec<(usize, Result<Value, String>)> {
+/// Calls `each` with every document of a file and the line it starts on. JSON goes through serde_json for
+/// exact positions; YAML through serde-saphyr. A syntax error costs only the document it is in.
+fn for_each_document(text: &str, mut each: impl FnMut(usize, Result<Value, String>)) {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let mut documents = Vec::new();
         let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        let mut counted = (0usize, 1usize); // (offset, line at offset): lines are counted once, not per document
         loop {
             let start = stream.byte_offset();
             match stream.next() {
                 None => break,
                 Some(Ok(value)) => {
                     let skipped = text[start..].len() - text[start..].trim_start().len();
-                    documents.push((line_of(text, start + skipped), Ok(value)));
+                    let at = start + skipped;
+                    counted = (at, counted.1 + text[counted.0..at].matches('\n').count());
+                    each(counted.1, Ok(value));
                 }
                 Some(Err(e)) => {
-                    documents.push((e.line(), Err(format!("invalid JSON: {e}"))));
+                    each(e.line(), Err(format!("invalid JSON: {e}")));
                     break;
                 }
             }
         }
-        return documents;
+        return;
     }
-    let mut documents = Vec::new();
+    // Last key wins, as in most YAML loaders: copied manifests often repeat a key.
     for (start_line, chunk) in split_yaml_documents(text) {
-        // Last key wins, as in most YAML loaders: copied manifests often repeat a key.
         let options =
             serde_saphyr::options! { duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins };
         match serde_saphyr::from_str_with_options::<Option<Value>>(chunk, options) {
             Ok(Some(Value::Null)) | Ok(None) => {}
-            Ok(Some(value)) => documents.push((start_line, Ok(value))),
+            Ok(Some(value)) => each(start_line, Ok(value)),
             Err(e) => {
                 let (line, message) = describe_yaml_error(&e);
-                let line = start_line + line.saturating_sub(1);
-                documents.push((line, Err(format!("invalid YAML: {message}"))));
+                each(
+                    start_line + line.saturating_sub(1),
+                    Err(format!("invalid YAML: {message}")),
+                );
             }
         }
     }
-    documents
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// Splits on `---` document markers at column 0 so one broken document does not hide the others.
@@ -278,6 +273,19 @@ fn add_document(
         return;
     }
     let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+    // A tidb-operator kind under another API version is a mistake worth naming, not an unrelated object.
+    if let Some(ours) = Kind::ALL.into_iter().find(|k| k.kind_name() == kind)
+        && ours.group() == "pingcap.com"
+        && api_version != format!("pingcap.com/{}", ours.version())
+    {
+        snapshot.problems.push(Problem {
+            location: location.to_string(),
+            message: format!(
+                "{kind}: apiVersion {api_version} is not tidb-operator v1's pingcap.com/v1alpha1"
+            ),
+        });
+        return;
+    }
     let Some(known) = Kind::from_kind_name(group, &kind) else {
         *load.ignored_kinds.entry(kind).or_default() += 1;
         return;

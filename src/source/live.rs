@@ -129,6 +129,9 @@ pub async fn connect(options: &LiveOptions) -> Result<Connection, LiveError> {
     if options.insecure_skip_tls_verify {
         config.accept_invalid_certs = true;
     }
+    // Our own policy retries LISTs only (429/5xx, three attempts, backoff); kube's would also retry writes
+    // and multiply with ours.
+    config.default_retry = false;
     config.connect_timeout = options.request_timeout;
     config.read_timeout = options.request_timeout;
     config.write_timeout = options.request_timeout;

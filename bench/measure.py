@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Benchmark kubectl-tidbmonitor against kubectl on a real API server, side by side in one run.
+
+Run through bench/run.sh, which starts the control plane (tests/e2e/cluster-up.sh) and exports E2E_*.
+Seeds the estate, then times each command RUNS times (min and median of wall time), records peak RSS of the
+plugin itself (wait4) and counts HTTP requests (the plugin's -v log, kubectl's -v=6 log). Writes a Markdown
+report to the path given as the first argument."""
+
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ["E2E_BIN"]
+KUBECONFIG = os.environ["E2E_KUBECONFIG"]
+WORK = tempfile.mkdtemp(prefix="tidbmonitor-bench-")
+PLUGIN_DIR = os.path.join(WORK, "plugin")
+PLUGIN = os.path.join(PLUGIN_DIR, "kubectl-tidbmonitor")
+ENV = dict(os.environ, PATH=f"{PLUGIN_DIR}:{BIN}:{os.environ['PATH']}", KUBECONFIG=KUBECONFIG, NO_COLOR="1")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, check=True, env=ENV, **kw)
+
+
+def timed(cmd):
+    """Wall time and peak RSS (KiB) of one run of a shell-free argv or a shell string."""
+    start = time.perf_counter()
+    if isinstance(cmd, str):
+        proc = subprocess.Popen(["bash", "-c", cmd], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"bench: {cmd} failed with {status}")
+    return elapsed, usage.ru_maxrss
+
+
+def measure(cmd, runs=RUNS):
+    timed(cmd)  # warm the page cache and the API server's watch cache
+    samples = [timed(cmd) for _ in range(runs)]
+    times = [t for t, _ in samples]
+    return {"min": min(times), "median": statistics.median(times), "rss": max(r for _, r in samples)}
+
+
+def requests_plugin(args):
+    out = subprocess.run([PLUGIN, *args, "-v"], env=ENV, capture_output=True, text=True)
+    return sum(1 for line in out.stderr.splitlines() if line.startswith("GET "))
+
+
+def requests_kubectl(args):
+    out = subprocess.run(["kubectl", *args, "-v=6"], env=ENV, capture_output=True, text=True)
+    return len(re.findall(r"\] \"?GET https://", out.stderr)) or len(re.findall(r"GET https://", out.stderr))
+
+
+JQ = r'''
+($tc[0].items | map({key: "\(.metadata.namespace)/\(.metadata.name)", value: (.spec.tlsCluster.enabled // false)}) | from_entries) as $tls |
+($sts[0].items | map({key: "\(.metadata.namespace)/\(.metadata.name)", value: (.status.readyReplicas // 0)}) | from_entries) as $ready |
+($dep[0].items | map({key: "\(.metadata.namespace)/\(.metadata.name)", value: true}) | from_entries) as $legacy |
+.items[] | .metadata.namespace as $ns | .metadata.name as $n |
+[ (.spec.clusters // [])[] | "\(.namespace // $ns)/\(.name)" ] as $refs |
+[ $refs[] | $tls[.] | select(. != null) ] as $flags |
+[ $ns, $n, ($refs | join(",")), .spec.prometheus.version, (.spec.grafana.version // "<none>"), (.spec.thanos.version // "<none>"),
+  "\([range(0; (.spec.shards // 1)) as $s | $ready["\($ns)/\($n)-monitor\(if $s == 0 then "" else "-shard-\($s)" end)"] // 0] | add)/\((.spec.replicas // 1) * (.spec.shards // 1))",
+  (if $legacy["\($ns)/\($n)-monitor"] then "Deployment (legacy)" elif $ready["\($ns)/\($n)-monitor"] != null then "StatefulSet" else "<none>" end),
+  (if .spec.persistent then "\(.spec.storage)/\(.spec.storageClassName // "<default>")" else "ephemeral" end),
+  (.spec.prometheus.retentionTime // (if (.spec.prometheus.reserveDays // 0) > 0 then "\(.spec.prometheus.reserveDays)d" else "15d" end)),
+  (if ($flags | length) == 0 then "<none>" elif ($flags | all) then "on" elif ($flags | any) then "mixed" else "off" end)
+] | @tsv
+'''
+
+
+def main():
+    report_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "BENCHMARKS.md")
+    os.makedirs(PLUGIN_DIR)
+    sh(f"cd {REPO} && cargo build --release --locked --example seed && cargo build --release --locked")
+    shutil.copy(os.path.join(REPO, "target/release/kubectl-tidbmonitor"), PLUGIN)
+    namespaces = int(os.environ.get("BENCH_NAMESPACES", "200"))
+    start = time.perf_counter()
+    sh(f"{REPO}/target/release/examples/seed --kubeconfig {KUBECONFIG} --namespaces {namespaces}")
+    seed_seconds = time.perf_counter() - start
+    counts = {k: sh(f"kubectl get {k} -A --no-headers | wc -l", capture_output=True, text=True).stdout.strip()
+              for k in ["tidbclusters", "tidbmonitors", "statefulsets", "deployments", "services", "persistentvolumeclaims", "secrets"]}
+    counts["persistentvolumes"] = sh("kubectl get pv --no-headers | wc -l", capture_output=True, text=True).stdout.strip()
+    tcs = os.path.join(WORK, "tidbclusters.yaml")
+    sh(f"kubectl get tidbclusters -A -o yaml > {tcs}")
+    pipeline = (
+        f"cd {WORK} && (kubectl get tm -A -o json > tm.json & kubectl get tc -A -o json > tc.json & "
+        f"kubectl get sts -A -o json > sts.json & kubectl get deploy -A -o json > deploy.json & wait) && "
+        f"jq -r --slurpfile tc tc.json --slurpfile sts sts.json --slurpfile dep deploy.json '{JQ}' tm.json | column -t -s $'\\t'"
+    )
+    rows = {
+        "a": ("`kubectl get tm -A -o json`", "kubectl get tm -A -o json", None, ["get", "tm", "-A", "-o", "json"]),
+        "b": ("`kubectl tidbmonitor get -A`", "kubectl tidbmonitor get -A", ["get", "-A"], None),
+        "c": ("kubectl + jq pipeline, same columns as (b)", pipeline, None, None),
+        "d": ("`kubectl tidbmonitor clusters -A`", "kubectl tidbmonitor clusters -A", ["clusters", "-A"], None),
+        "e": ("`kubectl tidbmonitor check -A`", "kubectl tidbmonitor check -A", ["check", "-A"], None),
+        "f": ("`kubectl tidbmonitor scaffold servicemonitor -A -f` (offline, all clusters)", f"kubectl tidbmonitor scaffold servicemonitor -A -f {tcs}", None, None),
+        "g": ("`kubectl-tidbmonitor --help`", [PLUGIN, "--help"], None, None),
+        "h": ("`kubectl-tidbmonitor scaffold servicemonitor -f` one cluster (offline)",
+              [PLUGIN, "scaffold", "servicemonitor", "-f", os.path.join(REPO, "examples/single/shop.yaml")], None, None),
+    }
+    results = {}
+    for key, (label, cmd, plugin_args, kubectl_args) in rows.items():
+        result = measure(cmd)
+        if plugin_args:
+            # Peak RSS of the plugin itself: kubectl execs into it, so measure it directly.
+            result["rss"] = measure([PLUGIN, *plugin_args], runs=3)["rss"]
+            result["requests"] = requests_plugin(plugin_args)
+        elif kubectl_args:
+            result["requests"] = requests_kubectl(kubectl_args)
+        results[key] = result
+        print(f"{key} {label}: min {result['min']*1000:.0f} ms, median {result['median']*1000:.0f} ms", file=sys.stderr)
+    results["c"]["requests"] = 4 * max(1, -(-int(counts["tidbclusters"]) // 500))  # documented, not measured
+
+    a, b, c, d, e = (results[k]["median"] for k in "abcde")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    mem = next((int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} × {cpu}, {mem} MiB RAM, {platform.system()} {platform.release()};",
+        "kube-apiserver v1.35.4 + etcd v3.6.5 on 127.0.0.1 (built by tests/e2e/install-tools.sh), plugin release build.",
+        f"Each command ran {RUNS} times after one warm-up; times are wall clock. Peak RSS is the plugin process's own.",
+        "",
+        f"Estate ({namespaces} namespaces, seeded by `bench/seed.rs` in {seed_seconds:.0f} s): "
+        + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".",
+        "",
+        "| | command | min | median | × (a) | peak RSS | HTTP requests |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, (label, *_rest) in rows.items():
+        r = results[key]
+        rss = f"{r['rss'] / 1024:.1f} MiB" if key in "bdefgh" else ""
+        req = str(r.get("requests", "")) if key in "abcde" else "0"
+        lines.append(f"| ({key}) | {label} | {r['min']*1000:.0f} ms | {r['median']*1000:.0f} ms | {r['median']/a:.2f} | {rss} | {req} |")
+    lines += [
+        "",
+        "Targets, from the medians of this run:",
+        "",
+        f"- (b) / (a) = {b/a:.2f} (target ≤ 1.2)",
+        f"- (c) / (b) = {c/b:.2f} (target ≥ 3)",
+        f"- (d) / (a) = {d/a:.2f}, (e) / (a) = {e/a:.2f} (target ≤ 1.5)",
+        f"- peak RSS (b) {results['b']['rss']/1024:.1f} MiB, (e) {results['e']['rss']/1024:.1f} MiB (target ≤ 64 MiB)",
+        f"- `--help` {results['g']['median']*1000:.1f} ms, offline scaffold of one cluster {results['h']['median']*1000:.1f} ms (target ≤ 20 ms)",
+        "- requests: the plugin makes one LIST per kind per 500 objects (`-v` shows each); (c) is 4 kubectl LISTs, paged the same way.",
+        "",
+        "Reproduce: `bash bench/run.sh` (builds the control plane if needed, seeds, measures, rewrites this file).",
+        "",
+    ]
+    with open(report_path, "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

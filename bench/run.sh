@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The benchmark of BENCHMARKS.md: starts a fresh control plane, seeds it, measures, rewrites BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v jq >/dev/null || apt-get install -y -qq jq
+command -v column >/dev/null || apt-get install -y -qq bsdextrainfo 2>/dev/null || apt-get install -y -qq bsdmainutils
+exec bash tests/e2e/cluster-up.sh python3 bench/measure.py "${1:-$PWD/BENCHMARKS.md}"

@@ -1,0 +1,270 @@
+//! Faults from the API server's side, injected by a small HTTP server in the test: retries on 429/500,
+//! a connection cut mid-page, an expired continue token. (Refused and silent servers, bad credentials and
+//! TLS failures run against the real API server in e2e_live.rs.)
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+/// What the fake server answers: status, body, and whether to cut the body short.
+struct Reply {
+    status: u16,
+    body: String,
+    cut: bool,
+}
+
+fn ok(body: String) -> Reply {
+    Reply {
+        status: 200,
+        body,
+        cut: false,
+    }
+}
+
+fn status(code: u16, reason: &str) -> Reply {
+    let body = format!(
+        r#"{{"kind":"Status","apiVersion":"v1","status":"Failure","message":"injected {code}","reason":"{reason}","code":{code}}}"#
+    );
+    Reply {
+        status: code,
+        body,
+        cut: false,
+    }
+}
+
+fn list(kind: &str, items: &[String], next: Option<&str>) -> String {
+    let cont = next
+        .map(|c| format!(r#","continue":"{c}""#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"kind":"{kind}List","apiVersion":"v1","metadata":{{"resourceVersion":"1"{cont}}},"items":[{}]}}"#,
+        items.join(",")
+    )
+}
+
+fn monitor(name: &str) -> String {
+    format!(
+        r#"{{"apiVersion":"pingcap.com/v1alpha1","kind":"TidbMonitor","metadata":{{"name":"{name}","namespace":"default"}},"spec":{{"clusters":[{{"name":"db"}}],"prometheus":{{"baseImage":"prom/prometheus","version":"v2.53.2"}}}}}}"#
+    )
+}
+
+/// Serves until the test ends; `answer(path_and_query, nth request to tidbmonitors)` decides TidbMonitor
+/// replies, every other list is empty. Returns the kubeconfig path and the request log.
+fn fake_server(
+    answer: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
+) -> (tempfile::TempDir, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    let answer = Arc::new(answer);
+    let monitor_requests = Arc::new(Mutex::new(0usize));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            // One thread per connection: the plugin lists its kinds concurrently over several connections.
+            let (seen, answer, monitor_requests) =
+                (seen.clone(), answer.clone(), monitor_requests.clone());
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut request_line = String::new();
+                    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    let mut header = String::new();
+                    while reader.read_line(&mut header).unwrap_or(0) > 2 {
+                        header.clear();
+                    }
+                    let path = request_line
+                        .split_whitespace()
+                        .nth(1)
+                        .unwrap_or("")
+                        .to_string();
+                    seen.lock().unwrap().push(path.clone());
+                    let reply = if path.contains("/tidbmonitors") {
+                        let n = {
+                            let mut count = monitor_requests.lock().unwrap();
+                            *count += 1;
+                            *count
+                        };
+                        answer(&path, n)
+                    } else {
+                        ok(list("Empty", &[], None))
+                    };
+                    let mut stream = &stream;
+                    let body = if reply.cut {
+                        &reply.body[..reply.body.len() / 3]
+                    } else {
+                        reply.body.as_str()
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                        reply.status,
+                        reply.body.len()
+                    );
+                    let _ = stream
+                        .write_all(head.as_bytes())
+                        .and_then(|_| stream.write_all(body.as_bytes()));
+                    if reply.cut {
+                        let _ = stream.shutdown(std::net::Shutdown::Both);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: {{server: 'http://127.0.0.1:{port}'}}\nusers:\n- name: anyone\n  user: {{}}\ncontexts:\n- name: fake\n  context: {{cluster: fake, user: anyone, namespace: default}}\ncurrent-context: fake\n"
+    );
+    std::fs::write(dir.path().join("config"), config).unwrap();
+    (dir, log)
+}
+
+fn plugin(dir: &tempfile::TempDir, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("kubectl-tidbmonitor")
+        .unwrap()
+        .args(args)
+        .arg(format!(
+            "--kubeconfig={}",
+            dir.path().join("config").display()
+        ))
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn monitor_calls(log: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    log.lock()
+        .unwrap()
+        .iter()
+        .filter(|p| p.contains("/tidbmonitors"))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn throttling_is_retried_with_backoff() {
+    let (dir, log) = fake_server(|_, n| {
+        if n <= 2 {
+            status(429, "TooManyRequests")
+        } else {
+            ok(list("TidbMonitor", &[monitor("a")], None))
+        }
+    });
+    let started = Instant::now();
+    let (code, stdout, stderr) = plugin(&dir, &["get"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\na "), "{stdout}");
+    assert_eq!(monitor_calls(&log).len(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "backoff 200 ms + 400 ms, took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn persistent_server_errors_give_up_after_three_attempts() {
+    let (dir, log) = fake_server(|_, _| status(500, "InternalError"));
+    let (code, stdout, stderr) = plugin(&dir, &["get"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("tidbmonitors.pingcap.com") && stderr.contains("500"),
+        "{stderr}"
+    );
+    assert_eq!(monitor_calls(&log).len(), 3);
+}
+
+#[test]
+fn forbidden_is_not_retried() {
+    let (dir, log) = fake_server(|_, _| status(403, "Forbidden"));
+    let (code, _, stderr) = plugin(&dir, &["get"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(monitor_calls(&log).len(), 1);
+}
+
+#[test]
+fn a_connection_cut_mid_page_prints_no_partial_table() {
+    let (dir, _) = fake_server(|path, _| {
+        if path.contains("continue=") {
+            Reply {
+                status: 200,
+                body: list("TidbMonitor", &[monitor("b")], None),
+                cut: true,
+            }
+        } else {
+            ok(list("TidbMonitor", &[monitor("a")], Some("page2")))
+        }
+    });
+    let (code, stdout, stderr) = plugin(&dir, &["get"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stdout.is_empty(),
+        "a partial list must not print as if complete: {stdout}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("http://127.0.0.1:"), "{stderr}");
+}
+
+#[test]
+fn an_expired_continue_token_restarts_the_list_once() {
+    let (dir, log) = fake_server(|path, n| match (n, path.contains("continue=")) {
+        (2, true) => status(410, "Expired"),
+        (_, false) => ok(list("TidbMonitor", &[monitor("a")], Some("page2"))),
+        (_, true) => ok(list("TidbMonitor", &[monitor("b")], None)),
+    });
+    let (code, stdout, stderr) = plugin(&dir, &["get", "-o", "name"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "tidbmonitor.pingcap.com/a\ntidbmonitor.pingcap.com/b\n"
+    );
+    assert_eq!(
+        monitor_calls(&log).len(),
+        4,
+        "first page, 410, first page again, second page"
+    );
+}
+
+#[test]
+fn pages_follow_continue_tokens_with_limit_500() {
+    let (dir, log) = fake_server(|path, _| {
+        if path.contains("continue=p2") {
+            ok(list("TidbMonitor", &[monitor("c")], None))
+        } else {
+            ok(list(
+                "TidbMonitor",
+                &[monitor("a"), monitor("b")],
+                Some("p2"),
+            ))
+        }
+    });
+    let (code, stdout, _) = plugin(&dir, &["get", "-o", "name"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 3);
+    let calls = monitor_calls(&log);
+    assert!(calls.iter().all(|c| c.contains("limit=500")), "{calls:?}");
+    // One LIST per kind: every kind of `get` asked exactly once (plus the continued page).
+    let all = log.lock().unwrap().clone();
+    for kind in ["tidbclusters", "dmclusters", "statefulsets", "deployments"] {
+        assert_eq!(
+            all.iter()
+                .filter(|p| p.contains(&format!("/{kind}")))
+                .count(),
+            1,
+            "{kind}: {all:?}"
+        );
+    }
+}
