@@ -62,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ns = format!("bench-{n:03}");
         for c in 0..CLUSTERS_PER_NAMESPACE {
             let name = format!("db-{c}");
-            let tls = (n + c) % 5 == 0;
+            let tls = (n + c).is_multiple_of(5);
             objects.push((
                 format!("/apis/pingcap.com/v1alpha1/namespaces/{ns}/tidbclusters"),
                 tidb_cluster(&tc_template, &ns, &name, tls),
@@ -85,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             if cross {
                 refs.push(json!({"name": "db-0", "namespace": format!("bench-{:03}", (n + 1) % namespaces)}));
             }
-            let legacy = (n * MONITORS_PER_NAMESPACE + m) % 10 == 0;
+            let legacy = (n * MONITORS_PER_NAMESPACE + m).is_multiple_of(10);
             let shards = if m == 3 { 2 } else { 1 };
             objects.push((
                 format!("/apis/pingcap.com/v1alpha1/namespaces/{ns}/tidbmonitors"),
