@@ -249,3 +249,92 @@ fn version_reads_the_server_and_the_operator() {
         viewer.stdout
     );
 }
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn bad_credentials_name_the_context_and_user() {
+    let config = std::fs::read_to_string(env("E2E_VIEWER_KUBECONFIG")).unwrap();
+    let token = config
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .unwrap()
+        .to_string();
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("badtoken.kubeconfig");
+    std::fs::write(
+        &path,
+        config.replace(&token, "0123456789abcdef0123456789abcdef"),
+    )
+    .unwrap();
+    let run = plugin_with(path.to_str().unwrap(), &["get"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Unauthorized") && run.stderr.contains("\"e2e-viewer\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn tls_verification_failure_is_named_and_skippable_only_on_request() {
+    // A kubeconfig trusting another CA than the one that signed the server's certificate.
+    let config = std::fs::read_to_string(env("E2E_KUBECONFIG")).unwrap();
+    let ca_line = config
+        .lines()
+        .find(|l| l.trim().starts_with("certificate-authority-data:"))
+        .unwrap()
+        .to_string();
+    let other_ca = {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=someone-else",
+                "-days",
+                "1",
+            ])
+            .arg("-keyout")
+            .arg(dir.path().join("k"))
+            .arg("-out")
+            .arg(dir.path().join("c"))
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        let pem = std::fs::read(dir.path().join("c")).unwrap();
+        let out = std::process::Command::new("base64")
+            .arg("-w0")
+            .arg(dir.path().join("c"))
+            .output()
+            .unwrap();
+        assert!(!pem.is_empty());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wrongca.kubeconfig");
+    std::fs::write(
+        &path,
+        config.replace(
+            &ca_line,
+            &format!("    certificate-authority-data: {other_ca}"),
+        ),
+    )
+    .unwrap();
+    let run = plugin_with(path.to_str().unwrap(), &["get", "-A"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("TLS verification failed"),
+        "{}",
+        run.stderr
+    );
+    let skipped = plugin_with(
+        path.to_str().unwrap(),
+        &["get", "-A", "--insecure-skip-tls-verify"],
+    );
+    assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+}

@@ -21,7 +21,13 @@ step "unit, snapshot and CLI tests"
 CI=true INSTA_UPDATE=no cargo test
 
 step "end-to-end tests on a real API server"
-bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_krew -- --ignored
+bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_krew -- --ignored --test-threads=4
+
+step "fuzz: manifests -> snapshot -> views/checks/scaffolds (${FUZZ_SECONDS:-60} s)"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# cargo fuzz needs nightly compiler flags (sanitizers); without a nightly toolchain, let stable accept them.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then fuzz=(cargo +nightly fuzz); else fuzz=(env RUSTC_BOOTSTRAP=1 cargo fuzz); fi
+"${fuzz[@]}" run manifests -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048
 
 if pgrep -f "tidbmonitor-e2e" >/dev/null; then
   pgrep -fa "tidbmonitor-e2e" >&2

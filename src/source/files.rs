@@ -118,6 +118,21 @@ fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, FilesError> {
     Ok(found)
 }
 
+/// Loads manifest text (one file's worth) into a snapshot, as `-f` would; for tests and the fuzzer.
+pub fn load_text_into(
+    name: &str,
+    text: &str,
+    default_namespace: &str,
+    keep_raw: &[Kind],
+    snapshot: &mut Snapshot,
+) {
+    let mut load = FileLoad {
+        keep_raw: keep_raw.to_vec(),
+        ..FileLoad::default()
+    };
+    load_text(name, text, default_namespace, snapshot, &mut load);
+}
+
 fn load_text(
     file: &str,
     text: &str,

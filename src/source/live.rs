@@ -77,10 +77,13 @@ pub struct Connection {
 
 pub async fn connect(options: &LiveOptions) -> Result<Connection, LiveError> {
     let kubeconfig = match &options.kubeconfig {
-        Some(path) => Some(
-            Kubeconfig::read_from(path)
-                .map_err(|e| LiveError::Kubeconfig(format!("{}: {e}", path.display())))?,
-        ),
+        Some(path) => Some(Kubeconfig::read_from(path).map_err(|e| {
+            LiveError::Kubeconfig(format!(
+                "{}: {}",
+                path.display(),
+                first_line(&e.to_string())
+            ))
+        })?),
         None => Kubeconfig::read().ok(),
     };
     let (mut config, context, user) = match kubeconfig {
@@ -110,7 +113,7 @@ pub async fn connect(options: &LiveOptions) -> Result<Connection, LiveError> {
             };
             let config = kube::Config::from_custom_kubeconfig(kubeconfig, &kube_options)
                 .await
-                .map_err(|e| LiveError::Kubeconfig(e.to_string()))?;
+                .map_err(|e| LiveError::Kubeconfig(first_line(&e.to_string()).to_string()))?;
             (config, context, user)
         }
         None => {
@@ -496,6 +499,14 @@ fn object_location(kind: Kind, raw: &str) -> String {
         format!("{ns}/{name}")
     };
     format!("{} {id}", kind.kind_name())
+}
+
+/// Parser errors may carry a source snippet over several lines; a CLI error is one line.
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(text)
+        .trim()
 }
 
 fn first_clause(message: &str) -> String {

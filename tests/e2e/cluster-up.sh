@@ -76,7 +76,7 @@ start_apiserver() {
     --tls-private-key-file="$W/apiserver.key" --cert-dir="$W/certs-$3" --client-ca-file="$W/ca.crt" \
     --token-auth-file="$W/tokens.csv" --authorization-mode=RBAC --service-account-issuer="https://127.0.0.1:$1/" \
     --service-account-key-file="$W/sa.pub" --service-account-signing-key-file="$W/sa.key" \
-    --service-cluster-ip-range=10.0.0.0/24 --disable-admission-plugins=ServiceAccount \
+    --service-cluster-ip-range=10.0.0.0/16 --disable-admission-plugins=ServiceAccount \
     --allow-privileged=true --v=1 >"$W/$3.log" 2>&1 &
   pids+=($!)
 }

@@ -1,0 +1,29 @@
+//! Manifest text → Snapshot → every view, every check and both scaffolds: nothing may panic.
+#![no_main]
+
+use kubectl_tidbmonitor::checks::{self, Context, OperatorVersion, Version};
+use kubectl_tidbmonitor::core::{clusters::cluster_views, monitors::monitor_views};
+use kubectl_tidbmonitor::scaffold::{servicemonitor, thanos};
+use kubectl_tidbmonitor::snapshot::{Kind, Scope, Snapshot};
+use kubectl_tidbmonitor::source::files;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut snapshot = Snapshot::default();
+    files::load_text_into("fuzz.yaml", text, "default", &[Kind::TidbMonitor], &mut snapshot);
+    let _ = snapshot.keep_last_definitions();
+    let _ = monitor_views(&snapshot);
+    let _ = cluster_views(&snapshot);
+    for (offline, operator) in [(true, OperatorVersion::Unknown), (false, OperatorVersion::Flag { version: Version::new(1, 1, 0) })] {
+        if !offline {
+            for kind in Kind::ALL {
+                snapshot.scopes.insert(kind, Scope::AllNamespaces);
+            }
+        }
+        let context = Context { operator, all_namespaces: true, offline };
+        let _ = checks::run(&snapshot, &context, |_| true);
+    }
+    let _ = servicemonitor::service_monitors(&snapshot, &servicemonitor::Options::default());
+    let _ = thanos::thanos(&snapshot, &thanos::Options { namespace: "q".into(), objstore: Some(("s".into(), "k".into())) });
+});
