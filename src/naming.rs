@@ -30,6 +30,16 @@ pub fn first_pvc(monitor: &str) -> String {
     format!("tidbmonitor-{}-0", monitor_object(monitor))
 }
 
+/// The `app.kubernetes.io/instance` label of a shard's pods: `X`, then `X-shard-<s>`.
+pub fn shard_instance(monitor: &str, shard: i32) -> String {
+    with_shard(monitor.to_string(), shard)
+}
+
+/// The headless Service `scaffold thanos` adds per shard so a querier reaches every replica.
+pub fn thanos_sidecar_service(monitor: &str, shard: i32) -> String {
+    format!("{}-thanos-sidecar", shard_instance(monitor, shard))
+}
+
 /// `X-prometheus` (+ `-shard-<s>`): carries the Thanos gRPC port when the sidecar runs.
 pub fn prometheus_service(monitor: &str, shard: i32) -> String {
     with_shard(format!("{monitor}-prometheus"), shard)

@@ -361,3 +361,26 @@ fn output_dir_never_writes_outside_or_partially() {
     );
     assert!(!dir.path().join("escape").exists());
 }
+
+#[test]
+fn a_kubectl_list_of_thousands_of_objects_is_one_document_and_still_reads() {
+    // `kubectl get tc -A -o yaml` is a single List document: far more nodes than a YAML parser's default
+    // budget for one document.
+    let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..2500 {
+        let _ = write!(
+            text,
+            "- apiVersion: pingcap.com/v1alpha1\n  kind: TidbCluster\n  metadata:\n    name: db-{i}\n    namespace: ns\n  spec:\n    pd:\n      replicas: 3\n      config:\n"
+        );
+        for k in 0..100 {
+            let _ = writeln!(text, "        key{k}: {k}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("list.yaml");
+    std::fs::write(&file, text).unwrap();
+    let (code, stdout, stderr) =
+        run(&["clusters", "-A", "-o", "name", "-f", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 2500);
+}

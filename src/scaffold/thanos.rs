@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Scaffold, ScaffoldError, labels};
 use crate::model::TidbMonitor;
+use crate::naming;
 use crate::snapshot::Kind;
 use crate::snapshot::Snapshot;
 
@@ -170,13 +171,8 @@ fn monitor_with_sidecar(
 
 /// The operator's pod labels for a shard: what its Services select on.
 fn shard_selector(monitor: &str, shard: i32) -> Value {
-    let instance = if shard == 0 {
-        monitor.to_string()
-    } else {
-        format!("{monitor}-shard-{shard}")
-    };
     json!({
-        "app.kubernetes.io/instance": instance,
+        "app.kubernetes.io/instance": naming::shard_instance(monitor, shard),
         "app.kubernetes.io/name": "tidb-cluster",
         "app.kubernetes.io/component": "monitor",
     })
@@ -184,11 +180,7 @@ fn shard_selector(monitor: &str, shard: i32) -> Value {
 
 fn sidecar_service(monitor: &TidbMonitor, shard: i32) -> Value {
     let name = &monitor.metadata.name;
-    let service = if shard == 0 {
-        format!("{name}-thanos-sidecar")
-    } else {
-        format!("{name}-shard-{shard}-thanos-sidecar")
-    };
+    let service = naming::thanos_sidecar_service(name, shard);
     json!({
         "apiVersion": "v1",
         "kind": "Service",

@@ -184,10 +184,8 @@ fn for_each_document(text: &str, mut each: impl FnMut(usize, Result<Value, Strin
         }
         return;
     }
-    // Last key wins, as in most YAML loaders: copied manifests often repeat a key.
     for (start_line, chunk) in split_yaml_documents(text) {
-        let options =
-            serde_saphyr::options! { duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins };
+        let options = yaml_options();
         match serde_saphyr::from_str_with_options::<Option<Value>>(chunk, options) {
             Ok(Some(Value::Null)) | Ok(None) => {}
             Ok(Some(value)) => each(start_line, Ok(value)),
@@ -220,6 +218,22 @@ fn split_yaml_documents(text: &str) -> Vec<(usize, &str)> {
     }
     chunks.push((start_line, &text[start..]));
     chunks
+}
+
+/// Last key wins, as in most YAML loaders (copied manifests often repeat a key). Size budgets scale with the
+/// input (a `kubectl get -o yaml` List of thousands of clusters is one document of millions of nodes); the
+/// alias limits that stop YAML bombs stay at serde-saphyr's defaults.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_reader_input_bytes = Some(1 << 30);
+    budget.max_events = 200_000_000;
+    budget.max_nodes = 100_000_000;
+    budget.max_total_scalar_bytes = 1 << 30;
+    budget.max_documents = 1_000_000;
+    serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
+        budget: Some(budget),
+    }
 }
 
 /// serde-saphyr renders errors with source snippets over several lines; a CLI error wants one line.
