@@ -196,7 +196,7 @@ fn migration_rules_on_real_volumes() {
     ));
     let workload = |kind: &str| {
         format!(
-            "apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: twin-monitor, namespace: e2e-migrate}}\nspec:\n  replicas: 1\n{}  selector: {{matchLabels: {{app: twin}}}}\n  template:\n    metadata: {{labels: {{app: twin}}}}\n    spec: {{containers: [{{name: prometheus, image: prom/prometheus:v2.53.2}}]}}\n",
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: twin-monitor, namespace: e2e-migrate, labels: {{app.kubernetes.io/component: monitor, app.kubernetes.io/instance: twin}}}}\nspec:\n  replicas: 1\n{}  selector: {{matchLabels: {{app: twin}}}}\n  template:\n    metadata: {{labels: {{app: twin}}}}\n    spec: {{containers: [{{name: prometheus, image: prom/prometheus:v2.53.2}}]}}\n",
             if kind == "StatefulSet" {
                 "  serviceName: twin-monitor\n"
             } else {

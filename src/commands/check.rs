@@ -11,7 +11,7 @@ use crate::core::VIEW_API_VERSION;
 use crate::render::OutputFormat;
 use crate::render::style::{Tone, paint};
 use crate::snapshot::Kind;
-use crate::source::Request;
+use crate::source::{MONITOR_OBJECTS, MONITOR_OBJECTS_AND_OPERATOR, Request};
 
 pub fn request() -> Request {
     Request {
@@ -30,6 +30,10 @@ pub fn request() -> Request {
         ],
         selected: vec![Kind::TidbMonitor],
         keep_raw: Vec::new(),
+        narrow: vec![
+            (Kind::StatefulSet, MONITOR_OBJECTS),
+            (Kind::Deployment, MONITOR_OBJECTS_AND_OPERATOR),
+        ],
     }
 }
 

@@ -21,6 +21,7 @@ pub fn request() -> Request {
         auxiliary: vec![Kind::DmCluster],
         selected: vec![Kind::TidbCluster, Kind::DmCluster],
         keep_raw: Vec::new(),
+        narrow: Vec::new(),
     }
 }
 

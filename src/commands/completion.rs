@@ -100,6 +100,7 @@ fn live_names(done: &[String], kinds: &[Kind]) -> Option<Vec<String>> {
         auxiliary: kinds[1..].to_vec(),
         selected: vec![],
         keep_raw: vec![],
+        narrow: vec![],
     };
     let loaded = load(&settings, &request).ok()?;
     let s = &loaded.snapshot;

@@ -11,7 +11,7 @@ use crate::render::structured;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
-use crate::source::Request;
+use crate::source::{MONITOR_OBJECTS, Request};
 
 pub fn request() -> Request {
     Request {
@@ -20,6 +20,10 @@ pub fn request() -> Request {
         auxiliary: vec![Kind::StatefulSet, Kind::Deployment],
         selected: vec![Kind::TidbMonitor],
         keep_raw: Vec::new(),
+        narrow: vec![
+            (Kind::StatefulSet, MONITOR_OBJECTS),
+            (Kind::Deployment, MONITOR_OBJECTS),
+        ],
     }
 }
 

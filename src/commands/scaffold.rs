@@ -40,6 +40,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 ],
                 selected: vec![Kind::TidbCluster, Kind::DmCluster],
                 keep_raw: vec![],
+                narrow: vec![],
             };
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);
@@ -127,6 +128,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 auxiliary: vec![],
                 selected: vec![Kind::TidbMonitor],
                 keep_raw: vec![Kind::TidbMonitor],
+                narrow: vec![],
             };
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);

@@ -68,6 +68,7 @@ impl LiveError {
 /// A connected client plus what error messages need to name.
 pub struct Connection {
     pub client: kube::Client,
+    fetcher: std::sync::Arc<Fetcher>,
     pub server: String,
     pub context: String,
     pub user: String,
@@ -151,8 +152,16 @@ pub async fn connect(options: &LiveOptions) -> Result<Connection, LiveError> {
         server: server.clone(),
         reason: e.to_string(),
     })?;
+    let fetcher = std::sync::Arc::new(Fetcher {
+        client: client.clone(),
+        server: server.clone(),
+        context: context.clone(),
+        user: user.clone(),
+        verbose: options.verbose,
+    });
     Ok(Connection {
         client,
+        fetcher,
         server,
         context,
         user,
@@ -177,11 +186,16 @@ impl Connection {
             let related = request.related.contains(&kind);
             let keep_raw = request.keep_raw.contains(&kind);
             async move {
-                let selector = request
-                    .selected
-                    .contains(&kind)
-                    .then_some(self.options.selector.as_ref())
-                    .flatten();
+                let narrowed = request
+                    .narrow
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .and_then(|(_, s)| Selector::parse(s).ok());
+                let selector = match request.selected.contains(&kind) {
+                    true => self.options.selector.clone(),
+                    false => narrowed,
+                };
+                let selector = selector.as_ref();
                 let wide = if related {
                     Scope::AllNamespaces
                 } else {
@@ -328,6 +342,9 @@ impl Connection {
     }
 
     /// One paged LIST. The continue token is followed to the end; an expired token (410) restarts once.
+    /// One paged LIST. The continue token is followed to the end; an expired token (410) restarts once.
+    /// The next page is requested as soon as the token is known, so decoding a page overlaps the server
+    /// preparing the next one.
     async fn list(
         &self,
         kind: Kind,
@@ -336,33 +353,48 @@ impl Connection {
         request_keeps_raw: bool,
     ) -> Result<Snapshot, ListFailure> {
         let path = Self::path(kind, scope);
+        let url_for = |token: Option<&str>| {
+            let mut query = format!("limit={PAGE_SIZE}");
+            if let Some(selector) = selector.filter(|s| !s.is_empty()) {
+                query.push_str("&labelSelector=");
+                query.push_str(&encode(selector.as_str()));
+            }
+            if let Some(token) = token {
+                query.push_str("&continue=");
+                query.push_str(&encode(token));
+            }
+            format!("{path}?{query}")
+        };
+        let fetch = |url: String| {
+            let fetcher = self.fetcher.clone();
+            tokio::spawn(async move { fetcher.get(kind, &url).await })
+        };
         let mut restarted = false;
         'restart: loop {
             let mut part = Snapshot::default();
-            let mut token: Option<String> = None;
+            let mut pending = fetch(url_for(None));
+            let mut continued = false;
             loop {
-                let mut query = format!("limit={PAGE_SIZE}");
-                if let Some(selector) = selector.filter(|s| !s.is_empty()) {
-                    query.push_str("&labelSelector=");
-                    query.push_str(&encode(selector.as_str()));
-                }
-                if let Some(token) = &token {
-                    query.push_str("&continue=");
-                    query.push_str(&encode(token));
-                }
-                let url = format!("{path}?{query}");
-                let text = match self.get_with_retries(kind, &url).await {
-                    Ok(text) => text,
-                    Err(ListFailure::Expired) if !restarted && token.is_some() => {
+                let text = match pending.await {
+                    Ok(Ok(text)) => text,
+                    Ok(Err(ListFailure::Expired)) if !restarted && continued => {
                         restarted = true;
                         continue 'restart;
                     }
-                    Err(e) => return Err(e),
+                    Ok(Err(e)) => return Err(e),
+                    Err(e) => {
+                        return Err(ListFailure::Other(format!("the request task failed: {e}")));
+                    }
                 };
                 let page: Page = serde_json::from_str(&text).map_err(|e| {
                     ListFailure::Other(format!("the server sent an unreadable list: {e}"))
                 })?;
-                let keep = request_keeps_raw;
+                let next = page
+                    .metadata
+                    .continue_
+                    .as_deref()
+                    .filter(|t| !t.is_empty())
+                    .map(|t| fetch(url_for(Some(t))));
                 for raw in page.items.unwrap_or_default() {
                     match part.add(
                         kind,
@@ -373,7 +405,7 @@ impl Connection {
                             location: object_location(kind, raw.get()),
                             message: e.to_string(),
                         }),
-                        Ok(()) if keep => {
+                        Ok(()) if request_keeps_raw => {
                             if let Ok(value) = serde_json::from_str(raw.get()) {
                                 part.keep_raw(kind, value, None);
                             }
@@ -381,15 +413,29 @@ impl Connection {
                         Ok(()) => {}
                     }
                 }
-                token = page.metadata.continue_.filter(|t| !t.is_empty());
-                if token.is_none() {
-                    return Ok(part);
+                match next {
+                    Some(handle) => {
+                        pending = handle;
+                        continued = true;
+                    }
+                    None => return Ok(part),
                 }
             }
         }
     }
+}
 
-    async fn get_with_retries(&self, kind: Kind, url: &str) -> Result<String, ListFailure> {
+/// What a spawned page request needs: shared by every LIST of one invocation.
+pub struct Fetcher {
+    client: kube::Client,
+    server: String,
+    context: String,
+    user: String,
+    verbose: u8,
+}
+
+impl Fetcher {
+    async fn get(&self, kind: Kind, url: &str) -> Result<String, ListFailure> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -406,7 +452,7 @@ impl Connection {
                 .body(Vec::new())
                 .map_err(|e| ListFailure::Other(e.to_string()))?;
             let result = self.client.request_text(request).await;
-            if self.options.verbose > 0 {
+            if self.verbose > 0 {
                 let outcome = match &result {
                     Ok(_) => "200 OK".to_string(),
                     Err(kube::Error::Api(status)) => format!("{} {}", status.code, status.reason),

@@ -19,7 +19,18 @@ pub struct Request {
     pub selected: Vec<Kind>,
     /// Kinds whose whole objects are kept in `Snapshot::raw` (scaffold writes them back).
     pub keep_raw: Vec<Kind>,
+    /// Label selectors sent to the server for auxiliary kinds of which only tidb-operator's monitor objects
+    /// matter: on a real estate most StatefulSets are PD/TiKV/TiDB ones with large pod templates.
+    pub narrow: Vec<(Kind, &'static str)>,
 }
+
+/// The labels tidb-operator puts on every monitor object (and on the legacy v1.1 Deployment and PVC).
+pub const MONITOR_OBJECTS: &str = "app.kubernetes.io/component=monitor";
+/// Monitor objects plus tidb-operator's own controller Deployment (its image tells the version).
+pub const MONITOR_OBJECTS_AND_OPERATOR: &str =
+    "app.kubernetes.io/component in (monitor,controller-manager)";
+/// tidb-operator's controller Deployment, as its Helm chart labels it.
+pub const OPERATOR: &str = "app.kubernetes.io/component=controller-manager";
 
 impl Request {
     pub fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
