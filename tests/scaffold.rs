@@ -347,3 +347,24 @@ fn relabelings_keep_the_default_path_without_annotation_and_use_the_tiflash_prox
     );
     assert_eq!(proxy["job"], "tiflash");
 }
+
+#[test]
+fn suggests_the_labels_a_prometheus_selects_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let prometheus = dir.path().join("prometheus.yaml");
+    std::fs::write(
+        &prometheus,
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: kps, namespace: monitoring}\nspec:\n  serviceMonitorSelector: {matchLabels: {release: kps}}\n",
+    )
+    .unwrap();
+    let basic = example("basic");
+    let out = plugin().args(["scaffold", "servicemonitor", "-A", "-f", &basic, "-f", prometheus.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Prometheus monitoring/kps selects monitors by labels; add --prometheus-label release=kps"), "{stderr}");
+    let labelled = plugin()
+        .args(["scaffold", "servicemonitor", "-A", "--prometheus-label", "release=kps", "-f", &basic, "-f", prometheus.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(labelled.stderr.is_empty(), "{}", String::from_utf8_lossy(&labelled.stderr));
+    assert!(String::from_utf8_lossy(&labelled.stdout).contains("release: kps"));
+}
