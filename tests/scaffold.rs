@@ -358,13 +358,38 @@ fn suggests_the_labels_a_prometheus_selects_on() {
     )
     .unwrap();
     let basic = example("basic");
-    let out = plugin().args(["scaffold", "servicemonitor", "-A", "-f", &basic, "-f", prometheus.to_str().unwrap()]).output().unwrap();
+    let out = plugin()
+        .args([
+            "scaffold",
+            "servicemonitor",
+            "-A",
+            "-f",
+            &basic,
+            "-f",
+            prometheus.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Prometheus monitoring/kps selects monitors by labels; add --prometheus-label release=kps"), "{stderr}");
     let labelled = plugin()
-        .args(["scaffold", "servicemonitor", "-A", "--prometheus-label", "release=kps", "-f", &basic, "-f", prometheus.to_str().unwrap()])
+        .args([
+            "scaffold",
+            "servicemonitor",
+            "-A",
+            "--prometheus-label",
+            "release=kps",
+            "-f",
+            &basic,
+            "-f",
+            prometheus.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(labelled.stderr.is_empty(), "{}", String::from_utf8_lossy(&labelled.stderr));
+    assert!(
+        labelled.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&labelled.stderr)
+    );
     assert!(String::from_utf8_lossy(&labelled.stdout).contains("release: kps"));
 }

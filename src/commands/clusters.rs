@@ -2,12 +2,10 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::{CommandError, Settings, emit, load, report_problems};
+use super::{CommandError, Settings, load, report_problems};
 use crate::cli::ClustersArgs;
 use crate::core::clusters::{ClusterView, cluster_views};
-use crate::render::OutputFormat;
 use crate::render::age::age;
-use crate::render::structured;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
@@ -45,37 +43,22 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
             "Warning: TidbMonitors of other namespaces could not be read; MONITORED-BY may be incomplete"
         );
     }
-    let namespace_column =
-        settings.namespace_column(views.iter().map(|v| v.metadata.namespace.clone()));
-    let text = match settings.format {
-        OutputFormat::Table | OutputFormat::Wide => table(
-            &views,
-            settings.format == OutputFormat::Wide,
-            namespace_column,
-            settings.now,
-        )
-        .render(settings.global.no_headers, settings.color),
-        OutputFormat::Json => structured::json("TidbClusterViewList", &views),
-        OutputFormat::Yaml => structured::yaml("TidbClusterViewList", &views),
-        OutputFormat::Name => views
-            .iter()
-            .map(|v| {
-                let kind = if v.cluster_kind == "DMCluster" {
-                    Kind::DmCluster
-                } else {
-                    Kind::TidbCluster
-                };
-                format!("{}/{}\n", kind.name_prefix(), v.metadata.name)
-            })
-            .collect(),
-    };
-    emit(&text);
-    if views.is_empty() && matches!(settings.format, OutputFormat::Table | OutputFormat::Wide) {
-        match &loaded.row_namespace {
-            Some(ns) => eprintln!("No resources found in {ns} namespace."),
-            None => eprintln!("No resources found"),
-        }
-    }
+    super::print_views(
+        settings,
+        &views,
+        "TidbClusterViewList",
+        |v| &v.metadata.namespace,
+        |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
+        |v| {
+            let kind = if v.cluster_kind == "DMCluster" {
+                Kind::DmCluster
+            } else {
+                Kind::TidbCluster
+            };
+            format!("{}/{}", kind.name_prefix(), v.metadata.name)
+        },
+        Some(&loaded),
+    );
     Ok(if skipped { 1 } else { 0 })
 }
 

@@ -2,12 +2,10 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::{CommandError, Settings, emit, load, report_problems};
+use super::{CommandError, Settings, load, report_problems};
 use crate::cli::GetArgs;
 use crate::core::monitors::{MonitorView, RefState, TlsState, Workload, monitor_views};
-use crate::render::OutputFormat;
 use crate::render::age::age;
-use crate::render::structured;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
@@ -49,33 +47,15 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
             .cloned()
             .collect();
     }
-    let namespace_column =
-        settings.namespace_column(views.iter().map(|v| v.metadata.namespace.clone()));
-    let text = match settings.format {
-        OutputFormat::Table | OutputFormat::Wide => table(
-            &views,
-            settings.format == OutputFormat::Wide,
-            namespace_column,
-            settings.now,
-        )
-        .render(settings.global.no_headers, settings.color),
-        OutputFormat::Json => structured::json("TidbMonitorViewList", &views),
-        OutputFormat::Yaml => structured::yaml("TidbMonitorViewList", &views),
-        OutputFormat::Name => views
-            .iter()
-            .map(|v| format!("{}/{}\n", Kind::TidbMonitor.name_prefix(), v.metadata.name))
-            .collect(),
-    };
-    emit(&text);
-    if views.is_empty()
-        && args.names.is_empty()
-        && matches!(settings.format, OutputFormat::Table | OutputFormat::Wide)
-    {
-        match &loaded.row_namespace {
-            Some(ns) => eprintln!("No resources found in {ns} namespace."),
-            None => eprintln!("No resources found"),
-        }
-    }
+    super::print_views(
+        settings,
+        &views,
+        "TidbMonitorViewList",
+        |v| &v.metadata.namespace,
+        |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
+        |v| format!("{}/{}", Kind::TidbMonitor.name_prefix(), v.metadata.name),
+        args.names.is_empty().then_some(&loaded),
+    );
     for name in &missing {
         eprintln!("Error from server (NotFound): tidbmonitors.pingcap.com {name:?} not found");
     }

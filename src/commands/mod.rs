@@ -233,6 +233,41 @@ pub fn report_problems(loaded: &Loaded) -> bool {
     !loaded.snapshot.problems.is_empty()
 }
 
+/// Prints rows of views as `-o` asks (table/wide, json/yaml `List`, name), then kubectl's note when a table
+/// came out empty. `get` and `clusters` share it so their output conventions cannot drift apart.
+pub fn print_views<T: serde::Serialize>(
+    settings: &Settings,
+    views: &[T],
+    list_kind: &'static str,
+    namespace_of: impl Fn(&T) -> &str,
+    table: impl Fn(bool, bool) -> crate::render::table::Table,
+    name: impl Fn(&T) -> String,
+    // The snapshot read, when an empty table should get kubectl's "No resources found" note.
+    note_when_empty: Option<&Loaded>,
+) {
+    use crate::render::structured;
+    let namespace_column =
+        settings.namespace_column(views.iter().map(|v| namespace_of(v).to_string()));
+    let text = match settings.format {
+        OutputFormat::Table | OutputFormat::Wide => {
+            table(settings.format == OutputFormat::Wide, namespace_column)
+                .render(settings.global.no_headers, settings.color)
+        }
+        OutputFormat::Json => structured::json(list_kind, views),
+        OutputFormat::Yaml => structured::yaml(list_kind, views),
+        OutputFormat::Name => views.iter().map(|v| format!("{}\n", name(v))).collect(),
+    };
+    emit(&text);
+    if let Some(loaded) = note_when_empty.filter(|_| views.is_empty())
+        && matches!(settings.format, OutputFormat::Table | OutputFormat::Wide)
+    {
+        match &loaded.row_namespace {
+            Some(ns) => eprintln!("No resources found in {ns} namespace."),
+            None => eprintln!("No resources found"),
+        }
+    }
+}
+
 /// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of panicking.
 pub fn emit(text: &str) {
     let mut stdout = std::io::stdout().lock();
