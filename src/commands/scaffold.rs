@@ -258,11 +258,14 @@ fn finish(
                 format!("{}/{name}\n", kind.to_lowercase())
             })
             .collect(),
-        _ => format!(
-            "{}{}",
-            header(command, inputs, options),
-            render_yaml(&result.objects)
-        ),
+        _ => {
+            // One object at a time: thousands of monitors never become one output string.
+            emit(&header(command, inputs, options));
+            for object in &result.objects {
+                emit(&render_yaml(std::slice::from_ref(object)));
+            }
+            String::new()
+        }
     };
     emit(&text);
     Ok(if skipped { 1 } else { 0 })

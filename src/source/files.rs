@@ -6,6 +6,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use crate::snapshot::{Kind, Problem, Snapshot};
@@ -141,43 +143,61 @@ fn load_text(
     load: &mut FileLoad,
 ) {
     // Documents are decoded and added one at a time: a 50 MB manifest never exists twice in memory.
-    for_each_document(text, |line, parsed| {
+    for_each_document(text, |line, item, parsed| {
         load.documents += 1;
+        let location = match item {
+            Some(i) => format!("{file}:{line} item {i}"),
+            None => format!("{file}:{line}"),
+        };
         match parsed {
-            Ok(document) => add_document(
-                &format!("{file}:{line}"),
-                document,
-                default_namespace,
-                snapshot,
-                load,
-            ),
-            Err(message) => snapshot.problems.push(Problem {
-                location: format!("{file}:{line}"),
-                message,
-            }),
+            Ok(document) => add_document(&location, document, default_namespace, snapshot, load),
+            Err(message) => snapshot.problems.push(Problem { location, message }),
         }
     });
 }
 
-/// Calls `each` with every document of a file and the line it starts on. JSON goes through serde_json for
-/// exact positions; YAML through serde-saphyr. A syntax error costs only the document it is in.
-fn for_each_document(text: &str, mut each: impl FnMut(usize, Result<Value, String>)) {
+/// Calls `each` with every document of a file, the line it starts on and, for the items of a `List`, their
+/// index. JSON goes through serde_json for exact positions; YAML through serde-saphyr. A syntax error costs
+/// only the document it is in. `List` items are handed over one by one as they are parsed, so a
+/// `kubectl get -A -o yaml` dump of thousands of objects never exists as one value tree.
+fn for_each_document(
+    text: &str,
+    mut each: impl FnMut(usize, Option<usize>, Result<Value, String>),
+) {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        // Raw slices per document (no value tree), then each document streamed like YAML.
+        let mut stream =
+            serde_json::Deserializer::from_str(text).into_iter::<&serde_json::value::RawValue>();
         let mut counted = (0usize, 1usize); // (offset, line at offset): lines are counted once, not per document
         loop {
             let start = stream.byte_offset();
             match stream.next() {
                 None => break,
-                Some(Ok(value)) => {
+                Some(Ok(raw)) => {
                     let skipped = text[start..].len() - text[start..].trim_start().len();
                     let at = start + skipped;
                     counted = (at, counted.1 + text[counted.0..at].matches('\n').count());
-                    each(counted.1, Ok(value));
+                    let line = counted.1;
+                    let mut sink = |l, i, v: Value| each(l, i, Ok(v));
+                    let mut de = serde_json::Deserializer::from_str(raw.get());
+                    match (StreamingDocument {
+                        line,
+                        each: &mut sink,
+                    })
+                    .deserialize(&mut de)
+                    {
+                        Ok(Some(document)) => each(line, None, Ok(document)),
+                        Ok(None) => {}
+                        Err(e) => each(
+                            line + e.line().saturating_sub(1),
+                            None,
+                            Err(format!("invalid JSON: {e}")),
+                        ),
+                    }
                 }
                 Some(Err(e)) => {
-                    each(e.line(), Err(format!("invalid JSON: {e}")));
+                    each(e.line(), None, Err(format!("invalid JSON: {e}")));
                     break;
                 }
             }
@@ -185,18 +205,168 @@ fn for_each_document(text: &str, mut each: impl FnMut(usize, Result<Value, Strin
         return;
     }
     for (start_line, chunk) in split_yaml_documents(text) {
-        let options = yaml_options();
-        match serde_saphyr::from_str_with_options::<Option<Value>>(chunk, options) {
+        let mut sink = |l, i, v: Value| each(l, i, Ok(v));
+        let parsed =
+            serde_saphyr::with_deserializer_from_str_with_options(chunk, yaml_options(), |de| {
+                StreamingDocument {
+                    line: start_line,
+                    each: &mut sink,
+                }
+                .deserialize(de)
+            });
+        match parsed {
             Ok(Some(Value::Null)) | Ok(None) => {}
-            Ok(Some(value)) => each(start_line, Ok(value)),
+            Ok(Some(value)) => each(start_line, None, Ok(value)),
             Err(e) => {
                 let (line, message) = describe_yaml_error(&e);
                 each(
                     start_line + line.saturating_sub(1),
+                    None,
                     Err(format!("invalid YAML: {message}")),
                 );
             }
         }
+    }
+}
+
+/// Deserializes one document. A mapping whose `items` is a sequence (a `List`) has each item handed to
+/// `each` as soon as it is parsed, and yields `None`; anything else yields the whole value.
+struct StreamingDocument<'a> {
+    line: usize,
+    each: &'a mut dyn FnMut(usize, Option<usize>, Value),
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for StreamingDocument<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for StreamingDocument<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Kubernetes object or List")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        let mut streamed = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "items" {
+                match map.next_value_seed(StreamingItems {
+                    line: self.line,
+                    each: &mut *self.each,
+                })? {
+                    None => streamed = true,
+                    Some(items) => {
+                        object.insert(key, items);
+                    }
+                }
+            } else {
+                object.insert(key, map.next_value::<Value>()?);
+            }
+        }
+        // Only `…List` kinds have items streamed away; `add_document` reports what is left of anything else.
+        let is_list = object
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.ends_with("List"));
+        Ok(if streamed && is_list {
+            None
+        } else {
+            Some(Value::Object(object))
+        })
+    }
+
+    // Documents that are not mappings are kept whole; `add_document` reports them.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Value::String(v.to_string())))
+    }
+}
+
+/// The `items` of a List: each element goes to `each` as soon as it is parsed (yields `None`); a non-sequence
+/// is returned as it is.
+struct StreamingItems<'a> {
+    line: usize,
+    each: &'a mut dyn FnMut(usize, Option<usize>, Value),
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for StreamingItems<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for StreamingItems<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut index = 0;
+        while let Some(item) = seq.next_element::<Value>()? {
+            (self.each)(self.line, Some(index), item);
+            index += 1;
+        }
+        Ok(None)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Value::String(v.to_string())))
     }
 }
 
