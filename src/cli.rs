@@ -171,6 +171,12 @@ pub struct ThanosArgs {
     /// Print the object storage config skeleton for a provider on stderr.
     #[arg(long, value_name = "s3|gcs|azure")]
     pub objstore_skeleton: Option<String>,
+    /// Secret with ca.crt, tls.crt, tls.key for TLS between Thanos Query, the sidecars and the store.
+    #[arg(long, value_name = "NAME")]
+    pub grpc_tls_secret: Option<String>,
+    /// The name Thanos Query checks the sidecars' certificates against (with --grpc-tls-secret).
+    #[arg(long, value_name = "NAME", requires = "grpc_tls_secret")]
+    pub grpc_tls_server_name: Option<String>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }

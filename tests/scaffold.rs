@@ -393,3 +393,25 @@ fn suggests_the_labels_a_prometheus_selects_on() {
     );
     assert!(String::from_utf8_lossy(&labelled.stdout).contains("release: kps"));
 }
+
+#[test]
+fn thanos_with_grpc_tls() {
+    insta::assert_snapshot!(
+        "thanos_grpc_tls",
+        stdout(&[
+            "scaffold",
+            "thanos",
+            "-A",
+            "-n",
+            "metrics",
+            "--objstore-secret",
+            "thanos-objstore",
+            "--grpc-tls-secret",
+            "thanos-grpc",
+            "--grpc-tls-server-name",
+            "thanos.metrics.svc",
+            "-f",
+            &(project_examples() + "/single"),
+        ])
+    );
+}

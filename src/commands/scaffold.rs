@@ -145,9 +145,23 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 )));
             }
             scaffold::validate_name("querier namespace", &loaded.default_namespace)?;
+            let grpc_tls = match &args.grpc_tls_secret {
+                Some(secret) => {
+                    scaffold::validate_name("--grpc-tls-secret", secret)?;
+                    if let Some(name) = &args.grpc_tls_server_name {
+                        scaffold::validate_name("--grpc-tls-server-name", name)?;
+                    }
+                    Some(thanos::GrpcTls {
+                        secret: secret.clone(),
+                        server_name: args.grpc_tls_server_name.clone(),
+                    })
+                }
+                None => None,
+            };
             let options = thanos::Options {
                 namespace: loaded.default_namespace.clone(),
                 objstore,
+                grpc_tls,
             };
             let result = thanos::thanos(&loaded.snapshot, &options)?;
             let inputs: Vec<String> = loaded
@@ -159,6 +173,9 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             let mut described = format!("querier-namespace={}", options.namespace);
             if let Some((name, key)) = &options.objstore {
                 described.push_str(&format!(" objstore-secret={name}:{key}"));
+            }
+            if let Some(tls) = &options.grpc_tls {
+                described.push_str(&format!(" grpc-tls-secret={}", tls.secret));
             }
             finish(
                 settings,

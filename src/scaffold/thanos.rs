@@ -21,7 +21,20 @@ pub struct Options {
     pub namespace: String,
     /// `--objstore-secret NAME[:KEY]`.
     pub objstore: Option<(String, String)>,
+    /// `--grpc-tls-secret NAME`: ca.crt, tls.crt, tls.key for TLS between querier, sidecars and store.
+    pub grpc_tls: Option<GrpcTls>,
 }
+
+#[derive(Debug, Clone, Default)]
+pub struct GrpcTls {
+    pub secret: String,
+    /// The name the querier verifies sidecar certificates against (`--grpc-tls-server-name`).
+    pub server_name: Option<String>,
+}
+
+/// Where the gRPC TLS Secret is mounted in sidecars, querier and store.
+const GRPC_TLS_DIR: &str = "/etc/thanos/grpc-tls";
+const GRPC_TLS_VOLUME: &str = "thanos-grpc-tls";
 
 /// The metadata fields that belong to the server, not to a manifest.
 const SERVER_FIELDS: [&str; 8] = [
@@ -91,11 +104,23 @@ pub fn thanos(snapshot: &Snapshot, options: &Options) -> Result<Scaffold, Scaffo
     if options.objstore.is_some() {
         endpoints.push(format!("dnssrv+_grpc._tcp.thanos-store.{qns}.svc"));
     }
-    scaffold
-        .objects
-        .extend(querier(qns, &endpoints, &replica_labels));
+    scaffold.objects.extend(querier(
+        qns,
+        &endpoints,
+        &replica_labels,
+        options.grpc_tls.as_ref(),
+    ));
+    if let Some(tls) = &options.grpc_tls {
+        scaffold.warnings.push(format!(
+            "Secret {} (ca.crt, tls.crt, tls.key) must exist in every monitor's namespace and in {qns}; the sidecar certificates must be valid for the names the querier dials (*.<sidecar Service>.<namespace>.svc){}",
+            tls.secret,
+            if tls.server_name.is_some() { "" } else { " or pass --grpc-tls-server-name" }
+        ));
+    }
     if let Some((secret, key)) = &options.objstore {
-        scaffold.objects.extend(store_gateway(qns, secret, key));
+        scaffold
+            .objects
+            .extend(store_gateway(qns, secret, key, options.grpc_tls.as_ref()));
         let namespaces: BTreeSet<&str> = monitors
             .iter()
             .map(|m| m.metadata.namespace())
@@ -164,6 +189,19 @@ fn monitor_with_sidecar(
         if let Some((secret, key)) = &options.objstore {
             thanos["objectStorageConfig"] = json!({"name": secret, "key": key});
         }
+        if let Some(tls) = &options.grpc_tls {
+            thanos["grpcServerTlsConfig"] = json!({
+                "caFile": format!("{GRPC_TLS_DIR}/ca.crt"),
+                "certFile": format!("{GRPC_TLS_DIR}/tls.crt"),
+                "keyFile": format!("{GRPC_TLS_DIR}/tls.key"),
+            });
+            thanos["additionalVolumeMounts"] =
+                json!([{"name": GRPC_TLS_VOLUME, "mountPath": GRPC_TLS_DIR, "readOnly": true}]);
+            let volumes = spec.entry("additionalVolumes").or_insert_with(|| json!([]));
+            if let Some(list) = volumes.as_array_mut() {
+                list.push(json!({"name": GRPC_TLS_VOLUME, "secret": {"secretName": tls.secret}}));
+            }
+        }
         spec.insert("thanos".into(), thanos);
     }
     object
@@ -192,7 +230,6 @@ fn sidecar_service(monitor: &TidbMonitor, shard: i32) -> Value {
         "spec": {
             // Headless: SRV records list every ready replica, not one virtual IP.
             "clusterIP": "None",
-            "publishNotReadyAddresses": false,
             "selector": shard_selector(name, shard),
             "ports": [
                 {"name": "grpc", "port": 10901, "targetPort": 10901, "protocol": "TCP"},
@@ -227,7 +264,22 @@ fn probes(port: &str) -> (Value, Value) {
     )
 }
 
-fn querier(ns: &str, endpoints: &[String], replica_labels: &BTreeSet<String>) -> Vec<Value> {
+fn tls_volume(tls: Option<&GrpcTls>) -> (Vec<Value>, Vec<Value>) {
+    match tls {
+        None => (Vec::new(), Vec::new()),
+        Some(tls) => (
+            vec![json!({"name": GRPC_TLS_VOLUME, "secret": {"secretName": tls.secret}})],
+            vec![json!({"name": GRPC_TLS_VOLUME, "mountPath": GRPC_TLS_DIR, "readOnly": true})],
+        ),
+    }
+}
+
+fn querier(
+    ns: &str,
+    endpoints: &[String],
+    replica_labels: &BTreeSet<String>,
+    tls: Option<&GrpcTls>,
+) -> Vec<Value> {
     let selector = json!({
         "app.kubernetes.io/name": "thanos-query",
         "app.kubernetes.io/instance": "thanos-query",
@@ -242,7 +294,17 @@ fn querier(ns: &str, endpoints: &[String], replica_labels: &BTreeSet<String>) ->
     let mut pod_labels = object_labels.clone();
     pod_labels["app.kubernetes.io/version"] = json!(THANOS_VERSION);
     let endpoints_yaml = {
-        let mut text = String::from("endpoints:\n");
+        let mut text = String::new();
+        if let Some(tls) = tls {
+            // Thanos >= v0.42 reads client TLS from here; older queriers ignore it (the pinned image is v0.42.4).
+            text.push_str(&format!(
+                "default_client_config:\n  tls_config:\n    enabled: true\n    ca_file: {GRPC_TLS_DIR}/ca.crt\n    cert_file: {GRPC_TLS_DIR}/tls.crt\n    key_file: {GRPC_TLS_DIR}/tls.key\n"
+            ));
+            if let Some(name) = &tls.server_name {
+                text.push_str(&format!("  server_name: {name}\n"));
+            }
+        }
+        text.push_str("endpoints:\n");
         for endpoint in endpoints {
             text.push_str(&format!("- address: {endpoint}\n"));
         }
@@ -260,8 +322,17 @@ fn querier(ns: &str, endpoints: &[String], replica_labels: &BTreeSet<String>) ->
             .iter()
             .map(|l| format!("--query.replica-label={l}")),
     );
-    args.push("--endpoint.sd-config-file=/etc/thanos/endpoints.yaml".into());
+    args.push("--endpoint.sd-config-file=/etc/thanos/endpoints/endpoints.yaml".into());
     let (liveness, readiness) = probes("http");
+    let (mut volumes, mut mounts) = tls_volume(tls);
+    volumes.insert(
+        0,
+        json!({"name": "endpoints", "configMap": {"name": "thanos-query-endpoints"}}),
+    );
+    mounts.insert(
+        0,
+        json!({"name": "endpoints", "mountPath": "/etc/thanos/endpoints", "readOnly": true}),
+    );
     vec![
         json!({
             "apiVersion": "v1",
@@ -303,9 +374,9 @@ fn querier(ns: &str, endpoints: &[String], replica_labels: &BTreeSet<String>) ->
                             "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "1Gi"}},
                             "securityContext": restricted_container_security(),
                             "terminationMessagePolicy": "FallbackToLogsOnError",
-                            "volumeMounts": [{"name": "endpoints", "mountPath": "/etc/thanos", "readOnly": true}],
+                            "volumeMounts": mounts,
                         }],
-                        "volumes": [{"name": "endpoints", "configMap": {"name": "thanos-query-endpoints"}}],
+                        "volumes": volumes,
                     },
                 },
             },
@@ -325,7 +396,7 @@ fn querier(ns: &str, endpoints: &[String], replica_labels: &BTreeSet<String>) ->
     ]
 }
 
-fn store_gateway(ns: &str, secret: &str, key: &str) -> Vec<Value> {
+fn store_gateway(ns: &str, secret: &str, key: &str, tls: Option<&GrpcTls>) -> Vec<Value> {
     let selector = json!({
         "app.kubernetes.io/name": "thanos-store",
         "app.kubernetes.io/instance": "thanos-store",
@@ -338,6 +409,25 @@ fn store_gateway(ns: &str, secret: &str, key: &str) -> Vec<Value> {
         "tidb-monitor",
     );
     let (liveness, readiness) = probes("http");
+    let (volumes, mut mounts) = tls_volume(tls);
+    mounts.insert(0, json!({"name": "data", "mountPath": "/var/thanos/store"}));
+    let mut args: Vec<String> = [
+        "store",
+        "--data-dir=/var/thanos/store",
+        "--grpc-address=0.0.0.0:10901",
+        "--http-address=0.0.0.0:10902",
+        "--objstore.config=$(OBJSTORE_CONFIG)",
+        "--log.level=info",
+        "--log.format=logfmt",
+    ]
+    .map(String::from)
+    .to_vec();
+    if tls.is_some() {
+        // The querier dials every endpoint with TLS: the store must serve it too.
+        args.push(format!("--grpc-server-tls-cert={GRPC_TLS_DIR}/tls.crt"));
+        args.push(format!("--grpc-server-tls-key={GRPC_TLS_DIR}/tls.key"));
+        args.push(format!("--grpc-server-tls-client-ca={GRPC_TLS_DIR}/ca.crt"));
+    }
     vec![
         json!({
             "apiVersion": "apps/v1",
@@ -358,15 +448,7 @@ fn store_gateway(ns: &str, secret: &str, key: &str) -> Vec<Value> {
                         "containers": [{
                             "name": "thanos-store",
                             "image": format!("{THANOS_IMAGE}:{THANOS_VERSION}"),
-                            "args": [
-                                "store",
-                                "--data-dir=/var/thanos/store",
-                                "--grpc-address=0.0.0.0:10901",
-                                "--http-address=0.0.0.0:10902",
-                                "--objstore.config=$(OBJSTORE_CONFIG)",
-                                "--log.level=info",
-                                "--log.format=logfmt",
-                            ],
+                            "args": args,
                             "env": [{"name": "OBJSTORE_CONFIG", "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}],
                             "ports": [
                                 {"name": "grpc", "containerPort": 10901},
@@ -377,8 +459,9 @@ fn store_gateway(ns: &str, secret: &str, key: &str) -> Vec<Value> {
                             "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "2Gi"}},
                             "securityContext": restricted_container_security(),
                             "terminationMessagePolicy": "FallbackToLogsOnError",
-                            "volumeMounts": [{"name": "data", "mountPath": "/var/thanos/store"}],
+                            "volumeMounts": mounts,
                         }],
+                        "volumes": volumes,
                     },
                 },
                 "volumeClaimTemplates": [{
