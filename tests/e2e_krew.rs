@@ -27,6 +27,26 @@ fn run(program: &Path, args: &[&str], krew_root: &Path) -> Output {
         .unwrap()
 }
 
+/// Runs the release script on the test binary, as a release would on the optimised one; returns the archive.
+fn release_into(dist: &Path) -> PathBuf {
+    let release = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh"))
+        .args([
+            "--binary",
+            env!("CARGO_BIN_EXE_kubectl-tidbmonitor"),
+            "--out",
+            dist.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(release.status.success(), "{}", text(&release));
+    std::fs::read_dir(dist)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .expect("the release script wrote a .tar.gz")
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -40,23 +60,8 @@ fn text(out: &Output) -> String {
 fn krew_installs_runs_and_uninstalls_the_plugin() {
     let work = tempfile::tempdir().unwrap();
     let dist = work.path().join("dist");
-    let release = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh"))
-        .args([
-            "--binary",
-            env!("CARGO_BIN_EXE_kubectl-tidbmonitor"),
-            "--out",
-            dist.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(release.status.success(), "{}", text(&release));
+    let archive = release_into(&dist);
     let manifest = dist.join("tidbmonitor.yaml");
-    let archive = std::fs::read_dir(&dist)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
-        .unwrap();
     let bin = PathBuf::from(env("E2E_BIN"));
     let root = work.path().join("krew");
 
@@ -132,22 +137,7 @@ fn krew_installs_runs_and_uninstalls_the_plugin() {
 fn krew_refuses_a_tampered_archive() {
     let work = tempfile::tempdir().unwrap();
     let dist = work.path().join("dist");
-    let release = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh"))
-        .args([
-            "--binary",
-            env!("CARGO_BIN_EXE_kubectl-tidbmonitor"),
-            "--out",
-            dist.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(release.status.success(), "{}", text(&release));
-    let archive = std::fs::read_dir(&dist)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
-        .unwrap();
+    let archive = release_into(&dist);
     let mut bytes = std::fs::read(&archive).unwrap();
     bytes.push(0);
     std::fs::write(&archive, bytes).unwrap();
