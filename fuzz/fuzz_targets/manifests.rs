@@ -25,5 +25,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = checks::run(&snapshot, &context, |_| true);
     }
     let _ = servicemonitor::service_monitors(&snapshot, &servicemonitor::Options::default());
-    let _ = thanos::thanos(&snapshot, &thanos::Options { namespace: "q".into(), objstore: Some(("s".into(), "k".into())) });
+    let tls = Some(thanos::GrpcTls { secret: "t".into(), server_name: None });
+    let _ = thanos::thanos(&snapshot, &thanos::Options { namespace: "q".into(), objstore: Some(("s".into(), "k".into())), grpc_tls: tls });
 });
