@@ -274,6 +274,45 @@ fn tls_volume(tls: Option<&GrpcTls>) -> (Vec<Value>, Vec<Value>) {
     }
 }
 
+/// The pod spec both Thanos workloads share: no API access, restricted security, Linux nodes.
+fn pod_spec(container: Value, volumes: Vec<Value>) -> Value {
+    json!({
+        "serviceAccountName": "thanos-query",
+        "automountServiceAccountToken": false,
+        "securityContext": restricted_pod_security(),
+        "terminationGracePeriodSeconds": 120,
+        "nodeSelector": {"kubernetes.io/os": "linux"},
+        "containers": [container],
+        "volumes": volumes,
+    })
+}
+
+/// A Thanos container: pinned image, gRPC on 10901, HTTP (probes) on `http_port`, requests plus a memory limit.
+fn thanos_container(
+    name: &str,
+    args: Vec<String>,
+    http_port: u16,
+    (memory, limit): (&str, &str),
+    mounts: Vec<Value>,
+) -> Value {
+    let (liveness, readiness) = probes("http");
+    json!({
+        "name": name,
+        "image": format!("{THANOS_IMAGE}:{THANOS_VERSION}"),
+        "args": args,
+        "ports": [
+            {"name": "grpc", "containerPort": 10901},
+            {"name": "http", "containerPort": http_port},
+        ],
+        "livenessProbe": liveness,
+        "readinessProbe": readiness,
+        "resources": {"requests": {"cpu": "100m", "memory": memory}, "limits": {"memory": limit}},
+        "securityContext": restricted_container_security(),
+        "terminationMessagePolicy": "FallbackToLogsOnError",
+        "volumeMounts": mounts,
+    })
+}
+
 fn querier(
     ns: &str,
     endpoints: &[String],
@@ -323,7 +362,6 @@ fn querier(
             .map(|l| format!("--query.replica-label={l}")),
     );
     args.push("--endpoint.sd-config-file=/etc/thanos/endpoints/endpoints.yaml".into());
-    let (liveness, readiness) = probes("http");
     let (mut volumes, mut mounts) = tls_volume(tls);
     volumes.insert(
         0,
@@ -355,29 +393,10 @@ fn querier(
                 "selector": {"matchLabels": selector},
                 "template": {
                     "metadata": {"labels": pod_labels},
-                    "spec": {
-                        "serviceAccountName": "thanos-query",
-                        "automountServiceAccountToken": false,
-                        "securityContext": restricted_pod_security(),
-                        "terminationGracePeriodSeconds": 120,
-                        "nodeSelector": {"kubernetes.io/os": "linux"},
-                        "containers": [{
-                            "name": "thanos-query",
-                            "image": format!("{THANOS_IMAGE}:{THANOS_VERSION}"),
-                            "args": args,
-                            "ports": [
-                                {"name": "grpc", "containerPort": 10901},
-                                {"name": "http", "containerPort": 9090},
-                            ],
-                            "livenessProbe": liveness,
-                            "readinessProbe": readiness,
-                            "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "1Gi"}},
-                            "securityContext": restricted_container_security(),
-                            "terminationMessagePolicy": "FallbackToLogsOnError",
-                            "volumeMounts": mounts,
-                        }],
-                        "volumes": volumes,
-                    },
+                    "spec": pod_spec(
+                        thanos_container("thanos-query", args, 9090, ("128Mi", "1Gi"), mounts),
+                        volumes,
+                    ),
                 },
             },
         }),
@@ -408,7 +427,6 @@ fn store_gateway(ns: &str, secret: &str, key: &str, tls: Option<&GrpcTls>) -> Ve
         "object-store-gateway",
         "tidb-monitor",
     );
-    let (liveness, readiness) = probes("http");
     let (volumes, mut mounts) = tls_volume(tls);
     mounts.insert(0, json!({"name": "data", "mountPath": "/var/thanos/store"}));
     let mut args: Vec<String> = [
@@ -428,6 +446,8 @@ fn store_gateway(ns: &str, secret: &str, key: &str, tls: Option<&GrpcTls>) -> Ve
         args.push(format!("--grpc-server-tls-key={GRPC_TLS_DIR}/tls.key"));
         args.push(format!("--grpc-server-tls-client-ca={GRPC_TLS_DIR}/ca.crt"));
     }
+    let mut store = thanos_container("thanos-store", args, 10902, ("256Mi", "2Gi"), mounts);
+    store["env"] = json!([{"name": "OBJSTORE_CONFIG", "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}]);
     vec![
         json!({
             "apiVersion": "apps/v1",
@@ -439,30 +459,7 @@ fn store_gateway(ns: &str, secret: &str, key: &str, tls: Option<&GrpcTls>) -> Ve
                 "selector": {"matchLabels": selector},
                 "template": {
                     "metadata": {"labels": object_labels},
-                    "spec": {
-                        "serviceAccountName": "thanos-query",
-                        "automountServiceAccountToken": false,
-                        "securityContext": restricted_pod_security(),
-                        "terminationGracePeriodSeconds": 120,
-                        "nodeSelector": {"kubernetes.io/os": "linux"},
-                        "containers": [{
-                            "name": "thanos-store",
-                            "image": format!("{THANOS_IMAGE}:{THANOS_VERSION}"),
-                            "args": args,
-                            "env": [{"name": "OBJSTORE_CONFIG", "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}],
-                            "ports": [
-                                {"name": "grpc", "containerPort": 10901},
-                                {"name": "http", "containerPort": 10902},
-                            ],
-                            "livenessProbe": liveness,
-                            "readinessProbe": readiness,
-                            "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "2Gi"}},
-                            "securityContext": restricted_container_security(),
-                            "terminationMessagePolicy": "FallbackToLogsOnError",
-                            "volumeMounts": mounts,
-                        }],
-                        "volumes": volumes,
-                    },
+                    "spec": pod_spec(store, volumes),
                 },
                 "volumeClaimTemplates": [{
                     "metadata": {"name": "data", "labels": object_labels},
