@@ -45,10 +45,6 @@ pub fn prometheus_service(monitor: &str, shard: i32) -> String {
     with_shard(format!("{monitor}-prometheus"), shard)
 }
 
-pub fn grafana_service(monitor: &str, shard: i32) -> String {
-    with_shard(format!("{monitor}-grafana"), shard)
-}
-
 fn with_shard(base: String, shard: i32) -> String {
     if shard == 0 {
         base

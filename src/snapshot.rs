@@ -126,8 +126,6 @@ pub enum Gap {
     Forbidden(String),
     /// The API server does not serve the resource (CRD not installed).
     NotInstalled,
-    /// Offline: the manifest files contained no object of this kind, so nothing can be said about it.
-    NotProvided,
     /// Any other failure to read the kind.
     Failed(String),
 }
@@ -185,6 +183,23 @@ pub enum Lookup<T> {
     Missing,
     /// Not read, forbidden, or outside the scope that was read.
     Unknown,
+}
+
+impl<T> Lookup<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Lookup<U> {
+        match self {
+            Lookup::Found(t) => Lookup::Found(f(t)),
+            Lookup::Missing => Lookup::Missing,
+            Lookup::Unknown => Lookup::Unknown,
+        }
+    }
+
+    pub fn found(self) -> Option<T> {
+        match self {
+            Lookup::Found(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 impl Snapshot {
@@ -270,16 +285,6 @@ impl Snapshot {
 
     pub fn pv(&self, name: &str) -> Lookup<&PersistentVolume> {
         self.lookup(Kind::PersistentVolume, &self.pvs, |o| &o.metadata, "", name)
-    }
-
-    pub fn service(&self, namespace: &str, name: &str) -> Lookup<&Service> {
-        self.lookup(
-            Kind::Service,
-            &self.services,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
     }
 
     pub fn secret(&self, namespace: &str, name: &str) -> Lookup<&Secret> {

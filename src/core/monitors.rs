@@ -213,23 +213,6 @@ fn resolve(lookup: Lookup<bool>) -> (RefState, Option<bool>) {
     }
 }
 
-impl<T> Lookup<T> {
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Lookup<U> {
-        match self {
-            Lookup::Found(t) => Lookup::Found(f(t)),
-            Lookup::Missing => Lookup::Missing,
-            Lookup::Unknown => Lookup::Unknown,
-        }
-    }
-
-    pub fn found(self) -> Option<T> {
-        match self {
-            Lookup::Found(t) => Some(t),
-            _ => None,
-        }
-    }
-}
-
 fn tls_state(refs: &[ClusterRefView]) -> TlsState {
     if refs.iter().any(|r| r.state == RefState::Unresolved) {
         return TlsState::Unknown;

@@ -34,11 +34,8 @@ pub struct TidbMonitorSpec {
     pub cluster_scoped: bool,
     pub external_labels: BTreeMap<String, String>,
     pub replica_external_label_name: Option<String>,
-    pub enable_alert_rules: bool,
     #[serde(rename = "alertmanagerURL")]
     pub alertmanager_url: Option<String>,
-    #[serde(rename = "kubePrometheusURL")]
-    pub kube_prometheus_url: Option<String>,
 }
 
 impl TidbMonitorSpec {
@@ -93,7 +90,6 @@ pub struct PrometheusSpec {
     pub retention_time: Option<String>,
     pub config: Option<PrometheusConfig>,
     pub remote_write: Vec<RemoteWriteSpec>,
-    pub disable_compaction: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -107,7 +103,6 @@ pub struct PrometheusConfig {
 #[serde(default, rename_all = "camelCase")]
 pub struct RemoteWriteSpec {
     pub url: String,
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -117,7 +112,6 @@ pub struct ThanosSpec {
     pub version: Option<String>,
     pub listen_local: bool,
     pub object_storage_config: Option<SecretKeyRef>,
-    pub object_storage_config_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -145,7 +139,6 @@ pub struct DeploymentStorageStatus {
 pub struct StatefulSetStatus {
     pub replicas: Option<i32>,
     pub ready_replicas: Option<i32>,
-    pub updated_replicas: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -185,7 +178,6 @@ pub struct TidbClusterSpec {
     pub tls_cluster: Option<TlsCluster>,
     /// Set on heterogeneous clusters: the cluster they join.
     pub cluster: Option<ObjectRef>,
-    pub paused: bool,
     pub pd: Option<ComponentSpec>,
     pub pdms: Vec<PdMsSpec>,
     pub tidb: Option<ComponentSpec>,

@@ -54,7 +54,6 @@ pub struct Container {
 pub struct DeploymentStatus {
     pub replicas: Option<i32>,
     pub ready_replicas: Option<i32>,
-    pub available_replicas: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -69,7 +68,6 @@ pub struct PersistentVolumeClaim {
 #[serde(default, rename_all = "camelCase")]
 pub struct PvcSpec {
     pub storage_class_name: Option<String>,
-    pub access_modes: Vec<String>,
     pub volume_name: Option<String>,
     pub resources: ResourceRequirements,
 }
@@ -100,15 +98,6 @@ pub struct PvSpec {
     pub persistent_volume_reclaim_policy: Option<String>,
     pub storage_class_name: Option<String>,
     pub capacity: BTreeMap<String, String>,
-    pub claim_ref: Option<ClaimRef>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct ClaimRef {
-    pub name: String,
-    pub namespace: Option<String>,
-    pub uid: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -123,7 +112,6 @@ pub struct Service {
 pub struct ServiceSpec {
     #[serde(rename = "type")]
     pub type_: Option<String>,
-    pub cluster_ip: Option<String>,
     pub selector: BTreeMap<String, String>,
 }
 

@@ -25,7 +25,6 @@ pub enum FilesError {
 pub struct FileLoad {
     pub keep_raw: Vec<Kind>,
     pub ignored_kinds: std::collections::BTreeMap<String, usize>,
-    pub documents: usize,
     /// Objects defined more than once; the later definition is kept, as `kubectl apply` would leave it.
     pub redefined: Vec<String>,
 }
@@ -144,7 +143,6 @@ fn load_text(
 ) {
     // Documents are decoded and added one at a time: a 50 MB manifest never exists twice in memory.
     for_each_document(text, |line, item, parsed| {
-        load.documents += 1;
         let location = match item {
             Some(i) => format!("{file}:{line} item {i}"),
             None => format!("{file}:{line}"),
