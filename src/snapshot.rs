@@ -8,91 +8,165 @@ use std::fmt;
 
 use crate::model::*;
 
-/// The resource kinds the plugin reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    TidbMonitor,
-    TidbCluster,
-    DmCluster,
-    StatefulSet,
-    Deployment,
-    PersistentVolumeClaim,
-    PersistentVolume,
-    Service,
-    Secret,
-    /// prometheus-operator's Prometheus: which ServiceMonitor labels it selects.
-    Prometheus,
+/// One row per resource kind: the shape of kube's `ApiResource` (group, version, kind, plural, namespaced) plus
+/// the Snapshot field its objects land in. Every property of a kind is read from this table, so adding a kind
+/// is one line and no `match` elsewhere can forget it. Kinds under `write_only` are never read; scaffolds emit
+/// them and `--apply` needs their REST paths.
+macro_rules! catalogue {
+    (
+        read { $( $variant:ident : $ty:ty => $field:ident, $group:literal, $version:literal, $kind:literal, $plural:literal, $namespaced:literal; )* }
+        write_only { $( $wvariant:ident => $wgroup:literal, $wversion:literal, $wkind:literal, $wplural:literal, $wnamespaced:literal; )* }
+    ) => {
+        /// A resource kind the plugin reads or writes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind { $( $variant, )* $( $wvariant, )* }
+
+        impl Kind {
+            /// Every kind the plugin can read into a Snapshot.
+            pub const ALL: &'static [Kind] = &[ $( Kind::$variant, )* ];
+            /// Every kind of the catalogue, read or written.
+            pub const CATALOGUE: &'static [Kind] = &[ $( Kind::$variant, )* $( Kind::$wvariant, )* ];
+
+            pub fn row(self) -> &'static KindRow {
+                match self {
+                    $( Kind::$variant => &KindRow { group: $group, version: $version, kind: $kind, plural: $plural, namespaced: $namespaced }, )*
+                    $( Kind::$wvariant => &KindRow { group: $wgroup, version: $wversion, kind: $wkind, plural: $wplural, namespaced: $wnamespaced }, )*
+                }
+            }
+        }
+
+        impl Snapshot {
+            /// Decodes one object of `kind` and adds it. `default_namespace` fills an empty namespace, as kubectl
+            /// does for manifests without one.
+            pub fn add<'de, D>(&mut self, kind: Kind, de: D, default_namespace: Option<&str>) -> Result<(), AddError>
+            where
+                D: serde::Deserializer<'de>,
+                D::Error: std::fmt::Display,
+            {
+                match kind {
+                    $( Kind::$variant => {
+                        let object: $ty = decode(kind, de, default_namespace)?;
+                        self.$field.push(object);
+                    } )*
+                    $( Kind::$wvariant => return Err(AddError::NotRead(kind)), )*
+                }
+                Ok(())
+            }
+
+            /// Drops objects of `kind` that the label selector does not match (offline mode applies `-l` itself).
+            pub fn retain_matching(&mut self, kind: Kind, selector: &crate::selector::Selector) {
+                $( self.$field.retain(|o| o.kind() != kind || selector.matches(&o.meta().labels)); )*
+            }
+
+            /// Moves every object of `other` into `self` (live lists decode kind by kind, in parallel).
+            pub fn merge(&mut self, mut other: Snapshot) {
+                $( self.$field.append(&mut other.$field); )*
+                self.scopes.extend(other.scopes);
+                self.gaps.extend(other.gaps);
+                self.problems.extend(other.problems);
+                self.raw.extend(other.raw);
+            }
+
+            /// Keeps only the last object of each kind/namespace/name; returns a description of each one dropped.
+            pub fn keep_last_definitions(&mut self) -> Vec<String> {
+                let mut dropped = Vec::new();
+                $( dedupe(&mut self.$field, &mut dropped); )*
+                dropped.sort();
+                dropped.dedup();
+                dropped
+            }
+        }
+    };
+}
+
+catalogue! {
+    read {
+        TidbMonitor: TidbMonitor => monitors, "pingcap.com", "v1alpha1", "TidbMonitor", "tidbmonitors", true;
+        TidbCluster: TidbCluster => clusters, "pingcap.com", "v1alpha1", "TidbCluster", "tidbclusters", true;
+        DmCluster: DmCluster => dm_clusters, "pingcap.com", "v1alpha1", "DMCluster", "dmclusters", true;
+        Cluster: V2Cluster => v2_clusters, "core.pingcap.com", "v1alpha1", "Cluster", "clusters", true;
+        PdGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "PDGroup", "pdgroups", true;
+        TikvGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "TiKVGroup", "tikvgroups", true;
+        TidbGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "TiDBGroup", "tidbgroups", true;
+        TiflashGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "TiFlashGroup", "tiflashgroups", true;
+        TicdcGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "TiCDCGroup", "ticdcgroups", true;
+        TiproxyGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "TiProxyGroup", "tiproxygroups", true;
+        TsoGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "TSOGroup", "tsogroups", true;
+        SchedulingGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "SchedulingGroup", "schedulinggroups", true;
+        SchedulerGroup: ComponentGroup => groups, "core.pingcap.com", "v1alpha1", "SchedulerGroup", "schedulergroups", true;
+        StatefulSet: StatefulSet => statefulsets, "apps", "v1", "StatefulSet", "statefulsets", true;
+        Deployment: Deployment => deployments, "apps", "v1", "Deployment", "deployments", true;
+        PersistentVolumeClaim: PersistentVolumeClaim => pvcs, "", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true;
+        PersistentVolume: PersistentVolume => pvs, "", "v1", "PersistentVolume", "persistentvolumes", false;
+        Service: Service => services, "", "v1", "Service", "services", true;
+        Secret: Secret => secrets, "", "v1", "Secret", "secrets", true;
+        Namespace: Namespace => namespaces, "", "v1", "Namespace", "namespaces", false;
+        Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
+        PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
+        ServiceMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "ServiceMonitor", "servicemonitors", true;
+        VmPodScrape: ScrapeObject => scrapers, "operator.victoriametrics.com", "v1beta1", "VMPodScrape", "vmpodscrapes", true;
+        VmServiceScrape: ScrapeObject => scrapers, "operator.victoriametrics.com", "v1beta1", "VMServiceScrape", "vmservicescrapes", true;
+    }
+    write_only {
+        ServiceAccount => "", "v1", "ServiceAccount", "serviceaccounts", true;
+        ConfigMap => "", "v1", "ConfigMap", "configmaps", true;
+    }
+}
+
+/// What the API server calls a kind: the fields of kube's `ApiResource` the plugin uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindRow {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub kind: &'static str,
+    pub plural: &'static str,
+    pub namespaced: bool,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
-        Kind::TidbMonitor,
-        Kind::TidbCluster,
-        Kind::DmCluster,
-        Kind::StatefulSet,
-        Kind::Deployment,
-        Kind::PersistentVolumeClaim,
-        Kind::PersistentVolume,
-        Kind::Service,
-        Kind::Secret,
-        Kind::Prometheus,
-    ];
-
     /// The `kind:` field as written in manifests.
     pub fn kind_name(self) -> &'static str {
-        match self {
-            Kind::TidbMonitor => "TidbMonitor",
-            Kind::TidbCluster => "TidbCluster",
-            Kind::DmCluster => "DMCluster",
-            Kind::StatefulSet => "StatefulSet",
-            Kind::Deployment => "Deployment",
-            Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
-            Kind::PersistentVolume => "PersistentVolume",
-            Kind::Service => "Service",
-            Kind::Secret => "Secret",
-            Kind::Prometheus => "Prometheus",
-        }
+        self.row().kind
     }
 
+    /// The readable kind with this group and `kind:` field.
     pub fn from_kind_name(group: &str, kind: &str) -> Option<Kind> {
-        let found = Kind::ALL.into_iter().find(|k| k.kind_name() == kind)?;
-        (found.group() == group).then_some(found)
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.kind_name() == kind && k.group() == group)
+    }
+
+    /// Any kind of the catalogue (read or written) with this `apiVersion` and `kind`.
+    pub fn from_api_version(api_version: &str, kind: &str) -> Option<Kind> {
+        Kind::CATALOGUE
+            .iter()
+            .copied()
+            .find(|k| k.kind_name() == kind && k.api_version() == api_version)
     }
 
     pub fn group(self) -> &'static str {
-        match self {
-            Kind::TidbMonitor | Kind::TidbCluster | Kind::DmCluster => "pingcap.com",
-            Kind::StatefulSet | Kind::Deployment => "apps",
-            Kind::Prometheus => "monitoring.coreos.com",
-            _ => "",
-        }
+        self.row().group
     }
 
     pub fn version(self) -> &'static str {
+        self.row().version
+    }
+
+    /// `pingcap.com/v1alpha1`, `v1`.
+    pub fn api_version(self) -> String {
         match self.group() {
-            "pingcap.com" => "v1alpha1",
-            "monitoring.coreos.com" => "v1",
-            _ => "v1",
+            "" => self.version().to_string(),
+            group => format!("{group}/{}", self.version()),
         }
     }
 
     pub fn plural(self) -> &'static str {
-        match self {
-            Kind::TidbMonitor => "tidbmonitors",
-            Kind::TidbCluster => "tidbclusters",
-            Kind::DmCluster => "dmclusters",
-            Kind::StatefulSet => "statefulsets",
-            Kind::Deployment => "deployments",
-            Kind::PersistentVolumeClaim => "persistentvolumeclaims",
-            Kind::PersistentVolume => "persistentvolumes",
-            Kind::Service => "services",
-            Kind::Secret => "secrets",
-            Kind::Prometheus => "prometheuses",
-        }
+        self.row().plural
     }
 
     pub fn namespaced(self) -> bool {
-        self != Kind::PersistentVolume
+        self.row().namespaced
     }
 
     /// `tidbmonitors.pingcap.com`, `statefulsets.apps`, `secrets`: how kubectl names a resource in messages.
@@ -109,6 +183,18 @@ impl Kind {
         match self.group() {
             "" => singular,
             group => format!("{singular}.{group}"),
+        }
+    }
+
+    /// The REST path of the collection (`namespace` ignored for cluster-scoped kinds), as kube's `Request` builds it.
+    pub fn collection_path(self, namespace: Option<&str>) -> String {
+        let base = match self.group() {
+            "" => format!("/api/{}", self.version()),
+            group => format!("/apis/{group}/{}", self.version()),
+        };
+        match namespace {
+            Some(ns) if self.namespaced() => format!("{base}/namespaces/{ns}/{}", self.plural()),
+            _ => format!("{base}/{}", self.plural()),
         }
     }
 }
@@ -168,6 +254,14 @@ pub struct Snapshot {
     pub services: Vec<Service>,
     pub secrets: Vec<Secret>,
     pub prometheuses: Vec<Prometheus>,
+    /// tidb-operator v2 `Cluster`s.
+    pub v2_clusters: Vec<V2Cluster>,
+    /// tidb-operator v2 component groups of every kind (`PDGroup`, `TiKVGroup`, …).
+    pub groups: Vec<ComponentGroup>,
+    /// PodMonitors, ServiceMonitors, VMPodScrapes and VMServiceScrapes.
+    pub scrapers: Vec<ScrapeObject>,
+    /// Namespaces, for the labels namespace selectors match.
+    pub namespaces: Vec<Namespace>,
     /// The namespace scope each kind was read in. A kind absent here was not read at all.
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
@@ -214,17 +308,18 @@ impl Snapshot {
         }
     }
 
-    fn lookup<'a, T>(
+    fn lookup<'a, T: Object>(
         &self,
         kind: Kind,
         items: &'a [T],
-        meta: impl Fn(&T) -> &ObjectMeta,
         namespace: &str,
         name: &str,
     ) -> Lookup<&'a T> {
         let found = items.iter().find(|item| {
-            let m = meta(item);
-            m.name == name && (!kind.namespaced() || m.namespace() == namespace)
+            let m = item.meta();
+            item.kind() == kind
+                && m.name == name
+                && (!kind.namespaced() || m.namespace() == namespace)
         });
         match found {
             Some(item) => Lookup::Found(item),
@@ -234,67 +329,31 @@ impl Snapshot {
     }
 
     pub fn cluster(&self, namespace: &str, name: &str) -> Lookup<&TidbCluster> {
-        self.lookup(
-            Kind::TidbCluster,
-            &self.clusters,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
+        self.lookup(Kind::TidbCluster, &self.clusters, namespace, name)
     }
 
     pub fn dm_cluster(&self, namespace: &str, name: &str) -> Lookup<&DmCluster> {
-        self.lookup(
-            Kind::DmCluster,
-            &self.dm_clusters,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
+        self.lookup(Kind::DmCluster, &self.dm_clusters, namespace, name)
     }
 
     pub fn statefulset(&self, namespace: &str, name: &str) -> Lookup<&StatefulSet> {
-        self.lookup(
-            Kind::StatefulSet,
-            &self.statefulsets,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
+        self.lookup(Kind::StatefulSet, &self.statefulsets, namespace, name)
     }
 
     pub fn deployment(&self, namespace: &str, name: &str) -> Lookup<&Deployment> {
-        self.lookup(
-            Kind::Deployment,
-            &self.deployments,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
+        self.lookup(Kind::Deployment, &self.deployments, namespace, name)
     }
 
     pub fn pvc(&self, namespace: &str, name: &str) -> Lookup<&PersistentVolumeClaim> {
-        self.lookup(
-            Kind::PersistentVolumeClaim,
-            &self.pvcs,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
+        self.lookup(Kind::PersistentVolumeClaim, &self.pvcs, namespace, name)
     }
 
     pub fn pv(&self, name: &str) -> Lookup<&PersistentVolume> {
-        self.lookup(Kind::PersistentVolume, &self.pvs, |o| &o.metadata, "", name)
+        self.lookup(Kind::PersistentVolume, &self.pvs, "", name)
     }
 
     pub fn secret(&self, namespace: &str, name: &str) -> Lookup<&Secret> {
-        self.lookup(
-            Kind::Secret,
-            &self.secrets,
-            |o| &o.metadata,
-            namespace,
-            name,
-        )
+        self.lookup(Kind::Secret, &self.secrets, namespace, name)
     }
 }
 
@@ -305,132 +364,11 @@ pub enum AddError {
     Decode(String),
     #[error("it has no metadata.name (is metadata indented under the document?)")]
     NoName,
+    #[error("{0} objects are written by the plugin, never read")]
+    NotRead(Kind),
 }
 
 impl Snapshot {
-    /// Decodes one object of `kind` and adds it. `default_namespace` fills an empty namespace, as kubectl does
-    /// for manifests without one.
-    pub fn add<'de, D>(
-        &mut self,
-        kind: Kind,
-        de: D,
-        default_namespace: Option<&str>,
-    ) -> Result<(), AddError>
-    where
-        D: serde::Deserializer<'de>,
-        D::Error: std::fmt::Display,
-    {
-        fn fill<T>(
-            de_result: Result<T, impl std::fmt::Display>,
-            meta: impl Fn(&mut T) -> &mut ObjectMeta,
-            namespaced: bool,
-            default_namespace: Option<&str>,
-        ) -> Result<T, AddError> {
-            let mut object = de_result.map_err(|e| AddError::Decode(e.to_string()))?;
-            let m = meta(&mut object);
-            if m.name.is_empty() {
-                return Err(AddError::NoName);
-            }
-            if namespaced && m.namespace.as_deref().unwrap_or("").is_empty() {
-                m.namespace = default_namespace.map(str::to_string);
-            }
-            Ok(object)
-        }
-        use serde::Deserialize;
-        let ns = kind.namespaced();
-        let d = default_namespace;
-        match kind {
-            Kind::TidbMonitor => self.monitors.push(fill(
-                TidbMonitor::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::TidbCluster => self.clusters.push(fill(
-                TidbCluster::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::DmCluster => self.dm_clusters.push(fill(
-                DmCluster::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::StatefulSet => self.statefulsets.push(fill(
-                StatefulSet::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::Deployment => self.deployments.push(fill(
-                Deployment::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::PersistentVolumeClaim => self.pvcs.push(fill(
-                PersistentVolumeClaim::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::PersistentVolume => self.pvs.push(fill(
-                PersistentVolume::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-            Kind::Service => {
-                self.services
-                    .push(fill(Service::deserialize(de), |o| &mut o.metadata, ns, d)?)
-            }
-            Kind::Secret => {
-                self.secrets
-                    .push(fill(Secret::deserialize(de), |o| &mut o.metadata, ns, d)?)
-            }
-            Kind::Prometheus => self.prometheuses.push(fill(
-                Prometheus::deserialize(de),
-                |o| &mut o.metadata,
-                ns,
-                d,
-            )?),
-        }
-        Ok(())
-    }
-
-    /// Drops objects of `kind` that the label selector does not match (offline mode applies `-l` itself).
-    pub fn retain_matching(&mut self, kind: Kind, selector: &crate::selector::Selector) {
-        let keep = |m: &ObjectMeta| selector.matches(&m.labels);
-        match kind {
-            Kind::TidbMonitor => self.monitors.retain(|o| keep(&o.metadata)),
-            Kind::TidbCluster => self.clusters.retain(|o| keep(&o.metadata)),
-            Kind::DmCluster => self.dm_clusters.retain(|o| keep(&o.metadata)),
-            _ => {}
-        }
-    }
-}
-
-impl Snapshot {
-    /// Moves every object of `other` into `self` (live lists decode kind by kind, in parallel).
-    pub fn merge(&mut self, other: Snapshot) {
-        self.monitors.extend(other.monitors);
-        self.clusters.extend(other.clusters);
-        self.dm_clusters.extend(other.dm_clusters);
-        self.statefulsets.extend(other.statefulsets);
-        self.deployments.extend(other.deployments);
-        self.pvcs.extend(other.pvcs);
-        self.pvs.extend(other.pvs);
-        self.services.extend(other.services);
-        self.secrets.extend(other.secrets);
-        self.prometheuses.extend(other.prometheuses);
-        self.scopes.extend(other.scopes);
-        self.gaps.extend(other.gaps);
-        self.problems.extend(other.problems);
-        self.raw.extend(other.raw);
-    }
-
     /// Keeps the whole object (as read) for commands that write it back out.
     pub fn keep_raw(
         &mut self,
@@ -458,85 +396,100 @@ impl Snapshot {
     }
 }
 
-impl Snapshot {
-    /// Keeps only the last object of each kind/namespace/name; returns a description of each one dropped.
-    pub fn keep_last_definitions(&mut self) -> Vec<String> {
-        fn dedupe<T>(
-            kind: Kind,
-            items: &mut Vec<T>,
-            meta: impl Fn(&T) -> &ObjectMeta,
-            dropped: &mut Vec<String>,
-        ) {
-            let mut seen = std::collections::HashSet::new();
-            let mut keep = vec![false; items.len()];
-            for (i, item) in items.iter().enumerate().rev() {
-                let m = meta(item);
-                if seen.insert((m.namespace().to_string(), m.name.clone())) {
-                    keep[i] = true;
-                } else {
-                    dropped.push(format!("{} {}/{}", kind.kind_name(), m.namespace(), m.name));
-                }
+/// What every stored object offers the generic Snapshot code: its metadata and its kind.
+pub trait Object: serde::de::DeserializeOwned {
+    fn meta(&self) -> &ObjectMeta;
+    fn meta_mut(&mut self) -> &mut ObjectMeta;
+    fn kind(&self) -> Kind;
+    /// Types that hold several kinds (component groups, scrape objects) record which one they are.
+    fn set_kind(&mut self, _kind: Kind) {}
+}
+
+macro_rules! object {
+    ($ty:ty, $kind:expr) => {
+        impl Object for $ty {
+            fn meta(&self) -> &ObjectMeta {
+                &self.metadata
             }
-            let mut flags = keep.into_iter();
-            items.retain(|_| flags.next().unwrap_or(true));
+            fn meta_mut(&mut self) -> &mut ObjectMeta {
+                &mut self.metadata
+            }
+            fn kind(&self) -> Kind {
+                $kind
+            }
         }
-        let mut dropped = Vec::new();
-        dedupe(
-            Kind::TidbMonitor,
-            &mut self.monitors,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::TidbCluster,
-            &mut self.clusters,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::DmCluster,
-            &mut self.dm_clusters,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::StatefulSet,
-            &mut self.statefulsets,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::Deployment,
-            &mut self.deployments,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::PersistentVolumeClaim,
-            &mut self.pvcs,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::PersistentVolume,
-            &mut self.pvs,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::Service,
-            &mut self.services,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dedupe(
-            Kind::Secret,
-            &mut self.secrets,
-            |o| &o.metadata,
-            &mut dropped,
-        );
-        dropped.sort();
-        dropped.dedup();
-        dropped
+    };
+    ($ty:ty) => {
+        impl Object for $ty {
+            fn meta(&self) -> &ObjectMeta {
+                &self.metadata
+            }
+            fn meta_mut(&mut self) -> &mut ObjectMeta {
+                &mut self.metadata
+            }
+            fn kind(&self) -> Kind {
+                self.kind
+            }
+            fn set_kind(&mut self, kind: Kind) {
+                self.kind = kind;
+            }
+        }
+    };
+}
+
+object!(TidbMonitor, Kind::TidbMonitor);
+object!(TidbCluster, Kind::TidbCluster);
+object!(DmCluster, Kind::DmCluster);
+object!(V2Cluster, Kind::Cluster);
+object!(ComponentGroup);
+object!(StatefulSet, Kind::StatefulSet);
+object!(Deployment, Kind::Deployment);
+object!(PersistentVolumeClaim, Kind::PersistentVolumeClaim);
+object!(PersistentVolume, Kind::PersistentVolume);
+object!(Service, Kind::Service);
+object!(Secret, Kind::Secret);
+object!(Namespace, Kind::Namespace);
+object!(Prometheus, Kind::Prometheus);
+object!(ScrapeObject);
+
+fn decode<'de, T: Object, D>(
+    kind: Kind,
+    de: D,
+    default_namespace: Option<&str>,
+) -> Result<T, AddError>
+where
+    D: serde::Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    let mut object = T::deserialize(de).map_err(|e| AddError::Decode(e.to_string()))?;
+    object.set_kind(kind);
+    let m = object.meta_mut();
+    if m.name.is_empty() {
+        return Err(AddError::NoName);
     }
+    if kind.namespaced() && m.namespace.as_deref().unwrap_or("").is_empty() {
+        m.namespace = default_namespace.map(str::to_string);
+    }
+    Ok(object)
+}
+
+/// Keeps the last of each kind/namespace/name in `items` (kubectl apply leaves the last definition).
+fn dedupe<T: Object>(items: &mut Vec<T>, dropped: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut keep = vec![false; items.len()];
+    for (i, item) in items.iter().enumerate().rev() {
+        let m = item.meta();
+        if seen.insert((item.kind(), m.namespace().to_string(), m.name.clone())) {
+            keep[i] = true;
+        } else {
+            dropped.push(format!(
+                "{} {}/{}",
+                item.kind().kind_name(),
+                m.namespace(),
+                m.name
+            ));
+        }
+    }
+    let mut flags = keep.into_iter();
+    items.retain(|_| flags.next().unwrap_or(true));
 }

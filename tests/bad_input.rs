@@ -219,9 +219,7 @@ fn wrong_kinds_empty_files_and_binary_data() {
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "v2.yaml:1: TidbMonitor: apiVersion pingcap.com/v1 is not tidb-operator v1's"
-        ),
+        stderr.contains("v2.yaml:1: TidbMonitor: apiVersion pingcap.com/v1 is not tidb-operator's"),
         "{stderr}"
     );
     assert!(

@@ -18,7 +18,7 @@ fn as_live(yaml: &str) -> Snapshot {
     files::load(&[path.display().to_string()], "default", &mut snapshot).unwrap();
     assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
     for kind in Kind::ALL {
-        snapshot.scopes.insert(kind, Scope::AllNamespaces);
+        snapshot.scopes.insert(*kind, Scope::AllNamespaces);
     }
     snapshot
 }

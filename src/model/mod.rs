@@ -5,9 +5,13 @@
 //! large specs and a huge estate must stay cheap to read.
 
 mod meta;
+mod scrape;
 mod tidb;
+mod v2;
 mod workload;
 
 pub use meta::{ObjectMeta, ObjectRef};
+pub use scrape::*;
 pub use tidb::*;
+pub use v2::*;
 pub use workload::*;

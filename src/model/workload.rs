@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{ObjectMeta, StatefulSetStatus};
+use super::{LabelSelector, ObjectMeta, StatefulSetStatus};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -140,15 +140,14 @@ pub struct Prometheus {
     pub spec: PrometheusCrSpec,
 }
 
+/// The selectors that decide which monitor objects a Prometheus loads. A `None` selector selects no monitor
+/// object; a `None` namespace selector means the Prometheus' own namespace only (prometheus-operator
+/// `prometheus_types.go`, podMonitorSelector/podMonitorNamespaceSelector).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PrometheusCrSpec {
     pub service_monitor_selector: Option<LabelSelector>,
+    pub service_monitor_namespace_selector: Option<LabelSelector>,
     pub pod_monitor_selector: Option<LabelSelector>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct LabelSelector {
-    pub match_labels: BTreeMap<String, String>,
+    pub pod_monitor_namespace_selector: Option<LabelSelector>,
 }

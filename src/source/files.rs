@@ -453,21 +453,37 @@ fn add_document(
         }
         return;
     }
-    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-    // A tidb-operator kind under another API version is a mistake worth naming, not an unrelated object.
-    if let Some(ours) = Kind::ALL.into_iter().find(|k| k.kind_name() == kind)
-        && ours.group() == "pingcap.com"
-        && api_version != format!("pingcap.com/{}", ours.version())
+    // A tidb-operator kind under another API version is a mistake worth naming, not an unrelated object
+    // (`Cluster` excepted: many projects have one). A scrape object under a wrong group (the v2 docs'
+    // `victoriametrics.com/v1beta1`) is loaded and marked, so `check` can name it and coverage ignores it.
+    let exact = Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.kind_name() == kind && k.api_version() == api_version);
+    let misplaced = Kind::ALL.iter().copied().find(|k| k.kind_name() == kind);
+    let mut wrong_api_version = None;
+    if exact.is_none()
+        && let Some(ours) = misplaced
     {
-        snapshot.problems.push(Problem {
-            location: location.to_string(),
-            message: format!(
-                "{kind}: apiVersion {api_version} is not tidb-operator v1's pingcap.com/v1alpha1"
-            ),
-        });
-        return;
+        if matches!(ours.group(), "pingcap.com" | "core.pingcap.com") && ours != Kind::Cluster {
+            snapshot.problems.push(Problem {
+                location: location.to_string(),
+                message: format!(
+                    "{kind}: apiVersion {api_version} is not tidb-operator's {}",
+                    ours.api_version()
+                ),
+            });
+            return;
+        }
+        if matches!(
+            ours.group(),
+            "monitoring.coreos.com" | "operator.victoriametrics.com"
+        ) && ours != Kind::Prometheus
+        {
+            wrong_api_version = Some((ours, api_version.clone()));
+        }
     }
-    let Some(known) = Kind::from_kind_name(group, &kind) else {
+    let Some(known) = exact.or(wrong_api_version.as_ref().map(|(ours, _)| *ours)) else {
         *load.ignored_kinds.entry(kind).or_default() += 1;
         return;
     };
@@ -498,8 +514,15 @@ fn add_document(
             location: location.to_string(),
             message: format!("{what}: {e}"),
         });
-    } else if let Some(raw) = raw {
-        snapshot.keep_raw(known, raw, Some(default_namespace));
+    } else {
+        if let Some((_, api_version)) = wrong_api_version
+            && let Some(scraper) = snapshot.scrapers.last_mut()
+        {
+            scraper.wrong_api_version = Some(api_version);
+        }
+        if let Some(raw) = raw {
+            snapshot.keep_raw(known, raw, Some(default_namespace));
+        }
     }
 }
 

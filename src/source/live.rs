@@ -329,19 +329,12 @@ impl Connection {
     }
 
     fn path(kind: Kind, scope: &Scope) -> String {
-        let base = match kind.group() {
-            "" => "/api/v1".to_string(),
-            group => format!("/apis/{group}/{}", kind.version()),
-        };
         match scope {
-            Scope::Namespace(ns) if kind.namespaced() => {
-                format!("{base}/namespaces/{ns}/{}", kind.plural())
-            }
-            _ => format!("{base}/{}", kind.plural()),
+            Scope::Namespace(ns) => kind.collection_path(Some(ns)),
+            Scope::AllNamespaces => kind.collection_path(None),
         }
     }
 
-    /// One paged LIST. The continue token is followed to the end; an expired token (410) restarts once.
     /// One paged LIST. The continue token is followed to the end; an expired token (410) restarts once.
     /// The next page is requested as soon as the token is known, so decoding a page overlaps the server
     /// preparing the next one.
@@ -654,29 +647,14 @@ impl Applied {
     }
 }
 
-/// The REST path of a manifest's kind, for the kinds scaffolds emit.
+/// The REST path of a manifest's object and kubectl's `kind.group/name` for it, from the kind catalogue.
 fn object_path(object: &serde_json::Value) -> Option<(String, String)> {
     let (kind, ns, name) = crate::scaffold::identity(object);
-    let (base, plural) = match kind.as_str() {
-        "ServiceMonitor" => ("/apis/monitoring.coreos.com/v1", "servicemonitors"),
-        "PodMonitor" => ("/apis/monitoring.coreos.com/v1", "podmonitors"),
-        "TidbMonitor" => ("/apis/pingcap.com/v1alpha1", "tidbmonitors"),
-        "Service" => ("/api/v1", "services"),
-        "ServiceAccount" => ("/api/v1", "serviceaccounts"),
-        "ConfigMap" => ("/api/v1", "configmaps"),
-        "Deployment" => ("/apis/apps/v1", "deployments"),
-        "StatefulSet" => ("/apis/apps/v1", "statefulsets"),
-        _ => return None,
-    };
-    // kubectl's `kind.group/name` (`service/x`, `deployment.apps/x`).
-    let group = base
-        .strip_prefix("/apis/")
-        .and_then(|g| g.split('/').next());
-    let label = match group {
-        Some(group) => format!("{}.{group}/{name}", kind.to_lowercase()),
-        None => format!("{}/{name}", kind.to_lowercase()),
-    };
-    Some((format!("{base}/namespaces/{ns}/{plural}/{name}"), label))
+    let api_version = object.get("apiVersion")?.as_str()?;
+    let known = Kind::from_api_version(api_version, &kind)?;
+    let label = format!("{}/{name}", known.name_prefix());
+    let collection = known.collection_path(Some(&ns));
+    Some((format!("{collection}/{name}"), label))
 }
 
 /// Drops what the server adds or changes on every write, so two reads of an unchanged object compare equal.
