@@ -1,4 +1,4 @@
-//! `clusters`: every TidbCluster and DMCluster and the monitors that cover it.
+//! `clusters`: every TidbCluster and DMCluster (tidb-operator v1) and Cluster (v2), and what scrapes it.
 
 use k8s_openapi::jiff::Timestamp;
 
@@ -11,13 +11,39 @@ use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
 use crate::source::Request;
 
+/// The v2 kinds a cluster row is built from: the Cluster, its groups, and what may scrape it.
+pub fn v2_kinds() -> Vec<Kind> {
+    Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.group() == "core.pingcap.com")
+        .collect()
+}
+
+/// Scrape objects and what decides whether a Prometheus loads them.
+pub const SCRAPE_KINDS: [Kind; 6] = [
+    Kind::PodMonitor,
+    Kind::ServiceMonitor,
+    Kind::VmPodScrape,
+    Kind::VmServiceScrape,
+    Kind::Prometheus,
+    Kind::Namespace,
+];
+
 pub fn request() -> Request {
-    // DMClusters are rows too, but tidbclusters decide forbidden/not-installed for the command.
+    // DMClusters and v2 Clusters are rows too, but tidbclusters decide forbidden/not-installed for the command
+    // (a v2-only estate without the v1 CRDs is fine: see `Connection::snapshot`).
+    let mut auxiliary = vec![Kind::DmCluster];
+    auxiliary.extend(v2_kinds());
     Request {
         primary: Kind::TidbCluster,
-        related: vec![Kind::TidbMonitor],
-        auxiliary: vec![Kind::DmCluster],
-        selected: vec![Kind::TidbCluster, Kind::DmCluster],
+        // Scrape objects and Prometheus often live in a monitoring namespace: read them cluster-wide.
+        related: [Kind::TidbMonitor]
+            .into_iter()
+            .chain(SCRAPE_KINDS)
+            .collect(),
+        auxiliary,
+        selected: vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
         keep_raw: Vec::new(),
         narrow: Vec::new(),
     }
@@ -40,7 +66,7 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
     }
     if !settings.offline() && views.iter().any(|v| !v.coverage_complete) {
         eprintln!(
-            "Warning: TidbMonitors of other namespaces could not be read; MONITORED-BY may be incomplete"
+            "Warning: monitors or scrape objects of other namespaces could not be read; MONITORED-BY may be incomplete"
         );
     }
     super::print_views(
@@ -50,10 +76,10 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
         |v| &v.metadata.namespace,
         |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
         |v| {
-            let kind = if v.cluster_kind == "DMCluster" {
-                Kind::DmCluster
-            } else {
-                Kind::TidbCluster
+            let kind = match v.cluster_kind {
+                "DMCluster" => Kind::DmCluster,
+                "Cluster" => Kind::Cluster,
+                _ => Kind::TidbCluster,
             };
             format!("{}/{}", kind.name_prefix(), v.metadata.name)
         },
@@ -103,13 +129,33 @@ pub fn table(views: &[ClusterView], wide: bool, namespace_column: bool, now: Tim
             let components: Vec<String> = v
                 .components
                 .iter()
-                .map(|c| format!("{}:{}", c.name, c.replicas))
+                .map(|c| {
+                    if c.groups.is_empty() {
+                        format!("{}:{}", c.name, c.replicas)
+                    } else {
+                        let groups: Vec<String> = c
+                            .groups
+                            .iter()
+                            .map(|g| format!("{}:{}", g.name, g.replicas))
+                            .collect();
+                        format!("{}:{}({})", c.name, c.replicas, groups.join(","))
+                    }
+                })
                 .collect();
             row.push(components.join(" ").into());
             row.push(if v.monitored_by.is_empty() {
                 Cell::tone("<none>", Some(Tone::Warn))
             } else {
-                join(&v.monitored_by).into()
+                // A prometheus-operator object no Prometheus loads scrapes nothing: say so in the cell.
+                let named: Vec<String> = v
+                    .monitored_by
+                    .iter()
+                    .map(|m| match v.scraped_by.iter().find(|s| &s.label() == m) {
+                        Some(s) if s.loaded == "no" => format!("{m}(unloaded)"),
+                        _ => m.clone(),
+                    })
+                    .collect();
+                join(&named).into()
             });
             row.push(age(v.metadata.creation_timestamp.as_deref(), now).into());
             if wide {

@@ -1,9 +1,13 @@
-//! `clusters`: one [`ClusterView`] per TidbCluster and DMCluster, with the monitors that really scrape it.
+//! `clusters`: one [`ClusterView`] per TidbCluster, DMCluster (tidb-operator v1) and Cluster (v2), with what
+//! really scrapes it: TidbMonitors for v1, and for v2 the PodMonitors, ServiceMonitors, VMPodScrapes and
+//! VMServiceScrapes whose selectors and relabelings reach the cluster's pods (`core::scraping`).
 
 use serde::Serialize;
 
-use crate::core::{VIEW_API_VERSION, ViewMeta, sort_key};
-use crate::model::{ClusterStatus, ComponentSpec, ComponentStatus, ObjectMeta, TidbMonitor};
+use crate::core::{VIEW_API_VERSION, ViewMeta, scraping, sort_key};
+use crate::model::{
+    ClusterStatus, ComponentSpec, ComponentStatus, ObjectMeta, TidbMonitor, V2Cluster,
+};
 use crate::snapshot::{Kind, Scope, Snapshot};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -12,7 +16,7 @@ pub struct ClusterView {
     pub api_version: &'static str,
     pub kind: &'static str,
     pub metadata: ViewMeta,
-    /// `TidbCluster` or `DMCluster`.
+    /// `TidbCluster`, `DMCluster` or `Cluster` (tidb-operator v2).
     pub cluster_kind: &'static str,
     pub version: Option<String>,
     pub tls: bool,
@@ -22,8 +26,12 @@ pub struct ClusterView {
     pub components: Vec<ComponentCount>,
     /// For a heterogeneous TidbCluster: the `namespace/name` it joins.
     pub joins: Option<String>,
-    /// `namespace/name` of each monitor that scrapes this cluster.
+    /// Each monitor that scrapes this cluster: `namespace/name` for TidbMonitors, `kind/namespace/name`
+    /// (e.g. `podmonitor/monitoring/basic-pd`) for scrape objects.
     pub monitored_by: Vec<String>,
+    /// v2: each scrape object that reaches the cluster's pods, and what it scrapes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scraped_by: Vec<ScrapedBy>,
     /// Monitors that list this cluster but cannot scrape it (another namespace without `clusterScoped`).
     pub referenced_without_targets: Vec<String>,
     /// False when some monitors could not be read (forbidden, or only one namespace read).
@@ -35,6 +43,45 @@ pub struct ComponentCount {
     pub name: String,
     pub replicas: i32,
     pub ready: Option<i32>,
+    /// v2: the groups of this component, when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupCount>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupCount {
+    pub name: String,
+    pub replicas: i32,
+    pub ready: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ScrapedBy {
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    /// Components with at least one metrics port scraped at the right address.
+    pub components: Vec<String>,
+    /// `component:port` metrics ports of selected groups that no target reaches.
+    pub missed_ports: Vec<String>,
+    /// prometheus-operator objects: `namespace/name` of each Prometheus that loads it.
+    pub loaded_by: Vec<String>,
+    /// `yes`, `no` (no Prometheus selects it), `unknown` (Prometheus objects not readable) or `n/a`
+    /// (VictoriaMetrics: VMAgent selection is not evaluated).
+    pub loaded: &'static str,
+}
+
+impl ScrapedBy {
+    /// `podmonitor/monitoring/basic-pd`: how MONITORED-BY names a scrape object.
+    pub fn label(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.kind.to_ascii_lowercase(),
+            self.namespace,
+            self.name
+        )
+    }
 }
 
 pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
@@ -50,6 +97,7 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
                 name: ms.name.clone(),
                 replicas: ms.replicas.unwrap_or(0),
                 ready: None,
+                groups: Vec::new(),
             });
         }
         push(
@@ -133,8 +181,157 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             (monitored_by, referenced_without_targets, coverage_complete),
         ));
     }
+    for cluster in &snapshot.v2_clusters {
+        views.push(v2_view(
+            snapshot,
+            cluster,
+            coverage_complete && scrapers_complete(snapshot),
+        ));
+    }
     views.sort_by_key(|v| (sort_key(&v.metadata), v.cluster_kind));
     views
+}
+
+/// Every scrape kind was read in every namespace: "nothing scrapes this cluster" can be said.
+fn scrapers_complete(snapshot: &Snapshot) -> bool {
+    [
+        Kind::PodMonitor,
+        Kind::ServiceMonitor,
+        Kind::VmPodScrape,
+        Kind::VmServiceScrape,
+    ]
+    .into_iter()
+    .all(|k| {
+        matches!(
+            snapshot.gaps.get(&k),
+            Some(crate::snapshot::Gap::NotInstalled)
+        ) || (!snapshot.gaps.contains_key(&k)
+            && snapshot.scopes.get(&k) == Some(&Scope::AllNamespaces))
+    })
+}
+
+fn v2_view(snapshot: &Snapshot, cluster: &V2Cluster, coverage_complete: bool) -> ClusterView {
+    let groups = scraping::groups_of(snapshot, cluster);
+    let mut components: Vec<ComponentCount> = Vec::new();
+    let mut versions: Vec<String> = Vec::new();
+    let mut not_ready: Vec<String> = Vec::new();
+    let mut any_status = false;
+    for g in &groups {
+        let component = crate::naming::v2::component_of(g.kind)
+            .map(|c| c.name)
+            .unwrap_or("unknown");
+        let replicas = g.spec.replicas.unwrap_or(1);
+        let ready = g.status.ready_replicas.or(g.status.replicas.map(|_| 0));
+        if g.status.replicas.is_some() || !g.status.conditions.is_empty() {
+            any_status = true;
+        }
+        let ready_condition = g
+            .status
+            .conditions
+            .iter()
+            .find(|c| c.type_ == "Ready")
+            .map(|c| c.status == "True");
+        if ready.unwrap_or(0) < replicas || ready_condition == Some(false) {
+            not_ready.push(format!(
+                "{} {}/{} ready",
+                g.metadata.name,
+                ready.unwrap_or(0),
+                replicas
+            ));
+        }
+        if let Some(v) = g.version()
+            && !versions.iter().any(|known| known == v)
+        {
+            versions.push(v.to_string());
+        }
+        let count = GroupCount {
+            name: g.metadata.name.clone(),
+            replicas,
+            ready,
+        };
+        match components.iter_mut().find(|c| c.name == component) {
+            Some(existing) => {
+                existing.replicas += replicas;
+                existing.ready = match (existing.ready, ready) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    _ => None,
+                };
+                existing.groups.push(count);
+            }
+            None => components.push(ComponentCount {
+                name: component.to_string(),
+                replicas,
+                ready,
+                groups: vec![count],
+            }),
+        }
+    }
+    for c in &mut components {
+        if c.groups.len() < 2 {
+            c.groups.clear();
+        }
+    }
+    let scraped_by: Vec<ScrapedBy> = scraping::cluster_scrapes(snapshot, cluster)
+        .into_iter()
+        .map(|s| {
+            let mut covered: Vec<String> = s
+                .groups
+                .iter()
+                .filter(|g| !g.scraped_ports.is_empty())
+                .map(|g| g.component.to_string())
+                .collect();
+            covered.dedup();
+            let missed = s
+                .groups
+                .iter()
+                .flat_map(|g| {
+                    g.missed_ports
+                        .iter()
+                        .map(move |p| format!("{}:{p}", g.component))
+                })
+                .collect();
+            let (loaded_by, loaded) = match scraping::loaded_by(snapshot, s.scraper) {
+                scraping::Loaded::By(by) => (by, "yes"),
+                scraping::Loaded::Nobody => (Vec::new(), "no"),
+                scraping::Loaded::Unknown => (Vec::new(), "unknown"),
+                scraping::Loaded::NotApplicable => (Vec::new(), "n/a"),
+            };
+            ScrapedBy {
+                kind: s.scraper.kind.kind_name(),
+                namespace: s.scraper.metadata.namespace().to_string(),
+                name: s.scraper.metadata.name.clone(),
+                components: covered,
+                missed_ports: missed,
+                loaded_by,
+                loaded,
+            }
+        })
+        .collect();
+    let (ready, ready_reason) = if groups.is_empty() {
+        (None, Some("no component groups".to_string()))
+    } else if !any_status {
+        (None, None)
+    } else if not_ready.is_empty() {
+        (Some("True".to_string()), None)
+    } else {
+        (Some("False".to_string()), Some(not_ready.join(", ")))
+    };
+    ClusterView {
+        api_version: VIEW_API_VERSION,
+        kind: "TidbClusterView",
+        metadata: (&cluster.metadata).into(),
+        cluster_kind: "Cluster",
+        version: (!versions.is_empty()).then(|| versions.join(",")),
+        tls: cluster.tls_enabled(),
+        ready,
+        ready_reason,
+        components,
+        joins: None,
+        monitored_by: scraped_by.iter().map(ScrapedBy::label).collect(),
+        scraped_by,
+        referenced_without_targets: Vec::new(),
+        coverage_complete,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -161,6 +358,7 @@ fn view(
         components,
         joins,
         monitored_by,
+        scraped_by: Vec::new(),
         referenced_without_targets,
         coverage_complete,
     }
@@ -179,6 +377,7 @@ fn push(
             ready: status
                 .and_then(|s| s.stateful_set.as_ref())
                 .and_then(|s| s.ready_replicas),
+            groups: Vec::new(),
         });
     }
 }

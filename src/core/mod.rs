@@ -1,7 +1,10 @@
 //! The pure core: Snapshot in, views out. No I/O, no clocks (ages are rendered later).
 
 pub mod clusters;
+pub mod discovery;
 pub mod monitors;
+pub mod relabel;
+pub mod scraping;
 
 use serde::Serialize;
 

@@ -229,7 +229,24 @@ impl Connection {
         };
         let mut snapshot = Snapshot::default();
         let mut warnings = Vec::new();
+        // An estate may run only tidb-operator v1 or only v2: the primary's CRD missing is then no error as long
+        // as the other operator's cluster kind of the request was read.
+        let other_operator_read = results.iter().any(|(kind, outcome)| {
+            *kind != request.primary
+                && outcome.is_ok()
+                && matches!(kind.group(), "pingcap.com" | "core.pingcap.com")
+                && matches!(kind, Kind::TidbCluster | Kind::Cluster)
+        });
         for (kind, outcome) in results {
+            let outcome = match outcome {
+                Err(ListFailure::NotInstalled)
+                    if kind == request.primary && other_operator_read =>
+                {
+                    snapshot.gaps.insert(kind, Gap::NotInstalled);
+                    continue;
+                }
+                other => other,
+            };
             match outcome {
                 Ok((part, read_scope)) => {
                     snapshot.merge(part);
@@ -302,6 +319,10 @@ impl Connection {
                     message,
                     context: self.context.clone(),
                 });
+            }
+            // Namespaces only refine namespace selectors with labels; most users may not list them.
+            ListFailure::Forbidden(message) if kind == Kind::Namespace => {
+                snapshot.gaps.insert(kind, Gap::Forbidden(message));
             }
             ListFailure::Forbidden(message) => {
                 warnings.push(format!(

@@ -1,0 +1,241 @@
+//! Which scrape objects really scrape which v2 cluster, and which Prometheus loads them: the one predicate
+//! `clusters`, `check` and `scaffold` share.
+//!
+//! A group's pods are never listed: their discovery labels come from the group (see [`super::discovery`]), and
+//! each scrape object's selectors, port filters and relabelings are evaluated on them as Prometheus would.
+
+use std::collections::BTreeMap;
+
+use super::discovery::{self, GroupPods, POD_IP, Target};
+use crate::model::{ComponentGroup, LabelSelector, ScrapeObject, V2Cluster};
+use crate::snapshot::{Kind, Snapshot};
+
+/// The groups that make up a v2 cluster: same namespace, `spec.cluster.name` = the cluster's name.
+pub fn groups_of<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<&'a ComponentGroup> {
+    let ns = cluster.metadata.namespace();
+    let mut groups: Vec<&ComponentGroup> = snapshot
+        .groups
+        .iter()
+        .filter(|g| g.metadata.namespace() == ns && g.cluster_name() == cluster.metadata.name)
+        .collect();
+    groups.sort_by_key(|g| {
+        (
+            crate::naming::v2::COMPONENTS
+                .iter()
+                .position(|c| c.group_kind == g.kind)
+                .unwrap_or(usize::MAX),
+            g.metadata.name.clone(),
+        )
+    });
+    groups
+}
+
+/// What one scrape object does to one group.
+#[derive(Debug, Clone)]
+pub struct GroupScrape {
+    pub group: String,
+    pub group_kind: Kind,
+    pub component: &'static str,
+    pub targets: Vec<Target>,
+    /// Metrics ports (name) reached at the right host.
+    pub scraped_ports: Vec<&'static str>,
+    /// Metrics ports no target reaches.
+    pub missed_ports: Vec<&'static str>,
+    /// Addresses of targets whose host is neither the pod's DNS name nor its IP (e.g. built from a label that
+    /// does not name the group): they scrape nothing.
+    pub wrong_hosts: Vec<String>,
+    /// Targets on the pod IP: they work without TLS, but the certificates carry DNS names only.
+    pub ip_targets: usize,
+    /// More targets than distinct addresses: the same series scraped twice.
+    pub duplicates: usize,
+    pub http_targets: usize,
+    /// The scrape object's rules could not be evaluated here.
+    pub error: Option<String>,
+}
+
+impl GroupScrape {
+    pub fn selects(&self) -> bool {
+        !self.targets.is_empty() || self.error.is_some()
+    }
+}
+
+/// One scrape object that selects at least one group of the cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterScrape<'a> {
+    pub scraper: &'a ScrapeObject,
+    pub groups: Vec<GroupScrape>,
+}
+
+fn evaluate(scraper: &ScrapeObject, pods: &GroupPods) -> GroupScrape {
+    let (targets, error) = match discovery::scrape_targets(scraper, pods) {
+        Ok(t) => (t, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let host = pods.scrape_host();
+    let mut scraped = Vec::new();
+    let mut wrong_hosts = Vec::new();
+    let mut ip_targets = 0;
+    let mut addresses: Vec<&str> = Vec::new();
+    for t in &targets {
+        let (h, port) = t.host_port();
+        addresses.push(&t.address);
+        if h == POD_IP {
+            ip_targets += 1;
+        } else if h != host {
+            wrong_hosts.push(t.address.clone());
+            continue;
+        }
+        if let Some((name, _)) = pods.metrics_ports.iter().find(|(_, n)| Some(*n) == port) {
+            scraped.push(*name);
+        }
+    }
+    let total = addresses.len();
+    addresses.sort();
+    addresses.dedup();
+    scraped.sort();
+    scraped.dedup();
+    let missed = pods
+        .metrics_ports
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !scraped.contains(n))
+        .collect();
+    GroupScrape {
+        group: pods.group.clone(),
+        group_kind: pods.group_kind,
+        component: pods.component.name,
+        http_targets: targets.iter().filter(|t| t.scheme != "https").count(),
+        duplicates: total - addresses.len(),
+        targets,
+        scraped_ports: scraped,
+        missed_ports: missed,
+        wrong_hosts,
+        ip_targets,
+        error,
+    }
+}
+
+/// Every scrape object that selects some group of `cluster`, with what it does to each group it selects.
+/// Objects under a wrong apiVersion (refused by the API server) scrape nothing and are left out.
+pub fn cluster_scrapes<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<ClusterScrape<'a>> {
+    let ns = cluster.metadata.namespace();
+    let pods: Vec<GroupPods> = groups_of(snapshot, cluster)
+        .into_iter()
+        .filter_map(discovery::group_pods)
+        .collect();
+    let mut out = Vec::new();
+    for scraper in snapshot
+        .scrapers
+        .iter()
+        .filter(|s| s.wrong_api_version.is_none() && s.watches_namespace(ns))
+    {
+        let groups: Vec<GroupScrape> = pods
+            .iter()
+            .map(|p| evaluate(scraper, p))
+            .filter(GroupScrape::selects)
+            .collect();
+        if !groups.is_empty() {
+            out.push(ClusterScrape { scraper, groups });
+        }
+    }
+    out.sort_by_key(|c| {
+        (
+            c.scraper.kind,
+            c.scraper.metadata.namespace().to_string(),
+            c.scraper.metadata.name.clone(),
+        )
+    });
+    out
+}
+
+/// Whether a Prometheus (prometheus-operator) loads a PodMonitor/ServiceMonitor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    /// `namespace/name` of each Prometheus that selects it.
+    By(Vec<String>),
+    /// Every Prometheus was read and none selects it.
+    Nobody,
+    /// Prometheus objects (or the Namespaces their selectors need) could not be read.
+    Unknown,
+    /// VictoriaMetrics objects: VMAgent selection is not evaluated.
+    NotApplicable,
+}
+
+/// prometheus-operator: a nil `podMonitorSelector` selects no PodMonitor, `{}` selects all; a nil namespace
+/// selector means the Prometheus' own namespace, `{}` every namespace (prometheus_types.go, v0.93).
+pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
+    if scraper.is_victoria_metrics() {
+        return Loaded::NotApplicable;
+    }
+    let ns = scraper.metadata.namespace();
+    if !snapshot.knows(Kind::Prometheus, ns) || snapshot.gaps.contains_key(&Kind::Prometheus) {
+        // Offline files without any Prometheus say nothing about the cluster's Prometheus.
+        if snapshot.prometheuses.is_empty() {
+            return Loaded::Unknown;
+        }
+    }
+    let namespace_labels = |name: &str| -> Option<BTreeMap<String, String>> {
+        let found = snapshot.namespaces.iter().find(|n| n.metadata.name == name);
+        match found {
+            Some(n) => {
+                let mut labels = n.metadata.labels.clone();
+                labels.insert("kubernetes.io/metadata.name".into(), name.to_string());
+                Some(labels)
+            }
+            None if snapshot.knows(Kind::Namespace, "") => None,
+            // Kubernetes labels every namespace with its name; other labels are unknown.
+            None => None,
+        }
+    };
+    let mut by = Vec::new();
+    let mut unknown = false;
+    for p in &snapshot.prometheuses {
+        let (selector, ns_selector) = if scraper.selects_pods() {
+            (
+                &p.spec.pod_monitor_selector,
+                &p.spec.pod_monitor_namespace_selector,
+            )
+        } else {
+            (
+                &p.spec.service_monitor_selector,
+                &p.spec.service_monitor_namespace_selector,
+            )
+        };
+        let Some(selector) = selector else { continue };
+        if !selector.matches(&scraper.metadata.labels) {
+            continue;
+        }
+        let namespace_ok = match ns_selector {
+            None => p.metadata.namespace() == ns,
+            Some(s) if *s == LabelSelector::default() => true,
+            Some(s) => match namespace_labels(ns) {
+                Some(labels) => s.matches(&labels),
+                None => {
+                    let only_name = s.match_expressions.is_empty()
+                        && s.match_labels.len() == 1
+                        && s.match_labels.contains_key("kubernetes.io/metadata.name");
+                    if only_name {
+                        s.match_labels
+                            .get("kubernetes.io/metadata.name")
+                            .map(String::as_str)
+                            == Some(ns)
+                    } else {
+                        unknown = true;
+                        false
+                    }
+                }
+            },
+        };
+        if namespace_ok {
+            by.push(format!("{}/{}", p.metadata.namespace(), p.metadata.name));
+        }
+    }
+    by.sort();
+    if !by.is_empty() {
+        Loaded::By(by)
+    } else if unknown || !snapshot.knows(Kind::Prometheus, ns) {
+        Loaded::Unknown
+    } else {
+        Loaded::Nobody
+    }
+}
