@@ -135,8 +135,34 @@ pub struct CompletionArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ScaffoldCommand {
-    /// prometheus-operator ServiceMonitors (or PodMonitors) for TidbClusters and DMClusters.
+    /// prometheus-operator ServiceMonitors (or PodMonitors) for TidbClusters, DMClusters and v2 Clusters.
+    #[command(
+        after_help = "Examples:\n  kubectl tidbmonitor scaffold servicemonitor -n tidb basic\n  \
+        kubectl tidbmonitor scaffold servicemonitor -A --prometheus-label release=kube-prometheus-stack\n  \
+        kubectl tidbmonitor scaffold servicemonitor --kind podmonitor -f cluster.yaml"
+    )]
     Servicemonitor(ServiceMonitorArgs),
+    /// prometheus-operator PodMonitors for TidbClusters, DMClusters and v2 Clusters (one per component).
+    #[command(
+        after_help = "Examples:\n  kubectl tidbmonitor scaffold podmonitor -n tidb basic\n  \
+        kubectl tidbmonitor scaffold podmonitor -A --prometheus-label release=kube-prometheus-stack --apply\n  \
+        kubectl tidbmonitor scaffold podmonitor -f examples/basic/"
+    )]
+    Podmonitor(ScrapeArgs),
+    /// VictoriaMetrics VMPodScrapes for TidbClusters, DMClusters and v2 Clusters (one per component).
+    #[command(
+        after_help = "Examples:\n  kubectl tidbmonitor scaffold vmpodscrape -n tidb basic\n  \
+        kubectl tidbmonitor scaffold vmpodscrape -A --output-dir scrapes/\n  \
+        kubectl tidbmonitor scaffold vmpodscrape -f examples/basic/"
+    )]
+    Vmpodscrape(ScrapeArgs),
+    /// VictoriaMetrics VMServiceScrapes for TidbClusters, DMClusters and v2 Clusters (one per component).
+    #[command(
+        after_help = "Examples:\n  kubectl tidbmonitor scaffold vmservicescrape -n tidb basic\n  \
+        kubectl tidbmonitor scaffold vmservicescrape -A --apply --dry-run=server\n  \
+        kubectl tidbmonitor scaffold vmservicescrape -f examples/basic/"
+    )]
+    Vmservicescrape(ScrapeArgs),
     /// A Thanos sidecar on each TidbMonitor, headless sidecar Services, and a Thanos Query in -n.
     Thanos(ThanosArgs),
 }
@@ -148,6 +174,17 @@ pub struct ServiceMonitorArgs {
     /// Generate ServiceMonitors or PodMonitors.
     #[arg(long, value_enum, default_value_t = MonitorKindArg::Servicemonitor)]
     pub kind: MonitorKindArg,
+    /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
+    #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
+    pub prometheus_labels: Vec<String>,
+    #[command(flatten)]
+    pub output: ScaffoldOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct ScrapeArgs {
+    /// Only these clusters (TidbCluster, DMCluster or v2 Cluster names).
+    pub names: Vec<String>,
     /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
     #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
     pub prometheus_labels: Vec<String>,

@@ -1,4 +1,4 @@
-//! `scaffold servicemonitor|thanos`: build manifests from a snapshot, then print them (YAML with a header, or
+//! `scaffold servicemonitor|podmonitor|vmpodscrape|vmservicescrape|thanos`: build manifests from a snapshot, then print them (YAML with a header, or
 //! JSON), write one file per object (`--output-dir`, atomic, never outside DIR, no overwrite without
 //! `--force`), or server-side apply them (`--apply`, `--dry-run=client|server`).
 
@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{CommandError, Settings, emit, live_options, load, report_problems, runtime};
 use crate::cli::{DryRun, MonitorKindArg, ScaffoldCommand, ScaffoldOutput};
 use crate::render::OutputFormat;
-use crate::scaffold::{self, Scaffold, ScaffoldError, identity, servicemonitor, thanos};
+use crate::scaffold::{self, Scaffold, ScaffoldError, identity, servicemonitor, thanos, v2};
 use crate::snapshot::Kind;
 use crate::source::{Request, live};
 
@@ -24,74 +24,42 @@ impl From<ScaffoldError> for CommandError {
 pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, CommandError> {
     match command {
         ScaffoldCommand::Servicemonitor(args) => {
-            let mut prometheus_labels = BTreeMap::new();
-            for text in &args.prometheus_labels {
-                let (k, v) = scaffold::parse_label(text)?;
-                prometheus_labels.insert(k, v);
-            }
-            let request = Request {
-                primary: Kind::TidbCluster,
-                related: vec![],
-                auxiliary: vec![
-                    Kind::DmCluster,
-                    Kind::Secret,
-                    Kind::Service,
-                    Kind::Prometheus,
-                ],
-                selected: vec![Kind::TidbCluster, Kind::DmCluster],
-                keep_raw: vec![],
-                narrow: vec![],
+            let kind = match args.kind {
+                MonitorKindArg::Servicemonitor => servicemonitor::MonitorKind::ServiceMonitor,
+                MonitorKindArg::Podmonitor => servicemonitor::MonitorKind::PodMonitor,
             };
-            let mut loaded = load(settings, &request)?;
-            let skipped = report_problems(&loaded);
-            restrict(&mut loaded, &args.names);
-            let names = &args.names;
-            let found = loaded
-                .snapshot
-                .clusters
-                .iter()
-                .map(|c| &c.metadata.name)
-                .chain(loaded.snapshot.dm_clusters.iter().map(|c| &c.metadata.name));
-            let found: Vec<&String> = found.collect();
-            if let Some(missing) = names.iter().find(|n| !found.contains(n)) {
-                return Err(CommandError::Usage(format!(
-                    "no TidbCluster or DMCluster named {missing:?} in the selected namespaces"
-                )));
-            }
-            let options = servicemonitor::Options {
-                kind: match args.kind {
-                    MonitorKindArg::Servicemonitor => servicemonitor::MonitorKind::ServiceMonitor,
-                    MonitorKindArg::Podmonitor => servicemonitor::MonitorKind::PodMonitor,
-                },
-                prometheus_labels,
+            let command = ScrapeCommand {
+                name: "servicemonitor",
+                kind,
+                names: &args.names,
+                prometheus_labels: &args.prometheus_labels,
+                output: &args.output,
             };
-            let result = servicemonitor::service_monitors(&loaded.snapshot, &options);
-            let mut inputs: Vec<String> = loaded
-                .snapshot
-                .clusters
-                .iter()
-                .map(|c| format!("TidbCluster {}/{}", c.metadata.namespace(), c.metadata.name))
-                .collect();
-            inputs.extend(
-                loaded
-                    .snapshot
-                    .dm_clusters
-                    .iter()
-                    .map(|c| format!("DMCluster {}/{}", c.metadata.namespace(), c.metadata.name)),
-            );
-            let mut described = format!("kind={:?}", args.kind).to_lowercase();
-            for (k, v) in &options.prometheus_labels {
-                described.push_str(&format!(" prometheus-label={k}={v}"));
-            }
-            finish(
-                settings,
-                "servicemonitor",
-                &inputs,
-                &described,
-                result,
-                &args.output,
-                skipped,
-            )
+            scrape(settings, &command)
+        }
+        ScaffoldCommand::Podmonitor(args)
+        | ScaffoldCommand::Vmpodscrape(args)
+        | ScaffoldCommand::Vmservicescrape(args) => {
+            let (name, kind) = match command {
+                ScaffoldCommand::Podmonitor(_) => {
+                    ("podmonitor", servicemonitor::MonitorKind::PodMonitor)
+                }
+                ScaffoldCommand::Vmpodscrape(_) => {
+                    ("vmpodscrape", servicemonitor::MonitorKind::VmPodScrape)
+                }
+                _ => (
+                    "vmservicescrape",
+                    servicemonitor::MonitorKind::VmServiceScrape,
+                ),
+            };
+            let command = ScrapeCommand {
+                name,
+                kind,
+                names: &args.names,
+                prometheus_labels: &args.prometheus_labels,
+                output: &args.output,
+            };
+            scrape(settings, &command)
         }
         ScaffoldCommand::Thanos(args) => {
             if let Some(provider) = &args.objstore_skeleton {
@@ -179,15 +147,112 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             }
             finish(
                 settings,
-                "thanos",
-                &inputs,
-                &described,
+                &Header {
+                    command: "thanos",
+                    inputs: &inputs,
+                    options: &described,
+                    notes: &[],
+                },
                 result,
                 &args.output,
                 skipped,
             )
         }
     }
+}
+
+/// What `scaffold servicemonitor|podmonitor|vmpodscrape|vmservicescrape` were asked for.
+struct ScrapeCommand<'a> {
+    name: &'static str,
+    kind: servicemonitor::MonitorKind,
+    names: &'a [String],
+    prometheus_labels: &'a [String],
+    output: &'a ScaffoldOutput,
+}
+
+/// Scrape objects for v1 TidbClusters and DMClusters (`scaffold::servicemonitor`) and v2 Clusters
+/// (`scaffold::v2`). v2 kinds are auxiliary: an estate without tidb-operator v2's CRDs only shows gaps.
+fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandError> {
+    let mut prometheus_labels = BTreeMap::new();
+    for text in command.prometheus_labels {
+        let (k, v) = scaffold::parse_label(text)?;
+        prometheus_labels.insert(k, v);
+    }
+    let mut auxiliary = vec![Kind::DmCluster, Kind::Cluster];
+    auxiliary.extend(v2::group_kinds());
+    auxiliary.extend([Kind::Secret, Kind::Service, Kind::Prometheus]);
+    let request = Request {
+        primary: Kind::TidbCluster,
+        related: vec![],
+        auxiliary,
+        selected: vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
+        keep_raw: vec![],
+        narrow: vec![],
+    };
+    let mut loaded = load(settings, &request)?;
+    let skipped = report_problems(&loaded);
+    restrict(&mut loaded, command.names);
+    let snapshot = &loaded.snapshot;
+    let found: Vec<&String> = snapshot
+        .clusters
+        .iter()
+        .map(|c| &c.metadata.name)
+        .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata.name))
+        .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata.name))
+        .collect();
+    if let Some(missing) = command.names.iter().find(|n| !found.contains(n)) {
+        return Err(CommandError::Usage(format!(
+            "no TidbCluster, DMCluster or Cluster named {missing:?} in the selected namespaces"
+        )));
+    }
+    let options = servicemonitor::Options {
+        kind: command.kind,
+        prometheus_labels,
+    };
+    let mut result = servicemonitor::service_monitors(snapshot, &options);
+    let v2_result = v2::scrape_objects(snapshot, &options);
+    result.objects.extend(v2_result.objects);
+    result.warnings.extend(v2_result.warnings);
+    let mut inputs: Vec<String> = snapshot
+        .clusters
+        .iter()
+        .map(|c| format!("TidbCluster {}/{}", c.metadata.namespace(), c.metadata.name))
+        .collect();
+    inputs.extend(
+        snapshot
+            .dm_clusters
+            .iter()
+            .map(|c| format!("DMCluster {}/{}", c.metadata.namespace(), c.metadata.name)),
+    );
+    inputs.extend(
+        snapshot
+            .v2_clusters
+            .iter()
+            .map(|c| format!("Cluster {}/{}", c.metadata.namespace(), c.metadata.name)),
+    );
+    let kind_name = match command.kind {
+        servicemonitor::MonitorKind::ServiceMonitor => "servicemonitor",
+        servicemonitor::MonitorKind::PodMonitor => "podmonitor",
+        servicemonitor::MonitorKind::VmServiceScrape => "vmservicescrape",
+        servicemonitor::MonitorKind::VmPodScrape => "vmpodscrape",
+    };
+    let mut described = format!("kind={kind_name}");
+    for (k, v) in &options.prometheus_labels {
+        described.push_str(&format!(" prometheus-label={k}={v}"));
+    }
+    let notes = v2::dashboard_notes(snapshot);
+    finish(
+        settings,
+        &Header {
+            command: command.name,
+            inputs: &inputs,
+            options: &described,
+            notes: &notes,
+        },
+        result,
+        command.output,
+        skipped,
+    )
 }
 
 /// Keeps the rows the command was asked for: the namespace scope and the named objects.
@@ -199,23 +264,37 @@ fn restrict(loaded: &mut super::Loaded, names: &[String]) {
     };
     loaded.snapshot.clusters.retain(|c| keep(&c.metadata));
     loaded.snapshot.dm_clusters.retain(|c| keep(&c.metadata));
+    loaded.snapshot.v2_clusters.retain(|c| keep(&c.metadata));
     loaded.snapshot.monitors.retain(|c| keep(&c.metadata));
 }
 
-fn header(command: &str, inputs: &[String], options: &str) -> String {
+/// The comment block above YAML output.
+struct Header<'a> {
+    command: &'a str,
+    inputs: &'a [String],
+    options: &'a str,
+    /// Further lines, e.g. how to point TiDB Dashboard at the Prometheus.
+    notes: &'a [String],
+}
+
+fn header(h: &Header) -> String {
+    let command = h.command;
     let mut text = format!(
         "# Generated by kubectl-tidbmonitor {} (scaffold {command}); review before applying.\n",
         crate::VERSION
     );
-    text.push_str(&format!("# Options: {options}\n"));
+    text.push_str(&format!("# Options: {}\n", h.options));
     text.push_str(&format!(
         "# Inputs: {}\n",
-        if inputs.is_empty() {
+        if h.inputs.is_empty() {
             "none".to_string()
         } else {
-            inputs.join(", ")
+            h.inputs.join(", ")
         }
     ));
+    for note in h.notes {
+        text.push_str(&format!("# {note}\n"));
+    }
     text
 }
 
@@ -230,9 +309,7 @@ pub fn render_yaml(objects: &[Value]) -> String {
 
 fn finish(
     settings: &Settings,
-    command: &str,
-    inputs: &[String],
-    options: &str,
+    header_text: &Header,
     result: Scaffold,
     output: &ScaffoldOutput,
     skipped: bool,
@@ -277,7 +354,7 @@ fn finish(
             .collect(),
         _ => {
             // One object at a time: thousands of monitors never become one output string.
-            emit(&header(command, inputs, options));
+            emit(&header(header_text));
             for object in &result.objects {
                 emit(&render_yaml(std::slice::from_ref(object)));
             }

@@ -3,6 +3,7 @@
 
 pub mod servicemonitor;
 pub mod thanos;
+pub mod v2;
 
 use serde_json::{Value, json};
 

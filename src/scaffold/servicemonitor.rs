@@ -19,6 +19,58 @@ pub enum MonitorKind {
     #[default]
     ServiceMonitor,
     PodMonitor,
+    /// VictoriaMetrics operator kinds: same selectors, `relabelConfigs` instead of `relabelings`.
+    VmServiceScrape,
+    VmPodScrape,
+}
+
+impl MonitorKind {
+    /// Selects pods (PodMonitor, VMPodScrape) rather than Services.
+    pub fn selects_pods(self) -> bool {
+        matches!(self, MonitorKind::PodMonitor | MonitorKind::VmPodScrape)
+    }
+
+    pub fn is_victoria_metrics(self) -> bool {
+        matches!(
+            self,
+            MonitorKind::VmServiceScrape | MonitorKind::VmPodScrape
+        )
+    }
+
+    pub fn api_version(self) -> &'static str {
+        if self.is_victoria_metrics() {
+            "operator.victoriametrics.com/v1beta1"
+        } else {
+            "monitoring.coreos.com/v1"
+        }
+    }
+
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            MonitorKind::ServiceMonitor => "ServiceMonitor",
+            MonitorKind::PodMonitor => "PodMonitor",
+            MonitorKind::VmServiceScrape => "VMServiceScrape",
+            MonitorKind::VmPodScrape => "VMPodScrape",
+        }
+    }
+
+    /// The spec field holding the endpoints.
+    pub fn endpoints_key(self) -> &'static str {
+        if self.selects_pods() {
+            "podMetricsEndpoints"
+        } else {
+            "endpoints"
+        }
+    }
+
+    /// The endpoint field holding target relabel rules.
+    pub fn relabelings_key(self) -> &'static str {
+        if self.is_victoria_metrics() {
+            "relabelConfigs"
+        } else {
+            "relabelings"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -330,7 +382,7 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
                 .push(monitor_object(&input, component, options));
         }
     }
-    suggest_prometheus_labels(snapshot, options, &mut scaffold);
+    suggest_prometheus_labels(snapshot, options, &mut scaffold.warnings);
     scaffold
 }
 
@@ -345,7 +397,7 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
         "app.kubernetes.io/instance": instance,
         "app.kubernetes.io/component": component.component,
     });
-    let pod_monitor = options.kind == MonitorKind::PodMonitor;
+    let pod_monitor = options.kind.selects_pods();
     if component.peer_only && !pod_monitor {
         selector["app.kubernetes.io/used-by"] = json!("peer");
     }
@@ -361,8 +413,9 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
                 "scrapeTimeout": "10s",
                 "honorLabels": true,
                 "scheme": "http",
-                "relabelings": relabelings(e.port_annotation, service, component.job),
             });
+            endpoint[options.kind.relabelings_key()] =
+                json!(relabelings(e.port_annotation, service, component.job));
             if let Some(secret) = &input.tls_secret {
                 endpoint["scheme"] = json!("https");
                 endpoint["tlsConfig"] = if component.component == "tiproxy" {
@@ -379,13 +432,9 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
             endpoint
         })
         .collect();
-    let (kind, endpoints_key) = if pod_monitor {
-        ("PodMonitor", "podMetricsEndpoints")
-    } else {
-        ("ServiceMonitor", "endpoints")
-    };
+    let (kind, endpoints_key) = (options.kind.kind_name(), options.kind.endpoints_key());
     json!({
-        "apiVersion": "monitoring.coreos.com/v1",
+        "apiVersion": options.kind.api_version(),
         "kind": kind,
         "metadata": {
             "name": format!("{}-{}", input.meta.name, component.component),
@@ -401,7 +450,12 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
 }
 
 /// Live mode: tell which labels the Prometheus CRs found select on, so the monitors are not ignored.
-fn suggest_prometheus_labels(snapshot: &Snapshot, options: &Options, scaffold: &mut Scaffold) {
+/// VictoriaMetrics kinds are picked up by VMAgents, which the snapshot does not read: no suggestion for them.
+pub fn suggest_prometheus_labels(
+    snapshot: &Snapshot,
+    options: &Options,
+    warnings: &mut Vec<String>,
+) {
     let wanted: Vec<(String, BTreeMap<String, String>)> = snapshot
         .prometheuses
         .iter()
@@ -409,6 +463,7 @@ fn suggest_prometheus_labels(snapshot: &Snapshot, options: &Options, scaffold: &
             let selector = match options.kind {
                 MonitorKind::ServiceMonitor => p.spec.service_monitor_selector.as_ref(),
                 MonitorKind::PodMonitor => p.spec.pod_monitor_selector.as_ref(),
+                MonitorKind::VmServiceScrape | MonitorKind::VmPodScrape => None,
             }?;
             Some((
                 format!("{}/{}", p.metadata.namespace(), p.metadata.name),
@@ -425,7 +480,14 @@ fn suggest_prometheus_labels(snapshot: &Snapshot, options: &Options, scaffold: &
                 .iter()
                 .map(|(k, v)| format!("--prometheus-label {k}={v}"))
                 .collect();
-            scaffold.warnings.push(format!("Prometheus {prometheus} selects monitors by labels; add {} for it to pick these up", flags.join(" ")));
+            let warning = format!(
+                "Prometheus {prometheus} selects monitors by labels; add {} for it to pick these up",
+                flags.join(" ")
+            );
+            // v1 and v2 clusters in one run share the suggestion.
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
         }
     }
 }
