@@ -56,6 +56,15 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
         |v| format!("{}/{}", Kind::TidbMonitor.name_prefix(), v.metadata.name),
         args.names.is_empty().then_some(&loaded),
     );
+    if views.is_empty()
+        && args.names.is_empty()
+        && matches!(
+            settings.format,
+            crate::render::OutputFormat::Table | crate::render::OutputFormat::Wide
+        )
+    {
+        point_to_v2_clusters(settings, &loaded);
+    }
     for name in &missing {
         eprintln!("Error from server (NotFound): tidbmonitors.pingcap.com {name:?} not found");
     }
@@ -224,5 +233,48 @@ fn tls_cell(tls: TlsState) -> Cell {
         TlsState::Mixed => Cell::tone("mixed", Some(Tone::Warn)),
         TlsState::Unknown => Cell::tone("<unknown>", Some(Tone::Dim)),
         TlsState::None => "<none>".into(),
+    }
+}
+
+/// tidb-operator v2 has no TidbMonitor: where an empty answer hides v2 clusters, say where to look instead.
+/// Live, the Clusters are read only in this case (one more LIST, and none at all when monitors exist).
+fn point_to_v2_clusters(settings: &Settings, loaded: &super::Loaded) {
+    let in_scope = |ns: &str| loaded.row_namespace.as_deref().is_none_or(|r| r == ns);
+    let count = if settings.offline() {
+        loaded
+            .snapshot
+            .v2_clusters
+            .iter()
+            .filter(|c| in_scope(c.metadata.namespace()))
+            .count()
+    } else {
+        let request = Request {
+            primary: Kind::Cluster,
+            related: Vec::new(),
+            auxiliary: Vec::new(),
+            selected: Vec::new(),
+            keep_raw: Vec::new(),
+            narrow: Vec::new(),
+        };
+        match load(settings, &request) {
+            Ok(v2) => v2
+                .snapshot
+                .v2_clusters
+                .iter()
+                .filter(|c| in_scope(c.metadata.namespace()))
+                .count(),
+            Err(_) => 0,
+        }
+    };
+    if count > 0 {
+        let scope = match &loaded.row_namespace {
+            Some(ns) => format!("-n {ns}"),
+            None => "-A".to_string(),
+        };
+        eprintln!(
+            "note: {count} tidb-operator v2 Cluster(s) here have no TidbMonitor (v2 removed it); \
+             see what scrapes them with `kubectl tidbmonitor clusters {scope}` and generate scrape objects with \
+             `kubectl tidbmonitor scaffold podmonitor {scope}`"
+        );
     }
 }

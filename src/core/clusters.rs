@@ -239,7 +239,8 @@ fn v2_view(snapshot: &Snapshot, cluster: &V2Cluster, coverage_complete: bool) ->
                 replicas
             ));
         }
-        if let Some(v) = g.version()
+        // TiProxy is versioned on its own (v1.x); the cluster's version is TiDB's.
+        if let Some(v) = g.version().filter(|_| g.kind != Kind::TiproxyGroup)
             && !versions.iter().any(|known| known == v)
         {
             versions.push(v.to_string());
