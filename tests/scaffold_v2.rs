@@ -2,6 +2,8 @@
 //! (its rules evaluated by the plugin's own Prometheus emulation on the pods the operator makes), and the
 //! synthetic pods pinned to the operator's real output.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -21,9 +23,7 @@ const KINDS: [&str; 4] = [
 ];
 
 fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/v2")
-        .join(rel)
+    common::fixtures().join("v2").join(rel)
 }
 
 /// The fixture's manifest files, sorted; `tls` only its cluster and groups (00-04).
@@ -403,4 +403,113 @@ fn synthetic_pods_match_the_operators_pods() {
     assert_eq!(pods_checked, 12);
     let synthetic_services: usize = synthetic.iter().map(|p| p.services.len()).sum();
     assert_eq!(services_checked, synthetic_services);
+}
+
+fn run_json(args: &[&str]) -> Value {
+    let mut cmd = Command::cargo_bin("kubectl-tidbmonitor").unwrap();
+    cmd.env("NO_COLOR", "1").env("KUBECONFIG", "/nonexistent");
+    let out = cmd.args(args).args(["-o", "json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// v1 TidbClusters: the VM kinds are the v1 ServiceMonitor/PodMonitor scaffold with VictoriaMetrics' names.
+#[test]
+fn v1_vm_kinds_mirror_the_v1_monitors() {
+    for example in ["basic", "basic-tls", "dm"] {
+        let dir = common::example(example);
+        for (vm, prometheus) in [
+            (
+                "vmservicescrape",
+                ["servicemonitor", "--kind", "servicemonitor"],
+            ),
+            ("vmpodscrape", ["servicemonitor", "--kind", "podmonitor"]),
+        ] {
+            let vm_list = run_json(&["scaffold", vm, "-f", &dir]);
+            let pm_list = run_json(&[
+                "scaffold",
+                prometheus[0],
+                prometheus[1],
+                prometheus[2],
+                "-f",
+                &dir,
+            ]);
+            let mut expected = pm_list["items"].as_array().unwrap().clone();
+            assert!(!expected.is_empty());
+            for item in &mut expected {
+                item["apiVersion"] = "operator.victoriametrics.com/v1beta1".into();
+                let kind = match item["kind"].as_str().unwrap() {
+                    "ServiceMonitor" => "VMServiceScrape",
+                    _ => "VMPodScrape",
+                };
+                item["kind"] = kind.into();
+                let spec = item["spec"].as_object_mut().unwrap();
+                for key in ["endpoints", "podMetricsEndpoints"] {
+                    for ep in spec
+                        .get_mut(key)
+                        .and_then(Value::as_array_mut)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let ep = ep.as_object_mut().unwrap();
+                        let rules = ep.remove("relabelings").unwrap();
+                        ep.insert("relabelConfigs".into(), rules);
+                    }
+                }
+            }
+            assert_eq!(
+                vm_list["items"].as_array().unwrap(),
+                &expected,
+                "{example} {vm}"
+            );
+        }
+    }
+}
+
+/// `--prometheus-label` and the suggestion from Prometheus CRs work for the new subcommands; with one
+/// Prometheus CR the header's PDGroup patch names its Service.
+#[test]
+fn prometheus_labels_and_the_dashboard_patch() {
+    let dir = tempfile::tempdir().unwrap();
+    let prometheus = dir.path().join("prometheus.yaml");
+    std::fs::write(
+        &prometheus,
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\n\
+         spec:\n  podMonitorSelector:\n    matchLabels:\n      release: kps\n  serviceMonitorSelector:\n    matchLabels:\n      release: kps\n",
+    )
+    .unwrap();
+    let prometheus = prometheus.display().to_string();
+    let mut args: Vec<String> = vec!["scaffold".into(), "podmonitor".into()];
+    args.extend(file_args("basic"));
+    args.extend(["-f".to_string(), prometheus.clone()]);
+    let mut cmd = Command::cargo_bin("kubectl-tidbmonitor").unwrap();
+    cmd.env("NO_COLOR", "1").env("KUBECONFIG", "/nonexistent");
+    let out = cmd.args(&args).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Prometheus monitoring/k8s selects monitors by labels; add --prometheus-label release=kps"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            r#"#   kubectl patch pdgroup pd -n default --type merge -p '{"spec":{"template":{"spec":{"config":"[log]\nlevel = \"debug\"\n[pd-server]\nmetric-storage = \"http://prometheus-operated.monitoring:9090\"\n"}}}}'"#
+        ),
+        "{stdout}"
+    );
+    let mut cmd = Command::cargo_bin("kubectl-tidbmonitor").unwrap();
+    cmd.env("NO_COLOR", "1").env("KUBECONFIG", "/nonexistent");
+    args.extend(["--prometheus-label".to_string(), "release=kps".to_string()]);
+    let out = cmd.args(&args).args(["-o", "json"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("selects monitors"));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for item in list["items"].as_array().unwrap() {
+        assert_eq!(item["metadata"]["labels"]["release"], "kps");
+    }
 }
