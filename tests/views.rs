@@ -195,3 +195,100 @@ fn ages_render_like_kubectl() {
     let table = get::table(&monitor_views(&snapshot), false, false, now()).render(true, false);
     assert!(table.trim_end().ends_with("5d3h"), "{table}");
 }
+
+fn v2_fixture(path: &str) -> String {
+    common::fixtures()
+        .join("v2")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn v2_clusters_from_groups_without_pods() {
+    // The upstream basic example: components come from the groups, never from Pods.
+    let snapshot = load(&[v2_fixture("examples-v2.0.1/examples/basic")]);
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+    let views = cluster_views(&snapshot);
+    let basic = views.iter().find(|v| v.cluster_kind == "Cluster").unwrap();
+    let components: Vec<String> = basic
+        .components
+        .iter()
+        .map(|c| format!("{}:{}", c.name, c.replicas))
+        .collect();
+    assert_eq!(
+        components,
+        [
+            "pd:1",
+            "tikv:3",
+            "tidb:2",
+            "tiflash:1",
+            "ticdc:2",
+            "tiproxy:3"
+        ]
+    );
+    // TiProxy has its own version line; the cluster's is TiDB's.
+    assert_eq!(basic.version.as_deref(), Some("v8.5.2"));
+    assert!(basic.monitored_by.is_empty());
+    // No status written: readiness is unknown, not false.
+    assert_eq!(basic.ready, None);
+
+    let pdms = cluster_views(&load(&[v2_fixture("examples-v2.0.1/examples/pdms")]));
+    let names: Vec<&str> = pdms[0].components.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["pd", "tso", "scheduling", "tikv"]);
+    let tls = cluster_views(&load(&[
+        v2_fixture("tls/00-cluster.yaml"),
+        v2_fixture("tls/01-pd.yaml"),
+    ]));
+    assert!(tls[0].tls);
+}
+
+#[test]
+fn v2_project_example_readiness_groups_and_scrapers() {
+    let snapshot = load(&[project_examples() + "/v2"]);
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+    let views = cluster_views(&snapshot);
+    let orders = views.iter().find(|v| v.metadata.name == "orders").unwrap();
+    assert_eq!(orders.ready.as_deref(), Some("False"));
+    assert_eq!(orders.ready_reason.as_deref(), Some("tiflash 1/2 ready"));
+    let tidb = orders.components.iter().find(|c| c.name == "tidb").unwrap();
+    assert_eq!(tidb.replicas, 3);
+    assert_eq!(tidb.groups.len(), 2);
+    // The scaffolded PodMonitors reach every component and the Prometheus selects them.
+    assert_eq!(orders.scraped_by.len(), 4);
+    assert!(orders.scraped_by.iter().all(|s| s.loaded == "yes"
+        && s.missed_ports.is_empty()
+        && s.loaded_by == ["monitoring/kube-prometheus-stack-prometheus"]));
+    let ledger = views.iter().find(|v| v.metadata.name == "ledger").unwrap();
+    assert!(ledger.monitored_by.is_empty());
+    insta::assert_snapshot!(
+        "v2_clusters_wide",
+        clusters::table(&views, true, true, now()).render(false, false)
+    );
+    insta::assert_json_snapshot!("v2_clusters_json", views);
+}
+
+#[test]
+fn v2_prometheus_selection_follows_prometheus_operator() {
+    use kubectl_tidbmonitor::core::scraping::{Loaded, loaded_by};
+    let mut snapshot = load(&[project_examples() + "/v2"]);
+    let index = snapshot
+        .scrapers
+        .iter()
+        .position(|s| s.metadata.name == "orders-pd")
+        .unwrap();
+    // A Prometheus without podMonitorNamespaceSelector looks only in its own namespace.
+    snapshot.prometheuses[0].spec.pod_monitor_namespace_selector = None;
+    assert_eq!(
+        loaded_by(&snapshot, &snapshot.scrapers[index]),
+        Loaded::Nobody
+    );
+    // Without podMonitorSelector it selects no PodMonitor at all.
+    let mut other = load(&[project_examples() + "/v2"]);
+    other.prometheuses[0].spec.pod_monitor_selector = None;
+    assert_eq!(loaded_by(&other, &other.scrapers[index]), Loaded::Nobody);
+    // A label the object lacks.
+    let mut third = load(&[project_examples() + "/v2"]);
+    third.scrapers[index].metadata.labels.remove("release");
+    assert_eq!(loaded_by(&third, &third.scrapers[index]), Loaded::Nobody);
+}

@@ -104,7 +104,7 @@ pub fn table(views: &[ClusterView], wide: bool, namespace_column: bool, now: Tim
         "AGE",
     ]);
     if wide {
-        headers.extend(["READY-REASON", "JOINS", "UNSCRAPED-REFS"]);
+        headers.extend(["READY-REASON", "JOINS", "UNSCRAPED-REFS", "SCRAPE-GAPS"]);
     }
     let rows = views
         .iter()
@@ -146,25 +146,82 @@ pub fn table(views: &[ClusterView], wide: bool, namespace_column: bool, now: Tim
             row.push(if v.monitored_by.is_empty() {
                 Cell::tone("<none>", Some(Tone::Warn))
             } else {
-                // A prometheus-operator object no Prometheus loads scrapes nothing: say so in the cell.
-                let named: Vec<String> = v
-                    .monitored_by
-                    .iter()
-                    .map(|m| match v.scraped_by.iter().find(|s| &s.label() == m) {
-                        Some(s) if s.loaded == "no" => format!("{m}(unloaded)"),
-                        _ => m.clone(),
-                    })
-                    .collect();
-                join(&named).into()
+                compact_monitors(v).into()
             });
             row.push(age(v.metadata.creation_timestamp.as_deref(), now).into());
             if wide {
                 row.push(v.ready_reason.clone().unwrap_or_default().into());
                 row.push(v.joins.clone().unwrap_or_default().into());
                 row.push(join(&v.referenced_without_targets).into());
+                row.push(join(&scrape_gaps(v)).into());
             }
             row
         })
         .collect();
     Table { headers, rows }
+}
+
+/// MONITORED-BY in a table: TidbMonitors as `ns/name`; scrape objects of one kind and namespace folded into
+/// `podmonitor/ns/orders-{pd,tikv}` (one object per component is the usual layout); `(unloaded)` marks a
+/// prometheus-operator object no Prometheus selects, which scrapes nothing.
+fn compact_monitors(v: &ClusterView) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut folded: Vec<((String, String), Vec<String>)> = Vec::new();
+    for m in &v.monitored_by {
+        match v.scraped_by.iter().find(|s| &s.label() == m) {
+            None => parts.push(m.clone()),
+            Some(s) => {
+                let name = if s.loaded == "no" {
+                    format!("{}(unloaded)", s.name)
+                } else {
+                    s.name.clone()
+                };
+                let key = (s.kind.to_ascii_lowercase(), s.namespace.clone());
+                match folded.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, names)) => names.push(name),
+                    None => folded.push((key, vec![name])),
+                }
+            }
+        }
+    }
+    for ((kind, ns), names) in folded {
+        if names.len() == 1 {
+            parts.push(format!("{kind}/{ns}/{}", names[0]));
+            continue;
+        }
+        let first = &names[0];
+        let mut prefix = first.len();
+        for n in &names[1..] {
+            prefix = prefix.min(
+                first
+                    .char_indices()
+                    .zip(n.chars())
+                    .take_while(|((_, a), b)| a == b)
+                    .count(),
+            );
+        }
+        // Cut at a dash so `orders-` stays whole.
+        let prefix = first[..prefix].rfind('-').map(|i| i + 1).unwrap_or(0);
+        let rest: Vec<&str> = names.iter().map(|n| &n[prefix..]).collect();
+        parts.push(format!(
+            "{kind}/{ns}/{}{{{}}}",
+            &first[..prefix],
+            rest.join(",")
+        ));
+    }
+    parts.join(",")
+}
+
+/// `-o wide`: metrics ports selected groups lose, and monitor objects no Prometheus loads.
+fn scrape_gaps(v: &ClusterView) -> Vec<String> {
+    let mut gaps = Vec::new();
+    for s in &v.scraped_by {
+        for port in &s.missed_ports {
+            gaps.push(format!("{}:{port}", s.name));
+        }
+        if s.loaded == "no" {
+            gaps.push(format!("{}:unloaded", s.name));
+        }
+    }
+    gaps
 }

@@ -168,12 +168,13 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
         return Loaded::NotApplicable;
     }
     let ns = scraper.metadata.namespace();
-    if !snapshot.knows(Kind::Prometheus, ns) || snapshot.gaps.contains_key(&Kind::Prometheus) {
-        // Offline files without any Prometheus say nothing about the cluster's Prometheus.
-        if snapshot.prometheuses.is_empty() {
-            return Loaded::Unknown;
-        }
-    }
+    // Every Prometheus is known when they were listed in all namespaces; offline, the files' Prometheus objects
+    // are taken as the ones that matter (without any, nothing can be said).
+    let all_known = match snapshot.scopes.get(&Kind::Prometheus) {
+        _ if snapshot.gaps.contains_key(&Kind::Prometheus) => false,
+        Some(scope) => *scope == crate::snapshot::Scope::AllNamespaces,
+        None => !snapshot.prometheuses.is_empty(),
+    };
     let namespace_labels = |name: &str| -> Option<BTreeMap<String, String>> {
         let found = snapshot.namespaces.iter().find(|n| n.metadata.name == name);
         match found {
@@ -233,7 +234,7 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
     by.sort();
     if !by.is_empty() {
         Loaded::By(by)
-    } else if unknown || !snapshot.knows(Kind::Prometheus, ns) {
+    } else if unknown || !all_known {
         Loaded::Unknown
     } else {
         Loaded::Nobody
