@@ -11,8 +11,9 @@ use crate::render::style::ColorChoice;
     name = "kubectl-tidbmonitor",
     bin_name = "kubectl tidbmonitor",
     version = crate::VERSION,
-    about = "See and check TidbMonitors and the TiDB clusters they watch (tidb-operator v1).",
-    long_about = "See and check TidbMonitors and the TiDB clusters they watch (tidb-operator v1).\n\n\
+    about = "See and check how TiDB clusters on Kubernetes are monitored: tidb-operator v1 TidbMonitors, and v2 Clusters scraped by PodMonitors, ServiceMonitors or VictoriaMetrics scrapes.",
+    long_about = "See and check how TiDB clusters on Kubernetes are monitored: tidb-operator v1 TidbMonitors, and v2 Clusters \
+        (core.pingcap.com) scraped by prometheus-operator PodMonitors/ServiceMonitors or VictoriaMetrics VMPodScrapes/VMServiceScrapes.\n\n\
         Works on the live cluster (kubeconfig, like kubectl) or offline on manifest files (-f FILE|DIR|-).",
     after_help = "Examples:\n  kubectl tidbmonitor get -A\n  kubectl tidbmonitor clusters -A --unmonitored\n  kubectl tidbmonitor get -A -f manifests/"
 )]
@@ -23,7 +24,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// kubectl's flags, shared by every command; help lists them after the command's own.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Path to the kubeconfig file to use for CLI requests.
     #[arg(long, global = true, value_name = "PATH")]
@@ -78,7 +81,16 @@ pub struct Global {
 pub enum Command {
     /// Show TidbMonitors: clusters, versions, Thanos, workload and migration state, storage, readiness.
     Get(GetArgs),
-    /// Show TidbClusters and DMClusters across namespaces and the monitors that cover them.
+    /// Show TidbClusters, DMClusters (v1) and Clusters (v2) across namespaces and what really scrapes them.
+    #[command(after_help = "Examples:\n  \
+        # every cluster, v1 and v2, and what scrapes it\n  \
+        kubectl tidbmonitor clusters -A\n  \
+        # only those nothing scrapes (no TidbMonitor, no PodMonitor/ServiceMonitor a Prometheus loads, no VM scrape)\n  \
+        kubectl tidbmonitor clusters -A --unmonitored\n  \
+        # which metrics ports each scrape object misses, as JSON\n  \
+        kubectl tidbmonitor clusters -n shop -o json\n  \
+        # offline, on manifests\n  \
+        kubectl tidbmonitor clusters -A -f manifests/")]
     Clusters(ClustersArgs),
     /// Find TLS, reference, migration, coverage and configuration pitfalls (exit 1 on errors).
     Check(CheckArgs),
@@ -103,7 +115,7 @@ pub struct GetArgs {
 
 #[derive(Debug, Args)]
 pub struct ClustersArgs {
-    /// Only clusters no monitor scrapes.
+    /// Only clusters nothing scrapes (no TidbMonitor, and no scrape object that a Prometheus loads).
     #[arg(long)]
     pub unmonitored: bool,
 }

@@ -62,7 +62,14 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
         })
         .collect();
     if args.unmonitored {
-        views.retain(|v| v.monitored_by.is_empty());
+        // A PodMonitor/ServiceMonitor no Prometheus loads scrapes nothing: such a cluster is unmonitored too.
+        views.retain(|v| {
+            v.monitored_by.iter().all(|m| {
+                v.scraped_by
+                    .iter()
+                    .any(|s| &s.label() == m && s.loaded == "no")
+            })
+        });
     }
     if !settings.offline() && views.iter().any(|v| !v.coverage_complete) {
         eprintln!(
