@@ -134,6 +134,17 @@ pub fn scrape_objects(snapshot: &Snapshot, options: &Options) -> Scaffold {
                 cluster.metadata.name
             ));
         }
+        if snapshot
+            .clusters
+            .iter()
+            .any(|tc| tc.metadata.namespace() == ns && tc.metadata.name == cluster.metadata.name)
+        {
+            // The v1 objects select app.kubernetes.io/instance=<name>, which v2 pods carry too (§9).
+            scaffold.warnings.push(format!(
+                "TidbCluster and Cluster {ns}/{} share a name: their scrape objects <name>-<component> collide and the TidbCluster's also select the Cluster's pods; scaffold one of them by name and rename its objects",
+                cluster.metadata.name
+            ));
+        }
         let groups = groups_of(snapshot, cluster);
         let components = components_of(&groups);
         if components.is_empty() {
