@@ -161,6 +161,25 @@ fn suppression_annotation_keeps_the_finding_but_not_the_failure() {
     assert_eq!(findings[0].suppressed.as_deref(), Some("being set up"));
 }
 
+/// `-f` arguments for every project example except `examples/v2-docs`, the deliberately broken re-creation of
+/// the v2 docs (tested on its own below): the estate examples stay "warnings only".
+fn estate_examples() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(project_examples())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir() && e.file_name() != "v2-docs")
+        .map(|e| e.path().display().to_string())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .flat_map(|d| ["-f".to_string(), d])
+        .collect()
+}
+
+fn v2_docs() -> String {
+    format!("{}/v2-docs", project_examples())
+}
+
 fn plugin() -> Command {
     let mut cmd = Command::cargo_bin("kubectl-tidbmonitor").unwrap();
     cmd.env("NO_COLOR", "1").env("KUBECONFIG", "/nonexistent");
@@ -171,11 +190,13 @@ fn plugin() -> Command {
 fn check_exit_codes_follow_severity() {
     // Project examples: warnings only.
     plugin()
-        .args(["check", "-f", &project_examples()])
+        .arg("check")
+        .args(estate_examples())
         .assert()
         .code(0);
     plugin()
-        .args(["check", "--strict", "-f", &project_examples()])
+        .args(["check", "--strict"])
+        .args(estate_examples())
         .assert()
         .code(1);
     // Upstream multi-cluster TLS example on an old operator: error.
@@ -245,9 +266,214 @@ fn check_json_shape() {
 #[test]
 fn check_table_groups_by_object_with_a_summary() {
     let out = plugin()
-        .args(["check", "-f", &project_examples()])
+        .arg("check")
+        .args(estate_examples())
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!("check_project_examples", text);
+}
+
+/// The findings of one rule over manifest text, as `check -f` sees it (offline: nothing outside the files is known).
+fn offline(yaml: &str, rule: &str) -> Vec<checks::Finding> {
+    let mut snapshot = Snapshot::default();
+    files::load_text_into("example.yaml", yaml, "default", &[], &mut snapshot);
+    let ctx = Context {
+        operator: OperatorVersion::Unknown,
+        all_namespaces: true,
+        offline: true,
+    };
+    checks::run(&snapshot, &ctx, |id| id == rule)
+}
+
+fn bad_of(rule: &str) -> &'static str {
+    checks::registry()
+        .iter()
+        .find(|r| r.id == rule)
+        .unwrap()
+        .bad
+}
+
+#[test]
+fn check_flags_what_the_v2_docs_tell_users_to_write() {
+    let out = plugin()
+        .args(["check", "-o", "json", "-f", &v2_docs()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fired: Vec<(String, String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["object"]["kind"].as_str().unwrap().to_string(),
+                f["object"]["name"].as_str().unwrap().to_string(),
+                format!("{} {}", f["message"], f["hint"]),
+            )
+        })
+        .collect();
+    let has = |rule: &str, kind: &str, text: &str| {
+        fired
+            .iter()
+            .any(|(r, k, _, m)| r == rule && k == kind && m.contains(text))
+    };
+    assert!(
+        has("TM067", "VMPodScrape", "victoriametrics.com/v1beta1"),
+        "{fired:#?}"
+    );
+    assert!(has("TM065", "PodMonitor", "TiKVGroup tikv"), "{fired:#?}");
+    assert!(has("TM061", "Cluster", "proxy-metrics"), "{fired:#?}");
+    assert!(has("TM068", "Cluster", "patch pdgroup pd"), "{fired:#?}");
+    // The Prometheus selects the PodMonitor and the Cluster is covered.
+    assert!(
+        !fired.iter().any(|(r, ..)| r == "TM060" || r == "TM066"),
+        "{fired:#?}"
+    );
+}
+
+#[test]
+fn the_v2_docs_vmpodscrape_with_its_group_fixed_still_builds_a_wrong_host() {
+    let dir = v2_docs();
+    let text = std::fs::read_to_string(format!("{dir}/cluster.yaml")).unwrap()
+        + "---\n"
+        + &std::fs::read_to_string(format!("{dir}/monitoring.yaml"))
+            .unwrap()
+            .replace(
+                "apiVersion: victoriametrics.com/",
+                "apiVersion: operator.victoriametrics.com/",
+            );
+    assert!(offline(&text, "TM067").is_empty());
+    let tm064 = offline(&text, "TM064");
+    assert_eq!(tm064.len(), 1, "{tm064:#?}");
+    assert_eq!(tm064[0].object.kind, "VMPodScrape");
+    assert!(
+        tm064[0].message.contains("app_kubernetes_io_instance"),
+        "{}",
+        tm064[0].message
+    );
+    assert!(
+        tm064[0].message.contains(".basic-pd-peer.db:2379"),
+        "{}",
+        tm064[0].message
+    );
+}
+
+#[test]
+fn v2_rules_are_suppressed_on_clusters_and_scrape_objects() {
+    let mut snapshot = as_live(bad_of("TM068"));
+    snapshot.v2_clusters[0].metadata.annotations.insert(
+        checks::IGNORE_ANNOTATION.into(),
+        "TM068: Dashboard unused".into(),
+    );
+    let findings = checks::run(&snapshot, &context(None), |id| id == "TM068");
+    assert_eq!(findings[0].suppressed.as_deref(), Some("Dashboard unused"));
+    let mut snapshot = as_live(bad_of("TM065"));
+    let monitor = snapshot
+        .scrapers
+        .iter_mut()
+        .find(|s| s.kind == Kind::PodMonitor)
+        .unwrap();
+    monitor
+        .metadata
+        .annotations
+        .insert(checks::IGNORE_ANNOTATION.into(), "TM065".into());
+    let findings = checks::run(&snapshot, &context(None), |id| id == "TM065");
+    assert_eq!(findings[0].object.kind, "PodMonitor");
+    assert_eq!(findings[0].suppressed.as_deref(), Some("no reason given"));
+}
+
+#[test]
+fn v2_rules_do_not_fire_on_gaps_or_unread_objects() {
+    use kubectl_tidbmonitor::snapshot::Gap;
+    // PodMonitors forbidden: "no scrape object covers it" and "no scrape object selects TSO" cannot be said.
+    for rule in ["TM060", "TM061"] {
+        let mut snapshot = as_live(bad_of(rule));
+        snapshot
+            .gaps
+            .insert(Kind::PodMonitor, Gap::Forbidden("forbidden".into()));
+        assert!(
+            checks::run(&snapshot, &context(None), |id| id == rule).is_empty(),
+            "{rule}"
+        );
+    }
+    // CRDs not installed (a v1-only estate, or VictoriaMetrics only): nothing exists, so TM060 still holds.
+    let mut snapshot = as_live(bad_of("TM060"));
+    for kind in [
+        Kind::VmPodScrape,
+        Kind::VmServiceScrape,
+        Kind::PodMonitor,
+        Kind::ServiceMonitor,
+    ] {
+        snapshot.gaps.insert(kind, Gap::NotInstalled);
+    }
+    assert_eq!(
+        checks::run(&snapshot, &context(None), |id| id == "TM060").len(),
+        1
+    );
+    // A v1-only estate: no v2 rule says anything.
+    let v1 = as_live(bad_of("TM031"));
+    let v2_ids = |id: &str| ("TM060"..="TM069").contains(&id);
+    assert!(checks::run(&v1, &context(None), v2_ids).is_empty());
+    // Offline, the client Secret and the Prometheus are unknown: TM063 is unresolved info, TM066 silent.
+    let good63 = checks::registry()
+        .iter()
+        .find(|r| r.id == "TM063")
+        .unwrap()
+        .good;
+    let without_secret = good63
+        .split("---\napiVersion: v1\nkind: Secret")
+        .next()
+        .unwrap();
+    let tm063 = offline(without_secret, "TM063");
+    assert!(
+        !tm063.is_empty()
+            && tm063
+                .iter()
+                .all(|f| f.unresolved && f.severity == Severity::Info),
+        "{tm063:#?}"
+    );
+    // Live, a Secret that is missing is an error naming the one the cluster issues.
+    let tm063 = checks::run(&as_live(without_secret), &context(None), |id| id == "TM063");
+    assert!(
+        tm063.iter().any(
+            |f| f.severity == Severity::Error && f.message.contains("db-cluster-client-secret")
+        ),
+        "{tm063:#?}"
+    );
+    let good66 = checks::registry()
+        .iter()
+        .find(|r| r.id == "TM066")
+        .unwrap()
+        .good;
+    let without_prometheus = good66
+        .split("---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus")
+        .next()
+        .unwrap();
+    assert!(offline(without_prometheus, "TM066").is_empty());
+}
+
+#[test]
+fn check_reads_the_v2_and_scrape_kinds_as_auxiliary() {
+    let request = kubectl_tidbmonitor::commands::check::request();
+    for kind in [
+        Kind::Cluster,
+        Kind::PdGroup,
+        Kind::TsoGroup,
+        Kind::PodMonitor,
+        Kind::ServiceMonitor,
+        Kind::VmPodScrape,
+        Kind::VmServiceScrape,
+        Kind::Namespace,
+        Kind::Prometheus,
+    ] {
+        assert!(request.auxiliary.contains(&kind), "{kind:?}");
+    }
 }

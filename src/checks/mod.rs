@@ -18,6 +18,7 @@ pub mod operator;
 mod references;
 mod storage;
 mod tls;
+mod v2;
 
 use serde::Serialize;
 
@@ -215,6 +216,7 @@ pub fn registry() -> Vec<&'static Rule> {
     rules.extend(migration::RULES);
     rules.extend(coverage::RULES);
     rules.extend(storage::RULES);
+    rules.extend(v2::RULES);
     rules.sort_by_key(|r| r.id);
     rules
 }
@@ -268,6 +270,17 @@ fn suppression(snapshot: &Snapshot, finding: &Finding) -> Option<String> {
             .dm_clusters
             .iter()
             .map(|m| &m.metadata)
+            .find(|m| m.name == o.name && m.namespace() == o.namespace),
+        "Cluster" => snapshot
+            .v2_clusters
+            .iter()
+            .map(|m| &m.metadata)
+            .find(|m| m.name == o.name && m.namespace() == o.namespace),
+        "PodMonitor" | "ServiceMonitor" | "VMPodScrape" | "VMServiceScrape" => snapshot
+            .scrapers
+            .iter()
+            .filter(|s| s.kind.kind_name() == o.kind)
+            .map(|s| &s.metadata)
             .find(|m| m.name == o.name && m.namespace() == o.namespace),
         _ => None,
     }?;
