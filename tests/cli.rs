@@ -52,8 +52,10 @@ fn clusters_unmonitored_shows_only_uncovered() {
     let text =
         stdout_of(plugin().args(["clusters", "-A", "--unmonitored", "-f", &project_examples()]));
     let rows: Vec<&str> = text.lines().skip(1).collect();
-    assert_eq!(rows.len(), 1, "{text}");
-    assert!(rows[0].contains("analytics"));
+    // A v1 cluster no TidbMonitor lists, and a v2 Cluster no scrape object reaches.
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows.iter().any(|r| r.contains("analytics")));
+    assert!(rows.iter().any(|r| r.contains("ledger") && r.contains("Cluster")));
 }
 
 #[test]
@@ -82,7 +84,12 @@ fn name_and_json_outputs() {
     ])))
     .unwrap();
     assert_eq!(json["kind"], "TidbClusterViewList");
-    assert_eq!(json["items"].as_array().unwrap().len(), 7);
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 10);
+    assert_eq!(
+        items.iter().filter(|i| i["clusterKind"] == "Cluster").count(),
+        3
+    );
     let yaml = stdout_of(plugin().args(["get", "-A", "-o", "yaml", "-f", &project_examples()]));
     assert!(yaml.contains("kind: TidbMonitorViewList"));
 }

@@ -77,7 +77,9 @@ fn candidates(done: &[String], partial: &str) -> Vec<String> {
         .as_slice()
     {
         ["get"] | ["scaffold", "thanos"] => &[Kind::TidbMonitor],
-        ["scaffold", "servicemonitor"] => &[Kind::TidbCluster, Kind::DmCluster],
+        ["scaffold", "servicemonitor" | "podmonitor" | "vmpodscrape" | "vmservicescrape"] => {
+            &[Kind::TidbCluster, Kind::DmCluster, Kind::Cluster]
+        }
         _ => return Vec::new(),
     };
     live_names(done, kinds).unwrap_or_default()
@@ -111,6 +113,7 @@ fn live_names(done: &[String], kinds: &[Kind]) -> Option<Vec<String>> {
             .iter()
             .map(|c| c.metadata.name.clone())
             .chain(s.dm_clusters.iter().map(|c| c.metadata.name.clone()))
+            .chain(s.v2_clusters.iter().map(|c| c.metadata.name.clone()))
             .collect(),
     };
     names.sort();
