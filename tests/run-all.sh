@@ -21,7 +21,7 @@ step "unit, snapshot and CLI tests"
 CI=true INSTA_UPDATE=no cargo test
 
 step "end-to-end tests on a real API server"
-bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_krew -- --ignored --test-threads=4
+bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_scaffold_v2 --test e2e_krew --test e2e_v2 -- --ignored --test-threads=4
 
 step "fuzz: manifests -> snapshot -> views/checks/scaffolds (${FUZZ_SECONDS:-60} s)"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
