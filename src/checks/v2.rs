@@ -306,7 +306,8 @@ pub const RULES: &[Rule] = &[
         id: "TM066",
         severity: Severity::Warning,
         title: "PodMonitor/ServiceMonitor for a v2 Cluster that no Prometheus loads",
-        explanation: "A PodMonitor or ServiceMonitor that covers a tidb-operator v2 Cluster is used only by a \
+        explanation: "A PodMonitor or ServiceMonitor that covers a tidb-operator v2 Cluster (any v2 release: v2.0.1 \
+            to v2.2 leave scraping to the user) is used only by a \
             Prometheus whose `podMonitorSelector`/`serviceMonitorSelector` matches its labels and whose namespace \
             selector matches its namespace (prometheus-operator v0.93, pkg/apis/monitoring/v1/prometheus_types.go: \
             an unset selector selects nothing, an unset namespace selector means the Prometheus' own namespace). \
@@ -782,11 +783,16 @@ fn duplicates(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
                 .filter(|g| g.duplicates > 0)
                 .map(|g| {
                     format!(
-                        "{} {}: {} targets for {} addresses",
+                        "{} {}: {} targets on {} address{}",
                         g.group_kind.kind_name(),
                         g.group,
                         g.targets.len(),
-                        g.targets.len() - g.duplicates
+                        g.targets.len() - g.duplicates,
+                        if g.targets.len() - g.duplicates == 1 {
+                            ""
+                        } else {
+                            "es"
+                        }
                     )
                 })
                 .collect();
