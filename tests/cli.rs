@@ -55,7 +55,10 @@ fn clusters_unmonitored_shows_only_uncovered() {
     // A v1 cluster no TidbMonitor lists, and a v2 Cluster no scrape object reaches.
     assert_eq!(rows.len(), 2, "{text}");
     assert!(rows.iter().any(|r| r.contains("analytics")));
-    assert!(rows.iter().any(|r| r.contains("ledger") && r.contains("Cluster")));
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("ledger") && r.contains("Cluster"))
+    );
 }
 
 #[test]
@@ -85,10 +88,13 @@ fn name_and_json_outputs() {
     .unwrap();
     assert_eq!(json["kind"], "TidbClusterViewList");
     let items = json["items"].as_array().unwrap();
-    assert_eq!(items.len(), 10);
+    assert_eq!(items.len(), 9);
     assert_eq!(
-        items.iter().filter(|i| i["clusterKind"] == "Cluster").count(),
-        3
+        items
+            .iter()
+            .filter(|i| i["clusterKind"] == "Cluster")
+            .count(),
+        2
     );
     let yaml = stdout_of(plugin().args(["get", "-A", "-o", "yaml", "-f", &project_examples()]));
     assert!(yaml.contains("kind: TidbMonitorViewList"));

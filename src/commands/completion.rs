@@ -77,9 +77,10 @@ fn candidates(done: &[String], partial: &str) -> Vec<String> {
         .as_slice()
     {
         ["get"] | ["scaffold", "thanos"] => &[Kind::TidbMonitor],
-        ["scaffold", "servicemonitor" | "podmonitor" | "vmpodscrape" | "vmservicescrape"] => {
-            &[Kind::TidbCluster, Kind::DmCluster, Kind::Cluster]
-        }
+        [
+            "scaffold",
+            "servicemonitor" | "podmonitor" | "vmpodscrape" | "vmservicescrape",
+        ] => &[Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
         _ => return Vec::new(),
     };
     live_names(done, kinds).unwrap_or_default()
