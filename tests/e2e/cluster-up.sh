@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts etcd + kube-apiserver on free loopback ports with fresh certificates, installs the CRDs from
-# ../shared/fixtures/crds, writes an admin and a restricted ("viewer") kubeconfig, then either
+# ../shared/fixtures/crds (tidb-operator v1, prometheus-operator, VictoriaMetrics) and the 19 tidb-operator v2 CRDs
+# from ../shared/fixtures/v2/crds (E2E_V2_CRDS=none skips those), writes an admin and a restricted ("viewer")
+# kubeconfig, then either
 #   - runs the given command with E2E_* variables exported and tears everything down after it, or
 #   - with no command, prints the variables and waits until interrupted.
 # Everything it starts is stopped by PID on exit, and its temp dir removed.
@@ -9,6 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 crds=${E2E_CRDS:-$repo/../shared/fixtures/crds}
+v2_crds=${E2E_V2_CRDS:-$repo/../shared/fixtures/v2/crds}
 BIN=$("$here/install-tools.sh")
 export PATH="$BIN:$PATH" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
@@ -110,22 +113,50 @@ kubectl config --kubeconfig="$VIEWER" set-credentials e2e-viewer --token="$VIEWE
 kubectl config --kubeconfig="$VIEWER" set-context e2e-viewer --cluster=e2e --user=e2e-viewer --namespace=team-a >/dev/null
 kubectl config --kubeconfig="$VIEWER" use-context e2e-viewer >/dev/null
 
-# The TidbCluster CRD is too large for client-side apply's annotation: create it.
+# The TidbCluster CRD (1.3 MB) and the v2 group CRDs (0.6-0.7 MB each) are too large for client-side apply's
+# last-applied annotation: create them. Each file is named <group>_<plural>.yaml, so its CRD is <plural>.<group>.
+crd_start=$(date +%s%N)
 k create -f "$crds/" >/dev/null || fail "installing CRDs from $crds failed"
-k wait --for=condition=Established --timeout=60s crd --all >/dev/null || fail "CRDs not Established"
+crd_dirs=("$crds")
+if [ "$v2_crds" != none ]; then
+  k create -f "$v2_crds/" >/dev/null || fail "installing the tidb-operator v2 CRDs from $v2_crds failed"
+  crd_dirs+=("$v2_crds")
+fi
+crd_names=()
+for dir in "${crd_dirs[@]}"; do
+  for f in "$dir"/*.yaml; do
+    base=$(basename "$f" .yaml)
+    crd_names+=("crd/${base#*_}.${base%%_*}")
+  done
+done
+# What the plugin reads beside tidb-operator's own kinds: named here so a fixture going missing fails loudly.
+for name in podmonitors servicemonitors prometheuses prometheusrules; do crd_names+=("crd/$name.monitoring.coreos.com"); done
+for name in vmpodscrapes vmservicescrapes vmagents vmsingles vmrules; do crd_names+=("crd/$name.operator.victoriametrics.com"); done
+if [ "$v2_crds" != none ]; then
+  for name in clusters pdgroups tikvgroups tidbgroups tiflashgroups ticdcgroups tiproxygroups tsogroups \
+    schedulinggroups schedulergroups; do crd_names+=("crd/$name.core.pingcap.com"); done
+fi
+k wait --for=condition=Established --timeout=120s "${crd_names[@]}" >/dev/null \
+  || fail "CRDs not installed or not Established: $(k get crd -o name 2>&1 | tr '\n' ' ')"
+crd_ms=$((($(date +%s%N) - crd_start) / 1000000))
+echo "cluster-up: $(k get crd --no-headers | wc -l) CRDs Established in $((crd_ms / 1000)).$((crd_ms % 1000 / 100))s" >&2
 k create namespace team-a >/dev/null
 k create clusterrole tm-read --verb=get,list,watch \
   --resource=tidbmonitors.pingcap.com,tidbclusters.pingcap.com,dmclusters.pingcap.com,statefulsets.apps >/dev/null
 k -n team-a create rolebinding viewer --clusterrole=tm-read --user=e2e-viewer >/dev/null
 
 export E2E_KUBECONFIG="$ADMIN" E2E_VIEWER_KUBECONFIG="$VIEWER" E2E_SERVER="https://127.0.0.1:$AP" \
-  E2E_BARE_KUBECONFIG="$BARE" E2E_BIN="$BIN" E2E_WORKDIR="$W" E2E_CRDS="$crds"
+  E2E_BARE_KUBECONFIG="$BARE" E2E_BIN="$BIN" E2E_WORKDIR="$W" E2E_CRDS="$crds" E2E_V2_CRDS="$v2_crds"
 echo "cluster-up: kube-apiserver ready at $E2E_SERVER (admin kubeconfig $ADMIN)" >&2
 if [ $# -gt 0 ]; then
   cd "$repo"
   "$@"
 else
   env | grep '^E2E_'
-  echo "cluster-up: Ctrl-C to stop" >&2
-  while true; do sleep 3600; done
+  echo "cluster-up: Ctrl-C (or SIGTERM to this script's PID) to stop" >&2
+  # In the background and waited for, so bash runs the trap as soon as a signal arrives (it defers traps until a
+  # foreground command ends); cleanup stops the sleep with the rest.
+  sleep infinity &
+  pids+=($!)
+  wait "${pids[-1]}" || true
 fi
