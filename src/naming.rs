@@ -325,10 +325,20 @@ pub mod v2 {
         format!("{group}-{component}")
     }
 
-    /// The address Prometheus must scrape: `<pod>.<group>-<component>-peer.<ns>:<port>`, the name the
-    /// certificates carry (pkg/configs/pd/config.go:173-180).
-    pub fn scrape_host(pod: &str, group: &str, component: &str, namespace: &str) -> String {
-        format!("{pod}.{}.{namespace}", peer_service(group, component))
+    /// The address Prometheus must scrape: `<pod>.<subdomain>.<ns>:<port>`, the name the certificates carry
+    /// (pkg/configs/pd/config.go:173-180); the subdomain is [`peer_service`] unless [`CLUSTER_SUBDOMAIN`] is on.
+    pub fn scrape_host(pod: &str, subdomain: &str, namespace: &str) -> String {
+        format!("{pod}.{subdomain}.{namespace}")
+    }
+
+    /// v2.1's feature gate (`Cluster.spec.featureGates`) that puts every pod of a cluster under one headless
+    /// Service `<cluster>-cluster` instead of its group's peer Service (v2.1.0 api/meta/v1alpha1/feature.go:78-80,
+    /// pkg/apiutil/core/v1alpha1/cluster.go:67-71). v2.0.x has no such gate.
+    pub const CLUSTER_SUBDOMAIN: &str = "ClusterSubdomain";
+
+    /// The pods' subdomain under [`CLUSTER_SUBDOMAIN`].
+    pub fn cluster_subdomain(cluster: &str) -> String {
+        format!("{cluster}-cluster")
     }
 
     /// A pod name of the group, as the operator forms them: `<group>-<component>-<6 chars>`

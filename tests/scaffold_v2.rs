@@ -513,3 +513,61 @@ fn prometheus_labels_and_the_dashboard_patch() {
         assert_eq!(item["metadata"]["labels"]["release"], "kps");
     }
 }
+
+/// v2.1's `ClusterSubdomain` gate moves every pod under `<cluster>-cluster`: the scaffold follows the gate, and
+/// the predicate flags the peer-Service address as a host that does not exist.
+#[test]
+fn cluster_subdomain_gate_moves_the_scrape_address() {
+    use kubectl_tidbmonitor::core::scraping::cluster_scrapes;
+    let orders = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/v2/orders.yaml"),
+    )
+    .unwrap();
+    let gated = orders.replacen(
+        "spec: {}\n",
+        "spec:\n  featureGates:\n  - name: ClusterSubdomain\n",
+        1,
+    );
+    assert_ne!(gated, orders);
+    let options = Options {
+        kind: MonitorKind::PodMonitor,
+        prometheus_labels: BTreeMap::new(),
+    };
+    for (cluster_text, scaffold_from, expect_ok) in [
+        (&gated, &gated, true),
+        (&gated, &orders, false),
+        (&orders, &orders, true),
+    ] {
+        let mut source = Snapshot::default();
+        load_text_into("orders.yaml", scaffold_from, "default", &[], &mut source);
+        assert!(source.problems.is_empty(), "{:?}", source.problems);
+        assert_eq!((source.v2_clusters.len(), source.groups.len()), (1, 5));
+        let objects = v2::scrape_objects(&source, &options).objects;
+        assert_eq!(objects.len(), 4);
+        let mut snapshot = Snapshot::default();
+        load_text_into("orders.yaml", cluster_text, "default", &[], &mut snapshot);
+        let yaml: String = objects
+            .iter()
+            .map(|o| format!("---\n{}\n", serde_json::to_string(o).unwrap()))
+            .collect();
+        load_text_into("scaffold.yaml", &yaml, "default", &[], &mut snapshot);
+        assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+        assert_eq!(snapshot.scrapers.len(), 4);
+        let scrapes = cluster_scrapes(&snapshot, &snapshot.v2_clusters[0]);
+        assert_eq!(scrapes.len(), 4);
+        for group in scrapes.iter().flat_map(|s| &s.groups) {
+            if expect_ok {
+                assert!(group.wrong_hosts.is_empty(), "{group:?}");
+                assert!(group.missed_ports.is_empty(), "{group:?}");
+                let host = &group.targets[0].address;
+                assert_eq!(
+                    host.contains(".orders-cluster.shop-v2:"),
+                    cluster_text.contains("ClusterSubdomain"),
+                    "{host}"
+                );
+            } else {
+                assert!(!group.wrong_hosts.is_empty(), "{group:?}");
+            }
+        }
+    }
+}

@@ -51,17 +51,15 @@ pub struct GroupPods {
     pub services: Vec<ServiceShape>,
     /// `(port name, number)` of every metrics port of the component.
     pub metrics_ports: Vec<(&'static str, i32)>,
+    /// The pods' DNS subdomain: the group's peer Service, or `<cluster>-cluster` under v2.1's
+    /// `ClusterSubdomain` gate (set by whoever knows the Cluster).
+    pub subdomain: String,
 }
 
 impl GroupPods {
     /// The host a scraper must use: the pod's DNS name under its peer Service (the certificates' SAN).
     pub fn scrape_host(&self) -> String {
-        v2::scrape_host(
-            &self.pod.name,
-            &self.group,
-            self.component.name,
-            &self.pod.namespace,
-        )
+        v2::scrape_host(&self.pod.name, &self.subdomain, &self.pod.namespace)
     }
 }
 
@@ -153,6 +151,7 @@ pub fn group_pods(group: &ComponentGroup) -> Option<GroupPods> {
         ));
     }
     Some(GroupPods {
+        subdomain: v2::peer_service(&name, c),
         pod: PodShape {
             namespace: ns,
             name: v2::example_pod(&name, c),

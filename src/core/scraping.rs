@@ -30,6 +30,21 @@ pub fn groups_of<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<&'a Com
     groups
 }
 
+/// The discovery view of every group of `cluster`, with the pods' subdomain as the Cluster's gates make it.
+pub fn cluster_pods(snapshot: &Snapshot, cluster: &V2Cluster) -> Vec<GroupPods> {
+    let gate = cluster.feature_gate(crate::naming::v2::CLUSTER_SUBDOMAIN);
+    groups_of(snapshot, cluster)
+        .into_iter()
+        .filter_map(discovery::group_pods)
+        .map(|mut pods| {
+            if gate {
+                pods.subdomain = crate::naming::v2::cluster_subdomain(&cluster.metadata.name);
+            }
+            pods
+        })
+        .collect()
+}
+
 /// What one scrape object does to one group.
 #[derive(Debug, Clone)]
 pub struct GroupScrape {
@@ -119,10 +134,7 @@ fn evaluate(scraper: &ScrapeObject, pods: &GroupPods) -> GroupScrape {
 /// Objects under a wrong apiVersion (refused by the API server) scrape nothing and are left out.
 pub fn cluster_scrapes<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<ClusterScrape<'a>> {
     let ns = cluster.metadata.namespace();
-    let pods: Vec<GroupPods> = groups_of(snapshot, cluster)
-        .into_iter()
-        .filter_map(discovery::group_pods)
-        .collect();
+    let pods: Vec<GroupPods> = cluster_pods(snapshot, cluster);
     let mut out = Vec::new();
     for scraper in snapshot
         .scrapers

@@ -24,20 +24,31 @@ const PATH_ANNOTATION: &str = "__meta_kubernetes_pod_annotation_prometheus_io_pa
 
 /// The relabel rules of one metrics port. Service-based kinds first keep only the headless peer Service: PD,
 /// TiDB and TiProxy groups have a second Service with the same labels, which would scrape every target twice.
-pub fn relabelings(kind: MonitorKind, metric: &MetricsPort) -> Vec<Value> {
+/// Under v2.1's `ClusterSubdomain` gate every pod's DNS name is `<pod>.<cluster>-cluster.<ns>`.
+pub fn relabelings(kind: MonitorKind, metric: &MetricsPort, cluster_subdomain: bool) -> Vec<Value> {
     let copy = |source: &str, target: &str| json!({"sourceLabels": [source], "targetLabel": target, "action": "replace"});
     let mut rules = Vec::new();
     if !kind.selects_pods() {
         rules.push(json!({"sourceLabels": ["__meta_kubernetes_service_name"], "regex": ".*-peer", "action": "keep"}));
     }
-    rules.extend([
+    rules.push(if cluster_subdomain {
+        json!({
+            "sourceLabels": [POD_NAME, CLUSTER, NAMESPACE, PORT_NUMBER],
+            "regex": "(.+);(.+);(.+);(.+)",
+            "targetLabel": "__address__",
+            "replacement": "${1}.${2}-cluster.${3}:${4}",
+            "action": "replace",
+        })
+    } else {
         json!({
             "sourceLabels": [POD_NAME, GROUP, COMPONENT, NAMESPACE, PORT_NUMBER],
             "regex": "(.+);(.+);(.+);(.+);(.+)",
             "targetLabel": "__address__",
             "replacement": "${1}.${2}-${3}-peer.${4}:${5}",
             "action": "replace",
-        }),
+        })
+    });
+    rules.extend([
         json!({"sourceLabels": [PATH_ANNOTATION], "regex": "(.+)", "targetLabel": "__metrics_path__", "replacement": "${1}", "action": "replace"}),
         copy(POD_NAME, "instance"),
         copy(COMPONENT, "component"),
@@ -75,7 +86,11 @@ fn object(
                 "honorLabels": true,
                 "scheme": "http",
             });
-            endpoint[kind.relabelings_key()] = json!(relabelings(kind, metric));
+            endpoint[kind.relabelings_key()] = json!(relabelings(
+                kind,
+                metric,
+                cluster.feature_gate(v2::CLUSTER_SUBDOMAIN),
+            ));
             if let Some(secret) = tls_secret {
                 endpoint["scheme"] = json!("https");
                 // No serverName: the address is the pod's DNS name, which the certificates' SANs carry.
