@@ -26,7 +26,24 @@ pub fn request() -> Request {
 }
 
 pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
-    let loaded = load(settings, &request())?;
+    let loaded = match load(settings, &request()) {
+        Ok(loaded) => loaded,
+        // tidb-operator v2 installs no TidbMonitor CRD: say where its clusters' monitoring is seen.
+        Err(e @ CommandError::Live(crate::source::live::LiveError::NotInstalled { .. })) => {
+            eprintln!("error: {e}");
+            let empty = super::Loaded {
+                snapshot: Default::default(),
+                warnings: Vec::new(),
+                row_namespace: (!settings.global.all_namespaces)
+                    .then(|| settings.global.namespace.clone())
+                    .flatten(),
+                default_namespace: String::new(),
+            };
+            point_to_v2_clusters(settings, &empty);
+            return Ok(e.exit_code());
+        }
+        Err(e) => return Err(e),
+    };
     let skipped = report_problems(&loaded);
     let mut views: Vec<MonitorView> = monitor_views(&loaded.snapshot)
         .into_iter()

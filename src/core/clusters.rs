@@ -85,8 +85,12 @@ impl ScrapedBy {
 }
 
 pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
-    let coverage_complete = !snapshot.gaps.contains_key(&Kind::TidbMonitor)
-        && snapshot.scopes.get(&Kind::TidbMonitor) == Some(&Scope::AllNamespaces);
+    // A TidbMonitor CRD that is not installed (a v2-only estate) means no TidbMonitor exists: complete.
+    let coverage_complete = matches!(
+        snapshot.gaps.get(&Kind::TidbMonitor),
+        Some(crate::snapshot::Gap::NotInstalled)
+    ) || (!snapshot.gaps.contains_key(&Kind::TidbMonitor)
+        && snapshot.scopes.get(&Kind::TidbMonitor) == Some(&Scope::AllNamespaces));
     let mut views = Vec::new();
     for tc in &snapshot.clusters {
         let s = &tc.spec;
