@@ -2,10 +2,12 @@
 """Benchmark kubectl-tidbmonitor against kubectl on a real API server, side by side in one run.
 
 Run through bench/run.sh, which starts the control plane (tests/e2e/cluster-up.sh) and exports E2E_*.
-Seeds the estate, then times each command RUNS times (min and median of wall time), records peak RSS of the
-plugin itself (wait4) and counts HTTP requests (the plugin's -v log, kubectl's -v=6 log). Writes a Markdown
-report to the path given as the first argument."""
+Seeds the estate (v1 and, with BENCH_V2_CLUSTERS, tidb-operator v2 Clusters), then times each command RUNS times
+(min and median of wall time), records peak RSS of the plugin itself (wait4) and counts HTTP requests (the plugin's
+-v log, kubectl's -v=6 log). Writes a Markdown report to the path given as the first argument."""
 
+import json
+import math
 import os
 import platform
 import re
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -56,6 +59,24 @@ def requests_plugin(args):
     return sum(1 for line in out.stderr.splitlines() if line.startswith("GET "))
 
 
+def request_pages(args):
+    """The plugin's LIST requests (-v logs one `GET <url> ...` line each) and what they should be: one request per
+    500-object page of each list it makes (kind and label selector), pages counted here with the same list."""
+    out = subprocess.run([PLUGIN, *args, "-v"], env=ENV, capture_output=True, text=True)
+    lists = {}
+    for line in out.stderr.splitlines():
+        if line.startswith("GET "):
+            url = urllib.parse.urlsplit(line.split()[1])
+            selector = urllib.parse.parse_qs(url.query).get("labelSelector", [""])[0]
+            lists[(url.path, selector)] = lists.get((url.path, selector), 0) + 1
+    pages = 0
+    for path, selector in lists:
+        raw = path + (f"?labelSelector={urllib.parse.quote(selector)}" if selector else "")
+        items = json.loads(sh(f"kubectl get --raw '{raw}'", capture_output=True, text=True).stdout)["items"]
+        pages += max(1, math.ceil(len(items) / 500))
+    return {"requests": sum(lists.values()), "lists": len(lists), "pages": pages}
+
+
 def requests_kubectl(args):
     """kubectl's -v=6 log has one line per request (klog text or structured `verb="GET"`); discovery
     requests are counted too, since the user pays for them."""
@@ -86,11 +107,19 @@ def main():
     sh(f"cd {REPO} && cargo build --release --locked --example seed && cargo build --release --locked")
     shutil.copy(os.path.join(REPO, "target/release/kubectl-tidbmonitor"), PLUGIN)
     namespaces = int(os.environ.get("BENCH_NAMESPACES", "200"))
+    v2_clusters = int(os.environ.get("BENCH_V2_CLUSTERS", "1000"))
     start = time.perf_counter()
-    sh(f"{REPO}/target/release/examples/seed --kubeconfig {KUBECONFIG} --namespaces {namespaces}")
+    seeded = sh(f"{REPO}/target/release/examples/seed --kubeconfig {KUBECONFIG} --namespaces {namespaces} --v2-clusters {v2_clusters}",
+                capture_output=True, text=True).stderr
     seed_seconds = time.perf_counter() - start
+    print(seeded, end="", file=sys.stderr)
+    v2_seconds = re.search(r"v2 Clusters: .* in ([0-9.]+)s", seeded)
+    kinds = ["tidbclusters", "tidbmonitors", "statefulsets", "deployments", "services", "persistentvolumeclaims", "secrets"]
+    if v2_clusters:
+        kinds += ["clusters.core.pingcap.com", "pdgroups", "tikvgroups", "tidbgroups", "tiflashgroups", "tiproxygroups",
+                  "ticdcgroups", "podmonitors", "prometheuses"]
     counts = {k: sh(f"kubectl get {k} -A --no-headers | wc -l", capture_output=True, text=True).stdout.strip()
-              for k in ["tidbclusters", "tidbmonitors", "statefulsets", "deployments", "services", "persistentvolumeclaims", "secrets"]}
+              for k in kinds}
     counts["persistentvolumes"] = sh("kubectl get pv --no-headers | wc -l", capture_output=True, text=True).stdout.strip()
     tcs = os.path.join(WORK, "tidbclusters.yaml")
     sh(f"kubectl get tidbclusters -A -o yaml > {tcs}")
@@ -109,6 +138,8 @@ def main():
         "g": ("`kubectl-tidbmonitor --help`", [PLUGIN, "--help"], None, None),
         "h": ("`kubectl-tidbmonitor scaffold servicemonitor -f` one cluster (offline)",
               [PLUGIN, "scaffold", "servicemonitor", "-f", os.path.join(REPO, "examples/single/shop.yaml")], None, None),
+        "i": ("`kubectl get clusters.core.pingcap.com -A -o json`", "kubectl get clusters.core.pingcap.com -A -o json", None,
+              ["get", "clusters.core.pingcap.com", "-A", "-o", "json"]),
     }
     results = {}
     for key, (label, cmd, plugin_args, kubectl_args) in rows.items():
@@ -122,8 +153,9 @@ def main():
         results[key] = result
         print(f"{key} {label}: min {result['min']*1000:.0f} ms, median {result['median']*1000:.0f} ms", file=sys.stderr)
     results["c"]["requests"] = sum(requests_kubectl(["get", k, "-A", "-o", "json"]) for k in ["tm", "tc", "sts", "deploy"])
+    clusters_pages = request_pages(["clusters", "-A"])
 
-    a, b, c, d, e = (results[k]["median"] for k in "abcde")
+    a, b, c, d, e, i = (results[k]["median"] for k in "abcdei")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem = next((int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
     lines = [
@@ -133,7 +165,11 @@ def main():
         "kube-apiserver v1.35.4 + etcd v3.6.5 on 127.0.0.1 (built by tests/e2e/install-tools.sh), plugin release build.",
         f"Each command ran {RUNS} times after one warm-up; times are wall clock. Peak RSS is the plugin process's own.",
         "",
-        f"Estate ({namespaces} namespaces, seeded by `bench/seed.rs` in {seed_seconds:.0f} s): "
+        f"Estate ({namespaces} namespaces"
+        + (f", {v2_clusters} tidb-operator v2 Clusters with the six groups of v2 `examples/basic`, one in ten with a PodMonitor"
+           if v2_clusters else "")
+        + f"; seeded by `bench/seed.rs` in {seed_seconds:.0f} s"
+        + (f", of which the v2 Clusters {float(v2_seconds.group(1)):.0f} s" if v2_seconds else "") + "): "
         + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".",
         "",
         "| | command | min | median | × (a) | peak RSS | HTTP requests |",
@@ -142,7 +178,7 @@ def main():
     for key, (label, *_rest) in rows.items():
         r = results[key]
         rss = f"{r['rss'] / 1024:.1f} MiB" if key in "bdefgh" else ""
-        req = str(r.get("requests", "")) if key in "abcde" else "0"
+        req = str(r.get("requests", "")) if key in "abcdei" else "0"
         lines.append(f"| ({key}) | {label} | {r['min']*1000:.0f} ms | {r['median']*1000:.0f} ms | {r['median']/a:.2f} | {rss} | {req} |")
     lines += [
         "",
@@ -151,6 +187,9 @@ def main():
         f"- (b) / (a) = {b/a:.2f} (target ≤ 1.2)",
         f"- (c) / (b) = {c/b:.2f} (target ≥ 3)",
         f"- (d) / (a) = {d/a:.2f}, (e) / (a) = {e/a:.2f} (target ≤ 1.5)",
+        f"- (d) / (i) = {d/i:.2f} (target ≤ 1.5): v1 and v2 clusters with their coverage vs the v2 Clusters alone",
+        f"- requests (d): {clusters_pages['requests']} GETs for {clusters_pages['lists']} kinds; kinds × pages of 500 = "
+        f"{clusters_pages['pages']} ({'equal' if clusters_pages['requests'] == clusters_pages['pages'] else 'NOT EQUAL'})",
         f"- peak RSS (b) {results['b']['rss']/1024:.1f} MiB, (e) {results['e']['rss']/1024:.1f} MiB (target ≤ 64 MiB)",
         f"- `--help` {results['g']['median']*1000:.1f} ms, offline scaffold of one cluster {results['h']['median']*1000:.1f} ms (target ≤ 20 ms)",
         "- requests: the plugin makes one LIST per kind per 500-object page (`-v` logs each), whatever the number of",
