@@ -498,7 +498,7 @@ fn prometheus_labels_and_the_dashboard_patch() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(
-            r#"#   kubectl patch pdgroup pd -n default --type merge -p '{"spec":{"template":{"spec":{"config":"[log]\nlevel = \"debug\"\n[pd-server]\nmetric-storage = \"http://prometheus-operated.monitoring:9090\"\n"}}}}'"#
+            r#"#   kubectl -n default patch pdgroup pd --type merge -p '{"spec":{"template":{"spec":{"config":"[log]\nlevel = \"debug\"\n[pd-server]\nmetric-storage = \"http://prometheus-operated.monitoring.svc:9090\"\n"}}}}'"#
         ),
         "{stdout}"
     );

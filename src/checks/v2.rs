@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Context, Emitter, ObjectId, Rule, Severity};
+use crate::core::metric_storage;
 use crate::core::scraping::{ClusterScrape, Loaded, cluster_scrapes, groups_of, loaded_by};
 use crate::model::{ScrapeObject, V2Cluster};
 use crate::naming;
@@ -852,42 +853,6 @@ fn wrong_api_version(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     }
 }
 
-/// Whether a PD TOML config sets `metric-storage` (under `[pd-server]` or dotted), ignoring comments.
-fn sets_metric_storage(config: &str) -> bool {
-    config.lines().any(|line| {
-        let line = line.split('#').next().unwrap_or("").trim();
-        line.split_once('=').is_some_and(|(key, _)| {
-            let key = key.trim().trim_matches('"');
-            key == "metric-storage"
-                || key.ends_with(".metric-storage")
-                || key.ends_with("\"metric-storage")
-        })
-    })
-}
-
-/// The PD config with `metric-storage` added: into an existing `[pd-server]` table, else as a new one.
-fn with_metric_storage(config: &str, url: &str) -> String {
-    let line = format!("metric-storage = \"{url}\"");
-    let mut out = String::new();
-    let mut added = false;
-    for l in config.lines() {
-        out.push_str(l);
-        out.push('\n');
-        if !added && l.trim() == "[pd-server]" {
-            out.push_str(&line);
-            out.push('\n');
-            added = true;
-        }
-    }
-    if !added {
-        if !out.is_empty() && !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-        out.push_str(&format!("[pd-server]\n{line}\n"));
-    }
-    out
-}
-
 fn no_metric_storage(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for (cluster, scrapes) in clusters(snapshot) {
         if scrapes.is_empty() {
@@ -904,7 +869,7 @@ fn no_metric_storage(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
                     .spec
                     .config
                     .as_deref()
-                    .is_some_and(sets_metric_storage)
+                    .is_some_and(metric_storage::sets_metric_storage)
             })
         {
             continue;
@@ -915,23 +880,13 @@ fn no_metric_storage(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
                 Loaded::By(by) => by
                     .first()
                     .and_then(|p| p.split_once('/'))
-                    .map(|(ns, _)| format!("http://prometheus-operated.{ns}.svc:9090")),
+                    .map(|(ns, _)| metric_storage::prometheus_operated(ns)),
                 _ => None,
             })
             .unwrap_or_else(|| "http://<prometheus>:9090".to_string());
-        let ns = cluster.metadata.namespace();
         let patches: Vec<String> = pds
             .iter()
-            .map(|g| {
-                let config =
-                    with_metric_storage(g.spec.template.spec.config.as_deref().unwrap_or(""), &url);
-                let patch = serde_json::json!({"spec": {"template": {"spec": {"config": config}}}});
-                format!(
-                    "kubectl -n {ns} patch pdgroup {} --type merge -p '{}'",
-                    g.metadata.name,
-                    patch.to_string().replace('\'', "'\\''")
-                )
-            })
+            .map(|g| metric_storage::patch_command(g, &url))
             .collect();
         e.report(
             cluster_id(cluster),

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::servicemonitor::{MonitorKind, Options};
 use super::{Scaffold, labels};
+use crate::core::metric_storage;
 use crate::core::scraping::groups_of;
 use crate::model::{ComponentGroup, V2Cluster};
 use crate::naming::v2::{self, Component, MetricsPort};
@@ -196,7 +197,7 @@ pub fn group_kinds() -> Vec<Kind> {
 fn prometheus_url(snapshot: &Snapshot) -> (String, bool) {
     match snapshot.prometheuses.as_slice() {
         [p] => (
-            format!("http://prometheus-operated.{}:9090", p.metadata.namespace()),
+            metric_storage::prometheus_operated(p.metadata.namespace()),
             true,
         ),
         _ => (
@@ -204,26 +205,6 @@ fn prometheus_url(snapshot: &Snapshot) -> (String, bool) {
             false,
         ),
     }
-}
-
-/// `config` with `[pd-server] metric-storage = "<url>"` added: after an existing `[pd-server]` header (a second
-/// one is a TOML error), else as a new table at the end.
-pub fn config_with_metric_storage(config: &str, url: &str) -> String {
-    let line = format!("{} = \"{url}\"", v2::METRIC_STORAGE);
-    let mut lines: Vec<String> = config.lines().map(str::to_string).collect();
-    if let Some(at) = lines.iter().position(|l| l.trim() == "[pd-server]") {
-        lines.insert(at + 1, line);
-    } else {
-        lines.push("[pd-server]".into());
-        lines.push(line);
-    }
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
-}
-
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// Header lines (without `# `) telling how to point TiDB Dashboard at the Prometheus: PD's
@@ -254,44 +235,15 @@ pub fn dashboard_notes(snapshot: &Snapshot) -> Vec<String> {
                     }
                 ));
             }
-            if config
-                .lines()
-                .any(|l| l.trim_start().starts_with(v2::METRIC_STORAGE))
-            {
+            if metric_storage::sets_metric_storage(config) {
                 notes.push(format!(
                     "  PDGroup {ns}/{name} already sets {}; check it names this Prometheus.",
                     v2::METRIC_STORAGE
                 ));
                 continue;
             }
-            let patch = json!({"spec": {"template": {"spec": {"config": config_with_metric_storage(config, &url)}}}});
-            notes.push(format!(
-                "  kubectl patch pdgroup {name} -n {ns} --type merge -p {}",
-                shell_quote(&patch.to_string())
-            ));
+            notes.push(format!("  {}", metric_storage::patch_command(group, &url)));
         }
     }
     notes
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn metric_storage_joins_an_existing_pd_server_table() {
-        assert_eq!(
-            config_with_metric_storage("[log]\nlevel = \"debug\"\n", "http://p.m:9090"),
-            "[log]\nlevel = \"debug\"\n[pd-server]\nmetric-storage = \"http://p.m:9090\"\n"
-        );
-        assert_eq!(
-            config_with_metric_storage("[pd-server]\nx = 1\n", "http://p.m:9090"),
-            "[pd-server]\nmetric-storage = \"http://p.m:9090\"\nx = 1\n"
-        );
-        assert_eq!(
-            config_with_metric_storage("", "u"),
-            "[pd-server]\nmetric-storage = \"u\"\n"
-        );
-        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
-    }
 }

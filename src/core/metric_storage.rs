@@ -1,0 +1,78 @@
+//! PD's `[pd-server] metric-storage`: where TiDB Dashboard reads metrics. tidb-operator v2 never sets it (v2.0.1
+//! pkg/configs/pd/config.go manages only name, data-dir, urls, initial-cluster, join and security keys), so it
+//! goes into `PDGroup.spec.template.spec.config` by hand (key: v1 pkg/apis/pingcap/v1alpha1/pd_config.go:79).
+//! One place decides whether a config sets it and writes the patch; `check` and `scaffold` both ask here.
+
+use crate::model::ComponentGroup;
+use crate::naming::v2::METRIC_STORAGE;
+
+/// Whether a PD TOML config sets `metric-storage` (in `[pd-server]` or dotted), ignoring comments.
+pub fn sets_metric_storage(config: &str) -> bool {
+    config.lines().any(|line| {
+        let line = line.split('#').next().unwrap_or("").trim();
+        line.split_once('=').is_some_and(|(key, _)| {
+            let key = key.trim().trim_matches('"');
+            key == METRIC_STORAGE
+                || key.ends_with(&format!(".{METRIC_STORAGE}"))
+                || key.ends_with(&format!("\"{METRIC_STORAGE}"))
+        })
+    })
+}
+
+/// `config` with `metric-storage = "<url>"` added: right after an existing `[pd-server]` header (a second one
+/// is a TOML error), else as a new table at the end.
+pub fn with_metric_storage(config: &str, url: &str) -> String {
+    let line = format!("{METRIC_STORAGE} = \"{url}\"");
+    let mut lines: Vec<String> = config.lines().map(str::to_string).collect();
+    if let Some(at) = lines.iter().position(|l| l.trim() == "[pd-server]") {
+        lines.insert(at + 1, line);
+    } else {
+        lines.push("[pd-server]".into());
+        lines.push(line);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// The address of a prometheus-operator Prometheus in `namespace`: the `prometheus-operated` Service the operator
+/// creates for every Prometheus (prometheus-operator pkg/prometheus/statefulset.go governing Service).
+pub fn prometheus_operated(namespace: &str) -> String {
+    format!("http://prometheus-operated.{namespace}.svc:9090")
+}
+
+/// The exact command that sets `metric-storage` on a PDGroup, keeping the rest of its config.
+pub fn patch_command(group: &ComponentGroup, url: &str) -> String {
+    let config = group.spec.template.spec.config.as_deref().unwrap_or("");
+    let patch = serde_json::json!({"spec": {"template": {"spec": {"config": with_metric_storage(config, url)}}}});
+    format!(
+        "kubectl -n {} patch pdgroup {} --type merge -p '{}'",
+        group.metadata.namespace(),
+        group.metadata.name,
+        patch.to_string().replace('\'', r"'\''")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_and_adds_metric_storage() {
+        assert!(sets_metric_storage(
+            "[pd-server]\nmetric-storage = \"http://p:9090\"\n"
+        ));
+        assert!(sets_metric_storage("pd-server.metric-storage = \"x\"\n"));
+        assert!(!sets_metric_storage(
+            "# metric-storage = \"x\"\n[log]\nlevel = \"info\"\n"
+        ));
+        assert_eq!(
+            with_metric_storage("[log]\nlevel = \"debug\"\n", "http://p.m:9090"),
+            "[log]\nlevel = \"debug\"\n[pd-server]\nmetric-storage = \"http://p.m:9090\"\n"
+        );
+        assert_eq!(
+            with_metric_storage("[pd-server]\nx = 1\n", "http://p.m:9090"),
+            "[pd-server]\nmetric-storage = \"http://p.m:9090\"\nx = 1\n"
+        );
+    }
+}
