@@ -268,6 +268,9 @@ pub struct Snapshot {
     pub problems: Vec<Problem>,
     /// Whole objects, for the kinds a command re-emits (scaffold): `(kind, namespace, name)` → JSON.
     pub raw: BTreeMap<(Kind, String, String), serde_json::Value>,
+    /// What each v2 cluster's scrape objects do, computed once per cluster by `core::scraping` (several rules and
+    /// views ask the same question; evaluating relabelings is the expensive part).
+    pub scrape_cache: crate::core::scraping::ScrapeCache,
 }
 
 /// Whether the snapshot can answer "does object K ns/name exist?".

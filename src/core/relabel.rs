@@ -31,6 +31,22 @@ pub fn relabel(labels: &mut Labels, rules: &[Value]) -> Result<bool, RelabelErro
     Ok(true)
 }
 
+/// Regexes compiled once per process: an estate's scrape objects repeat the same few rules thousands of times,
+/// and compiling dominates evaluating.
+fn compiled(text: &str) -> Option<regex::Regex> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+            Default::default();
+    }
+    CACHE.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(text.to_string())
+            .or_insert_with(|| regex::Regex::new(&format!("^(?s:{text})$")).ok())
+            .clone()
+    })
+}
+
 fn field<'a>(rule: &'a Value, camel: &str, snake: &str) -> Option<&'a Value> {
     rule.get(camel).or_else(|| rule.get(snake))
 }
@@ -74,11 +90,10 @@ fn apply(labels: &mut Labels, rule: &Value, index: usize) -> Result<bool, Relabe
             .join("|"),
         _ => "(.*)".to_string(),
     };
-    let regex =
-        regex::Regex::new(&format!("^(?s:{regex_text})$")).map_err(|_| RelabelError::BadRegex {
-            index,
-            regex: regex_text.clone(),
-        })?;
+    let regex = compiled(&regex_text).ok_or_else(|| RelabelError::BadRegex {
+        index,
+        regex: regex_text.clone(),
+    })?;
     let target = text(rule, "targetLabel", "target_label").unwrap_or("");
     let replacement = text(rule, "replacement", "replacement").unwrap_or("$1");
     match action.as_str() {

@@ -130,9 +130,67 @@ fn evaluate(scraper: &ScrapeObject, pods: &GroupPods) -> GroupScrape {
     }
 }
 
+/// Per cluster `(namespace, name)`: `(scraper index, identity, groups)` of every scrape object that selects it.
+type CachedScrapes = Vec<(usize, (Kind, String, String), Vec<GroupScrape>)>;
+
+/// Memo of [`cluster_scrapes`]. An entry whose scraper no longer sits at its index (the snapshot was changed
+/// after the question was asked) is recomputed, never trusted.
+#[derive(Debug, Default)]
+pub struct ScrapeCache(std::sync::Mutex<BTreeMap<(String, String), CachedScrapes>>);
+
+fn identity(s: &ScrapeObject) -> (Kind, String, String) {
+    (
+        s.kind,
+        s.metadata.namespace().to_string(),
+        s.metadata.name.clone(),
+    )
+}
+
 /// Every scrape object that selects some group of `cluster`, with what it does to each group it selects.
 /// Objects under a wrong apiVersion (refused by the API server) scrape nothing and are left out.
 pub fn cluster_scrapes<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<ClusterScrape<'a>> {
+    let key = (
+        cluster.metadata.namespace().to_string(),
+        cluster.metadata.name.clone(),
+    );
+    let from_cache = |cached: &CachedScrapes| -> Option<Vec<ClusterScrape<'a>>> {
+        cached
+            .iter()
+            .map(|(index, id, groups)| {
+                let scraper = snapshot.scrapers.get(*index)?;
+                (identity(scraper) == *id).then(|| ClusterScrape {
+                    scraper,
+                    groups: groups.clone(),
+                })
+            })
+            .collect()
+    };
+    if let Ok(cache) = snapshot.scrape_cache.0.lock()
+        && let Some(found) = cache.get(&key).and_then(from_cache)
+    {
+        return found;
+    }
+    let computed = compute_cluster_scrapes(snapshot, cluster);
+    if let Ok(mut cache) = snapshot.scrape_cache.0.lock() {
+        let entry = computed
+            .iter()
+            .filter_map(|c| {
+                let index = snapshot
+                    .scrapers
+                    .iter()
+                    .position(|s| std::ptr::eq(s, c.scraper))?;
+                Some((index, identity(c.scraper), c.groups.clone()))
+            })
+            .collect();
+        cache.insert(key, entry);
+    }
+    computed
+}
+
+fn compute_cluster_scrapes<'a>(
+    snapshot: &'a Snapshot,
+    cluster: &V2Cluster,
+) -> Vec<ClusterScrape<'a>> {
     let ns = cluster.metadata.namespace();
     let pods: Vec<GroupPods> = cluster_pods(snapshot, cluster);
     let mut out = Vec::new();
