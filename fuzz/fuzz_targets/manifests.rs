@@ -1,9 +1,10 @@
-//! Manifest text → Snapshot → every view, every check and both scaffolds: nothing may panic.
+//! Manifest text → Snapshot → every view, every check and every scaffold (v1 and v2 scrape objects, Thanos),
+//! plus the scrape predicate behind them: nothing may panic.
 #![no_main]
 
 use kubectl_tidbmonitor::checks::{self, Context, OperatorVersion, Version};
 use kubectl_tidbmonitor::core::{clusters::cluster_views, monitors::monitor_views};
-use kubectl_tidbmonitor::scaffold::{servicemonitor, thanos};
+use kubectl_tidbmonitor::scaffold::{servicemonitor, thanos, v2};
 use kubectl_tidbmonitor::snapshot::{Kind, Scope, Snapshot};
 use kubectl_tidbmonitor::source::files;
 use libfuzzer_sys::fuzz_target;
@@ -18,13 +19,23 @@ fuzz_target!(|data: &[u8]| {
     for (offline, operator) in [(true, OperatorVersion::Unknown), (false, OperatorVersion::Flag { version: Version::new(1, 1, 0) })] {
         if !offline {
             for kind in Kind::ALL {
-                snapshot.scopes.insert(kind, Scope::AllNamespaces);
+                snapshot.scopes.insert(*kind, Scope::AllNamespaces);
             }
         }
         let context = Context { operator, all_namespaces: true, offline };
         let _ = checks::run(&snapshot, &context, |_| true);
     }
-    let _ = servicemonitor::service_monitors(&snapshot, &servicemonitor::Options::default());
+    for kind in [
+        servicemonitor::MonitorKind::ServiceMonitor,
+        servicemonitor::MonitorKind::PodMonitor,
+        servicemonitor::MonitorKind::VmPodScrape,
+        servicemonitor::MonitorKind::VmServiceScrape,
+    ] {
+        let options = servicemonitor::Options { kind, ..Default::default() };
+        let _ = servicemonitor::service_monitors(&snapshot, &options);
+        let _ = v2::scrape_objects(&snapshot, &options);
+    }
+    let _ = v2::dashboard_notes(&snapshot);
     let tls = Some(thanos::GrpcTls { secret: "t".into(), server_name: None });
     let _ = thanos::thanos(&snapshot, &thanos::Options { namespace: "q".into(), objstore: Some(("s".into(), "k".into())), grpc_tls: tls });
 });
