@@ -350,3 +350,364 @@ pub mod v2 {
     /// The PD config key that points TiDB Dashboard at a Prometheus (v1 pd_config.go:79,443-454).
     pub const METRIC_STORAGE: &str = "metric-storage";
 }
+
+/// tidb-operator v1 (`pingcap.com/v1alpha1` TidbCluster): the pods, annotations and Services the operator builds
+/// for each component, as of v1.6.6 (pingcap/tidb-operator@v1.6.6; `pkg/manager/member/<comp>_member_manager.go`
+/// unless said otherwise, `pd_ms_member_manager.go` for TSO and Scheduling). One row per component; `clusters`,
+/// `check` (through `core::discovery`) and `scaffold servicemonitor` read this table.
+pub mod v1 {
+    /// Every pod and Service of a TidbCluster carries `name=tidb-cluster`, `managed-by=tidb-operator`,
+    /// `instance=<instance>` and `component=<comp>` (pkg/apis/label/label.go:248-253 `New()`, `.Instance()`,
+    /// `.Component()`); the instance is the TidbCluster's own `app.kubernetes.io/instance` label if it has one,
+    /// else its name (pkg/apis/pingcap/v1alpha1/tidbcluster.go:1248-1257 `GetInstanceName`).
+    pub const NAME: &str = "app.kubernetes.io/name";
+    pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+    pub const COMPONENT: &str = "app.kubernetes.io/component";
+    pub const INSTANCE: &str = "app.kubernetes.io/instance";
+    /// `peer` on the headless Services of PD, TSO, Scheduling, TiKV, TiDB and TiProxy, `end-user` on their
+    /// ClusterIP Services (label.go:344-354); TiFlash, TiCDC and Pump Services carry none.
+    pub const USED_BY: &str = "app.kubernetes.io/used-by";
+    pub const TIDB_CLUSTER: &str = "tidb-cluster";
+    pub const OPERATOR: &str = "tidb-operator";
+
+    /// `AnnProm(port, path)` on every component's pod template (pkg/controller/controller_utils.go:432-439), and
+    /// TiFlash's `AnnAdditionalProm("tiflash.proxy", 20292)` (controller_utils.go:458-465,
+    /// tiflash_member_manager.go:526-527).
+    pub const SCRAPE_ANNOTATION: &str = "prometheus.io/scrape";
+    pub const PATH_ANNOTATION: &str = "prometheus.io/path";
+    pub const PORT_ANNOTATION: &str = "prometheus.io/port";
+    pub const TIFLASH_PROXY_PORT_ANNOTATION: &str = "tiflash.proxy.prometheus.io/port";
+
+    /// One port a component serves metrics on (the number its annotation announces).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct MetricsPort {
+        /// How reports name it (`component:name`).
+        pub name: &'static str,
+        pub number: i32,
+        /// The pod annotation that announces it.
+        pub annotation: &'static str,
+        /// The port of the governing Service a ServiceMonitor keeps for it (the address is then rebuilt from
+        /// the annotation: TiKV's 20180 is behind no Service port).
+        pub service_port: &'static str,
+        /// The declared container port a PodMonitor keeps for it (TiKV's 20180 and TiFlash's 20292 are
+        /// undeclared by default, so the main port stands in).
+        pub container_port: &'static str,
+    }
+
+    /// A container of the pod with its declared ports `(name, number)`, as built by default.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct ContainerShape {
+        pub name: &'static str,
+        pub ports: &'static [(&'static str, i32)],
+        pub init: bool,
+    }
+
+    /// A Service of the component: `<cluster>-<component><suffix>`, with ports `(name, targetPort number)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct ServiceShape {
+        pub suffix: &'static str,
+        /// `app.kubernetes.io/used-by`, when the operator sets it.
+        pub used_by: Option<&'static str>,
+        pub ports: &'static [(&'static str, i32)],
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Component {
+        /// `app.kubernetes.io/component` of pods and Services, the StatefulSet `<cluster>-<name>`, the main
+        /// container's name, and the `job` the upstream dashboards filter on.
+        pub name: &'static str,
+        /// `prometheus.io/path`.
+        pub path: &'static str,
+        pub metrics: &'static [MetricsPort],
+        pub containers: &'static [ContainerShape],
+        /// The first one is the StatefulSet's `serviceName` (the pods' DNS subdomain).
+        pub services: &'static [ServiceShape],
+    }
+
+    impl Component {
+        /// The headless Service governing the StatefulSet: `<cluster>-<component>-peer` (`<cluster>-pump`).
+        pub fn governing_service(&self, cluster: &str) -> String {
+            format!("{cluster}-{}{}", self.name, self.services[0].suffix)
+        }
+
+        /// Whether its governing Service is told apart from a client Service by `used-by=peer`.
+        pub fn peer_labelled(&self) -> bool {
+            self.services[0].used_by == Some("peer")
+        }
+    }
+
+    const fn metrics(
+        name: &'static str,
+        number: i32,
+        service_port: &'static str,
+        container_port: &'static str,
+    ) -> MetricsPort {
+        MetricsPort {
+            name,
+            number,
+            annotation: PORT_ANNOTATION,
+            service_port,
+            container_port,
+        }
+    }
+
+    const fn main(name: &'static str, ports: &'static [(&'static str, i32)]) -> ContainerShape {
+        ContainerShape {
+            name,
+            ports,
+            init: false,
+        }
+    }
+
+    const fn sidecar(name: &'static str, init: bool) -> ContainerShape {
+        ContainerShape {
+            name,
+            ports: &[],
+            init,
+        }
+    }
+
+    const PEER: Option<&str> = Some("peer");
+    const END_USER: Option<&str> = Some("end-user");
+
+    /// Ports: pkg/apis/pingcap/v1alpha1/constants.go:30-73 (DefaultPDClientPort 2379, DefaultPDPeerPort 2380,
+    /// DefaultTiKVServerPort 20160, DefaultTiKVStatusPort 20180, DefaultTiDBServerPort 4000,
+    /// DefaultTiDBStatusPort 10080, TiFlash 3930/20170/9000/8123/9009/8234/20292, DefaultPumpPort 8250,
+    /// DefaultTiCDCPort 8301, TiProxy 6000/3080). Sidecars: types.go:60-62. Optional parts are left out: the
+    /// sysctl `init` containers (annotation `tidb.pingcap.com/sysctl-init`), TiKV's `rocksdblog`/`raftlog`
+    /// (separateRocksDBLog/separateRaftLog, off by default) and `status` port (enableNamedStatusPort), user
+    /// `additionalContainers`.
+    pub const COMPONENTS: &[Component] = &[
+        // Pod: pd_member_manager.go:733-760 (labels, AnnProm(2379, "/metrics"), container `pd` with
+        // server 2380 / client 2379). Services: :523-556 `<c>-pd-peer` (peer; tcp-peer-2380, tcp-peer-2379),
+        // :468-495 `<c>-pd` (end-user; client -> 2379).
+        Component {
+            name: "pd",
+            path: "/metrics",
+            metrics: &[metrics("client", 2379, "tcp-peer-2379", "client")],
+            containers: &[main("pd", &[("server", 2380), ("client", 2379)])],
+            services: &[
+                ServiceShape {
+                    suffix: "-peer",
+                    used_by: PEER,
+                    ports: &[("tcp-peer-2380", 2380), ("tcp-peer-2379", 2379)],
+                },
+                ServiceShape {
+                    suffix: "",
+                    used_by: END_USER,
+                    ports: &[("client", 2379)],
+                },
+            ],
+        },
+        // PD microservices: pd_ms_member_manager.go:600-632 (labels `component=tso|scheduling`,
+        // AnnProm(2379, "/metrics"), container `tso|scheduling` with server 2379), :222-258 `<c>-<ms>-peer`
+        // (peer; tcp-peer-2380, tcp-peer-2379), :398-421 `<c>-<ms>` (end-user; client -> 2379).
+        Component {
+            name: "tso",
+            path: "/metrics",
+            metrics: &[metrics("server", 2379, "tcp-peer-2379", "server")],
+            containers: &[main("tso", &[("server", 2379)])],
+            services: &[
+                ServiceShape {
+                    suffix: "-peer",
+                    used_by: PEER,
+                    ports: &[("tcp-peer-2380", 2380), ("tcp-peer-2379", 2379)],
+                },
+                ServiceShape {
+                    suffix: "",
+                    used_by: END_USER,
+                    ports: &[("client", 2379)],
+                },
+            ],
+        },
+        Component {
+            name: "scheduling",
+            path: "/metrics",
+            metrics: &[metrics("server", 2379, "tcp-peer-2379", "server")],
+            containers: &[main("scheduling", &[("server", 2379)])],
+            services: &[
+                ServiceShape {
+                    suffix: "-peer",
+                    used_by: PEER,
+                    ports: &[("tcp-peer-2380", 2380), ("tcp-peer-2379", 2379)],
+                },
+                ServiceShape {
+                    suffix: "",
+                    used_by: END_USER,
+                    ports: &[("client", 2379)],
+                },
+            ],
+        },
+        // Pod: tikv_member_manager.go:497-500 (AnnProm(20180, "/metrics")), :646-660 (container `tikv` with
+        // server 20160 only; `status` 20180 is declared only with enableNamedStatusPort, :680-688). Service:
+        // :131-137,333-368 `<c>-tikv-peer` (peer; peer -> 20160), no client Service.
+        Component {
+            name: "tikv",
+            path: "/metrics",
+            metrics: &[metrics("status", 20180, "peer", "server")],
+            containers: &[main("tikv", &[("server", 20160)])],
+            services: &[ServiceShape {
+                suffix: "-peer",
+                used_by: PEER,
+                ports: &[("peer", 20160)],
+            }],
+        },
+        // Pod: tidb_member_manager.go:1096-1098 (AnnProm(10080, "/metrics")), :990-1010 (container `tidb` with
+        // server 4000, status 10080), :936-940 `slowlog` sidecar (separateSlowLog, on by default). Services:
+        // :719-745 `<c>-tidb-peer` (peer; status -> 10080), :648-680 `<c>-tidb` (end-user; mysql-client -> 4000,
+        // status -> 10080), built only when spec.tidb.service is set, as every example does.
+        Component {
+            name: "tidb",
+            path: "/metrics",
+            metrics: &[metrics("status", 10080, "status", "status")],
+            containers: &[
+                main("tidb", &[("server", 4000), ("status", 10080)]),
+                sidecar("slowlog", false),
+            ],
+            services: &[
+                ServiceShape {
+                    suffix: "-peer",
+                    used_by: PEER,
+                    ports: &[("status", 10080)],
+                },
+                ServiceShape {
+                    suffix: "",
+                    used_by: END_USER,
+                    ports: &[("mysql-client", 4000), ("status", 10080)],
+                },
+            ],
+        },
+        // Pod: tiflash_member_manager.go:526-527 (AnnProm(8234, "/metrics") + tiflash.proxy port 20292),
+        // :578-615 (container `tiflash`: tiflash 3930, proxy 20170, tcp 9000, http 8123, internal 9009,
+        // metrics 8234; 20292 is undeclared), :480-521 init container `init`, tiflash_util.go:45-80 sidecars
+        // `serverlog`, `errorlog`, `clusterlog`. Service: :322-365 `<c>-tiflash-peer` (no used-by; tiflash,
+        // proxy, metrics, proxy-metrics).
+        Component {
+            name: "tiflash",
+            path: "/metrics",
+            metrics: &[
+                metrics("metrics", 8234, "metrics", "metrics"),
+                MetricsPort {
+                    name: "proxy-metrics",
+                    number: 20292,
+                    annotation: TIFLASH_PROXY_PORT_ANNOTATION,
+                    service_port: "proxy-metrics",
+                    container_port: "proxy",
+                },
+            ],
+            containers: &[
+                main(
+                    "tiflash",
+                    &[
+                        ("tiflash", 3930),
+                        ("proxy", 20170),
+                        ("tcp", 9000),
+                        ("http", 8123),
+                        ("internal", 9009),
+                        ("metrics", 8234),
+                    ],
+                ),
+                sidecar("serverlog", false),
+                sidecar("errorlog", false),
+                sidecar("clusterlog", false),
+                sidecar("init", true),
+            ],
+            services: &[ServiceShape {
+                suffix: "-peer",
+                used_by: None,
+                ports: &[
+                    ("tiflash", 3930),
+                    ("proxy", 20170),
+                    ("metrics", 8234),
+                    ("proxy-metrics", 20292),
+                ],
+            }],
+        },
+        // Pod: ticdc_member_manager.go:370-378 (AnnProm(8301, "/metrics")), :456-467 (container `ticdc` with
+        // ticdc 8301). Service: :333-360 `<c>-ticdc-peer` (no used-by; ticdc -> 8301).
+        Component {
+            name: "ticdc",
+            path: "/metrics",
+            metrics: &[metrics("ticdc", 8301, "ticdc", "ticdc")],
+            containers: &[main("ticdc", &[("ticdc", 8301)])],
+            services: &[ServiceShape {
+                suffix: "-peer",
+                used_by: None,
+                ports: &[("ticdc", 8301)],
+            }],
+        },
+        // Pod: tiproxy_member_manager.go:385-395 (AnnProm(3080, "/api/metrics")), :460-482 (container `tiproxy`
+        // with tiproxy 6000, tiproxy-api 3080, tiproxy-peer 3081). Services: :303-350 `<c>-tiproxy-peer`
+        // (peer; tiproxy-api, tiproxy-peer), `<c>-tiproxy` (end-user; tiproxy-api, tiproxy-sql -> 6000).
+        Component {
+            name: "tiproxy",
+            path: "/api/metrics",
+            metrics: &[metrics("tiproxy-api", 3080, "tiproxy-api", "tiproxy-api")],
+            containers: &[main(
+                "tiproxy",
+                &[
+                    ("tiproxy", 6000),
+                    ("tiproxy-api", 3080),
+                    ("tiproxy-peer", 3081),
+                ],
+            )],
+            services: &[
+                ServiceShape {
+                    suffix: "-peer",
+                    used_by: PEER,
+                    ports: &[("tiproxy-api", 3080), ("tiproxy-peer", 3081)],
+                },
+                ServiceShape {
+                    suffix: "",
+                    used_by: END_USER,
+                    ports: &[("tiproxy-api", 3080), ("tiproxy-sql", 6000)],
+                },
+            ],
+        },
+        // Pod: pump_member_manager.go:365-372 (AnnProm(8250, "/metrics")), :450-465 (container `pump` with
+        // pump 8250). Service: :294-312,540-550 `<c>-pump` (no used-by; pump -> 8250), which is also the
+        // StatefulSet's serviceName (:532, PumpPeerMemberName = PumpMemberName, controller_utils.go:387-400).
+        Component {
+            name: "pump",
+            path: "/metrics",
+            metrics: &[metrics("pump", 8250, "pump", "pump")],
+            containers: &[main("pump", &[("pump", 8250)])],
+            services: &[ServiceShape {
+                suffix: "",
+                used_by: None,
+                ports: &[("pump", 8250)],
+            }],
+        },
+    ];
+
+    /// The instance label of a cluster's objects: its own `app.kubernetes.io/instance` if set, else its name
+    /// (`GetInstanceName`; an empty label is taken as unset here).
+    pub fn instance(meta: &crate::model::ObjectMeta) -> String {
+        meta.labels
+            .get(INSTANCE)
+            .filter(|i| !i.is_empty())
+            .cloned()
+            .unwrap_or_else(|| meta.name.clone())
+    }
+
+    pub fn component(name: &str) -> Option<&'static Component> {
+        COMPONENTS.iter().find(|c| c.name == name)
+    }
+
+    /// `<cluster>-<component>`: the StatefulSet (controller_utils.go `<Comp>MemberName`).
+    pub fn member(cluster: &str, component: &str) -> String {
+        format!("{cluster}-{component}")
+    }
+
+    /// The first pod of the StatefulSet: the representative pod whose discovery labels the plugin evaluates.
+    pub fn example_pod(cluster: &str, component: &str) -> String {
+        format!("{}-0", member(cluster, component))
+    }
+
+    /// The address Prometheus must scrape: `<pod>.<governing Service>.<ns>`, under which every component
+    /// advertises itself (`${POD_NAME}.${HEADLESS_SERVICE_NAME}.${NAMESPACE}.svc`, startscript/v1/template.go:77-82,
+    /// render_script.go:42,148,227-243) and which the documented certificate SANs cover.
+    pub fn scrape_host(pod: &str, governing_service: &str, namespace: &str) -> String {
+        format!("{pod}.{governing_service}.{namespace}")
+    }
+}

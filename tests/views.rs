@@ -292,3 +292,136 @@ fn v2_prometheus_selection_follows_prometheus_operator() {
     third.scrapers[index].metadata.labels.remove("release");
     assert_eq!(loaded_by(&third, &third.scrapers[index]), Loaded::Nobody);
 }
+
+/// Scaffolded scrape objects as one multi-document text, loaded back into `snapshot`.
+fn load_scaffolded(
+    snapshot: &mut kubectl_tidbmonitor::snapshot::Snapshot,
+    objects: &[serde_json::Value],
+) {
+    let text: String = objects
+        .iter()
+        .map(|o| {
+            let doc = serde_saphyr::to_string(o).unwrap();
+            if doc.ends_with('\n') { doc } else { doc + "\n" }
+        })
+        .collect::<Vec<_>>()
+        .join("---\n");
+    kubectl_tidbmonitor::source::files::load_text_into(
+        "scaffolded.yaml",
+        &text,
+        "default",
+        &[],
+        snapshot,
+    );
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+}
+
+#[test]
+fn v1_clusters_are_monitored_by_the_scrape_objects_scaffold_makes_for_them() {
+    use kubectl_tidbmonitor::scaffold::servicemonitor::{MonitorKind, Options, service_monitors};
+    // examples/basic's TidbCluster (pd, tikv, tidb), and one running every component the v1 table knows.
+    let every = "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: full, namespace: team, labels: {app.kubernetes.io/instance: shop}}\nspec:\n  pd: {replicas: 1}\n  pdms: [{name: tso, replicas: 1}, {name: scheduling, replicas: 1}]\n  tikv: {replicas: 1}\n  tidb: {replicas: 1}\n  tiflash: {replicas: 1}\n  ticdc: {replicas: 1}\n  pump: {replicas: 1}\n  tiproxy: {replicas: 1}\n";
+    let clusters = |kind_of: &str| -> kubectl_tidbmonitor::snapshot::Snapshot {
+        let mut snapshot = load(&[example("basic")]);
+        kubectl_tidbmonitor::source::files::load_text_into(
+            "full.yaml",
+            every,
+            "default",
+            &[],
+            &mut snapshot,
+        );
+        assert!(
+            snapshot.problems.is_empty(),
+            "{kind_of}: {:?}",
+            snapshot.problems
+        );
+        snapshot
+    };
+    for kind in [
+        MonitorKind::ServiceMonitor,
+        MonitorKind::PodMonitor,
+        MonitorKind::VmServiceScrape,
+        MonitorKind::VmPodScrape,
+    ] {
+        let name = kind.kind_name();
+        let mut snapshot = clusters(name);
+        let options = Options {
+            kind,
+            ..Options::default()
+        };
+        let scaffold = service_monitors(&snapshot, &options);
+        load_scaffolded(&mut snapshot, &scaffold.objects);
+        assert_eq!(snapshot.scrapers.len(), 3 + 9, "{name}");
+        let views = cluster_views(&snapshot);
+        for (cluster, components) in [
+            ("basic", &["pd", "tikv", "tidb"][..]),
+            (
+                "full",
+                &[
+                    "pd",
+                    "tso",
+                    "scheduling",
+                    "tidb",
+                    "tikv",
+                    "tiflash",
+                    "ticdc",
+                    "pump",
+                    "tiproxy",
+                ][..],
+            ),
+        ] {
+            let v = views
+                .iter()
+                .find(|v| v.metadata.name == cluster && v.cluster_kind == "TidbCluster")
+                .unwrap();
+            // One scrape object per component, each reaching its component and nothing else.
+            assert_eq!(
+                v.scraped_by.len(),
+                components.len(),
+                "{name} {cluster}: {v:#?}"
+            );
+            for component in components {
+                let s = v
+                    .scraped_by
+                    .iter()
+                    .find(|s| s.name == format!("{cluster}-{component}"))
+                    .unwrap_or_else(|| panic!("{name} {cluster}-{component}: {v:#?}"));
+                assert_eq!(s.kind, name);
+                assert_eq!(s.components, [*component], "{name}: {s:#?}");
+                assert!(s.missed_ports.is_empty(), "{name}: {s:#?}");
+            }
+            let labels: Vec<String> = v.scraped_by.iter().map(|s| s.label()).collect();
+            assert!(
+                labels.iter().all(
+                    |l| v.monitored_by.contains(l) && l.starts_with(&name.to_ascii_lowercase())
+                ),
+                "{name}: {:?}",
+                v.monitored_by
+            );
+        }
+        // basic's TidbMonitor still counts, listed first.
+        let basic = views.iter().find(|v| v.metadata.name == "basic").unwrap();
+        assert_eq!(basic.monitored_by[0], "default/basic");
+    }
+
+    // A ServiceMonitor scaffolded for another instance reaches nothing of basic or full.
+    let mut snapshot = clusters("negative");
+    let mut other = load(&[example("basic")]);
+    other.clusters[0].metadata.name = "other".into();
+    let scaffold = service_monitors(&other, &Options::default());
+    load_scaffolded(&mut snapshot, &scaffold.objects);
+    assert!(!snapshot.scrapers.is_empty());
+    for v in cluster_views(&snapshot)
+        .iter()
+        .filter(|v| v.cluster_kind == "TidbCluster")
+    {
+        assert!(v.scraped_by.is_empty(), "{v:#?}");
+        assert!(
+            !v.monitored_by
+                .iter()
+                .any(|m| m.starts_with("servicemonitor/")),
+            "{:?}",
+            v.monitored_by
+        );
+    }
+}

@@ -1,7 +1,9 @@
-//! Coverage: clusters scraped by several monitors (PD's dashboard address flaps) or by none.
+//! Coverage: clusters scraped by several monitors (PD's dashboard address flaps) or by none (neither a
+//! TidbMonitor nor, for TidbClusters, a scrape object).
 
 use super::{Context, Emitter, ObjectId, Rule, Severity};
-use crate::model::{ObjectMeta, ObjectRef, TidbMonitor};
+use crate::core::scraping;
+use crate::model::{ObjectMeta, ObjectRef, TidbCluster, TidbMonitor};
 use crate::snapshot::Snapshot;
 
 pub const RULES: &[Rule] = &[
@@ -30,13 +32,16 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Info,
         title: "Cluster watched by no monitor",
         explanation: "No TidbMonitor lists this cluster (a reference from another namespace counts only with \
-            `clusterScoped: true`). Reported only when every namespace was read (`-A` or files).",
+            `clusterScoped: true`), and, for a TidbCluster, no PodMonitor, ServiceMonitor, VMPodScrape or \
+            VMServiceScrape reaches its pods (one no Prometheus loads does not count). Reported only when every \
+            namespace was read (`-A` or files).",
         bad: "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n",
         good: concat!(
             monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
             "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
         ),
-        fix: "Add the cluster to a TidbMonitor (or create one), or ignore this for clusters monitored another way.",
+        fix: "Add the cluster to a TidbMonitor (or create one), scrape it with `kubectl tidbmonitor scaffold servicemonitor`, \
+            or ignore this for clusters monitored another way.",
         example_operator: None,
         check: unmonitored,
     },
@@ -88,17 +93,36 @@ fn several_monitors(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     });
 }
 
+/// Whether a scrape object that some Prometheus may load (anything but "nobody loads it") reaches the
+/// TidbCluster's pods.
+fn scraped(snapshot: &Snapshot, tc: &TidbCluster) -> bool {
+    scraping::tidb_cluster_scrapes(snapshot, tc)
+        .iter()
+        .any(|s| scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody)
+}
+
 fn unmonitored(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     if !context.all_namespaces {
         return;
     }
-    each_cluster(snapshot, |id, watchers| {
-        if watchers.is_empty() {
+    for tc in &snapshot.clusters {
+        if watchers(snapshot, &tc.metadata, |m| m.spec.clusters.as_slice()).is_empty()
+            && !scraped(snapshot, tc)
+        {
             e.report(
-                id,
+                ObjectId::of("TidbCluster", &tc.metadata),
+                "no TidbMonitor or scrape object watches this cluster",
+                "add it to a TidbMonitor's spec.clusters, or scrape it with `kubectl tidbmonitor scaffold servicemonitor`",
+            );
+        }
+    }
+    for dc in &snapshot.dm_clusters {
+        if watchers(snapshot, &dc.metadata, |m| m.spec.dm_clusters()).is_empty() {
+            e.report(
+                ObjectId::of("DMCluster", &dc.metadata),
                 "no TidbMonitor watches this cluster",
                 "add it to a TidbMonitor's spec.clusters",
             );
         }
-    });
+    }
 }

@@ -1,6 +1,7 @@
 //! `clusters`: one [`ClusterView`] per TidbCluster, DMCluster (tidb-operator v1) and Cluster (v2), with what
-//! really scrapes it: TidbMonitors for v1, and for v2 the PodMonitors, ServiceMonitors, VMPodScrapes and
-//! VMServiceScrapes whose selectors and relabelings reach the cluster's pods (`core::scraping`).
+//! really scrapes it: TidbMonitors for v1, and for TidbClusters and v2 Clusters the PodMonitors,
+//! ServiceMonitors, VMPodScrapes and VMServiceScrapes whose selectors and relabelings reach the cluster's pods
+//! (`core::scraping`).
 
 use serde::Serialize;
 
@@ -29,7 +30,7 @@ pub struct ClusterView {
     /// Each monitor that scrapes this cluster: `namespace/name` for TidbMonitors, `kind/namespace/name`
     /// (e.g. `podmonitor/monitoring/basic-pd`) for scrape objects.
     pub monitored_by: Vec<String>,
-    /// v2: each scrape object that reaches the cluster's pods, and what it scrapes.
+    /// TidbCluster and v2 Cluster: each scrape object that reaches the cluster's pods, and what it scrapes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub scraped_by: Vec<ScrapedBy>,
     /// Monitors that list this cluster but cannot scrape it (another namespace without `clusterScoped`).
@@ -145,9 +146,11 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             .as_ref()
             .filter(|c| !c.name.is_empty())
             .map(|c| format!("{}/{}", c.namespace_or(tc.metadata.namespace()), c.name));
-        let (monitored_by, referenced_without_targets) =
+        let (mut monitored_by, referenced_without_targets) =
             coverage(snapshot, &tc.metadata, |m| m.spec.clusters.as_slice());
-        views.push(view(
+        let scraped_by = scraped_by(snapshot, scraping::tidb_cluster_scrapes(snapshot, tc));
+        monitored_by.extend(scraped_by.iter().map(ScrapedBy::label));
+        let mut tc_view = view(
             &tc.metadata,
             "TidbCluster",
             s.version.clone(),
@@ -155,8 +158,14 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             &tc.status,
             components,
             joins,
-            (monitored_by, referenced_without_targets, coverage_complete),
-        ));
+            (
+                monitored_by,
+                referenced_without_targets,
+                coverage_complete && scrapers_complete(snapshot),
+            ),
+        );
+        tc_view.scraped_by = scraped_by;
+        views.push(tc_view);
     }
     for dc in &snapshot.dm_clusters {
         let mut components = Vec::new();
@@ -276,7 +285,37 @@ fn v2_view(snapshot: &Snapshot, cluster: &V2Cluster, coverage_complete: bool) ->
             c.groups.clear();
         }
     }
-    let scraped_by: Vec<ScrapedBy> = scraping::cluster_scrapes(snapshot, cluster)
+    let scraped_by = scraped_by(snapshot, scraping::cluster_scrapes(snapshot, cluster));
+    let (ready, ready_reason) = if groups.is_empty() {
+        (None, Some("no component groups".to_string()))
+    } else if !any_status {
+        (None, None)
+    } else if not_ready.is_empty() {
+        (Some("True".to_string()), None)
+    } else {
+        (Some("False".to_string()), Some(not_ready.join(", ")))
+    };
+    ClusterView {
+        api_version: VIEW_API_VERSION,
+        kind: "TidbClusterView",
+        metadata: (&cluster.metadata).into(),
+        cluster_kind: "Cluster",
+        version: (!versions.is_empty()).then(|| versions.join(",")),
+        tls: cluster.tls_enabled(),
+        ready,
+        ready_reason,
+        components,
+        joins: None,
+        monitored_by: scraped_by.iter().map(ScrapedBy::label).collect(),
+        scraped_by,
+        referenced_without_targets: Vec::new(),
+        coverage_complete,
+    }
+}
+
+/// What each scrape object that selects some component of a cluster does to it, and whether a Prometheus loads it.
+fn scraped_by(snapshot: &Snapshot, scrapes: Vec<scraping::ClusterScrape<'_>>) -> Vec<ScrapedBy> {
+    scrapes
         .into_iter()
         .map(|s| {
             let mut covered: Vec<String> = s
@@ -311,32 +350,7 @@ fn v2_view(snapshot: &Snapshot, cluster: &V2Cluster, coverage_complete: bool) ->
                 loaded,
             }
         })
-        .collect();
-    let (ready, ready_reason) = if groups.is_empty() {
-        (None, Some("no component groups".to_string()))
-    } else if !any_status {
-        (None, None)
-    } else if not_ready.is_empty() {
-        (Some("True".to_string()), None)
-    } else {
-        (Some("False".to_string()), Some(not_ready.join(", ")))
-    };
-    ClusterView {
-        api_version: VIEW_API_VERSION,
-        kind: "TidbClusterView",
-        metadata: (&cluster.metadata).into(),
-        cluster_kind: "Cluster",
-        version: (!versions.is_empty()).then(|| versions.join(",")),
-        tls: cluster.tls_enabled(),
-        ready,
-        ready_reason,
-        components,
-        joins: None,
-        monitored_by: scraped_by.iter().map(ScrapedBy::label).collect(),
-        scraped_by,
-        referenced_without_targets: Vec::new(),
-        coverage_complete,
-    }
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,6 +1,7 @@
 //! What Prometheus' Kubernetes discovery would hand to relabelling for a v2 group's pods, built from the group
-//! alone (the labels, annotations, containers and Services tidb-operator v2.0.1 guarantees), so no Pod is ever
-//! listed. Then the relabel rules prometheus-operator (v0.93 `pkg/prometheus/promcfg.go`) or the
+//! alone (the labels, annotations, containers and Services tidb-operator v2.0.1 guarantees), or for a v1
+//! TidbCluster component's pods from the TidbCluster (tidb-operator v1.6.6, [`crate::naming::v1`]), so no Pod is
+//! ever listed. Then the relabel rules prometheus-operator (v0.93 `pkg/prometheus/promcfg.go`) or the
 //! VictoriaMetrics operator (v0.58 `factory/vmagent/{podscrape,servicescrape}.go`) generate for a scrape
 //! object, followed by the user's, give the targets that object really scrapes.
 //!
@@ -11,8 +12,8 @@
 use serde_json::{Value, json};
 
 use super::relabel::{Labels, RelabelError, relabel};
-use crate::model::{ComponentGroup, ScrapeObject};
-use crate::naming::v2::{self, Component};
+use crate::model::{ComponentGroup, ScrapeObject, TidbCluster};
+use crate::naming::{v1, v2};
 use crate::snapshot::Kind;
 
 /// The pod IP of the representative pod; only its shape matters (a target on it is "the pod IP").
@@ -36,30 +37,51 @@ pub type PodContainer = (String, bool, Vec<(String, i32)>);
 pub struct ServiceShape {
     pub name: String,
     pub labels: Labels,
-    /// `(port name, target container port name)`.
+    /// `(port name, targetPort)`: a container port name, or a number (v1 Services target numbers).
     pub ports: Vec<(String, String)>,
 }
 
-/// One v2 group as discovery sees it: a representative pod and the group's Services.
+/// The component a [`GroupPods`] runs, with the operator's facts about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupComponent {
+    pub name: &'static str,
+    pub facts: ComponentFacts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentFacts {
+    V1(&'static v1::Component),
+    V2(&'static v2::Component),
+}
+
+/// One v2 group (or one component of a v1 TidbCluster, `group_kind` TidbCluster and `group` its StatefulSet)
+/// as discovery sees it: a representative pod and the group's Services.
 #[derive(Debug, Clone)]
 pub struct GroupPods {
     pub cluster: String,
     pub group: String,
     pub group_kind: Kind,
-    pub component: &'static Component,
+    pub component: GroupComponent,
     pub pod: PodShape,
     pub services: Vec<ServiceShape>,
     /// `(port name, number)` of every metrics port of the component.
     pub metrics_ports: Vec<(&'static str, i32)>,
     /// The pods' DNS subdomain: the group's peer Service, or `<cluster>-cluster` under v2.1's
-    /// `ClusterSubdomain` gate (set by whoever knows the Cluster).
+    /// `ClusterSubdomain` gate (set by whoever knows the Cluster); v1: the StatefulSet's governing Service.
     pub subdomain: String,
 }
 
 impl GroupPods {
     /// The host a scraper must use: the pod's DNS name under its peer Service (the certificates' SAN).
     pub fn scrape_host(&self) -> String {
-        v2::scrape_host(&self.pod.name, &self.subdomain, &self.pod.namespace)
+        match self.component.facts {
+            ComponentFacts::V1(_) => {
+                v1::scrape_host(&self.pod.name, &self.subdomain, &self.pod.namespace)
+            }
+            ComponentFacts::V2(_) => {
+                v2::scrape_host(&self.pod.name, &self.subdomain, &self.pod.namespace)
+            }
+        }
     }
 }
 
@@ -169,10 +191,118 @@ pub fn group_pods(group: &ComponentGroup) -> Option<GroupPods> {
         cluster,
         group: name,
         group_kind: group.kind,
-        component,
+        component: GroupComponent {
+            name: component.name,
+            facts: ComponentFacts::V2(component),
+        },
         services,
         metrics_ports,
     })
+}
+
+/// The components a v1 TidbCluster runs, in [`v1::COMPONENTS`] order (PD microservices by name).
+pub fn tidb_cluster_components(tc: &TidbCluster) -> Vec<&'static v1::Component> {
+    let s = &tc.spec;
+    v1::COMPONENTS
+        .iter()
+        .filter(|c| match c.name {
+            "pd" => s.pd.is_some(),
+            "tso" | "scheduling" => s.pdms.iter().any(|ms| ms.name == c.name),
+            "tikv" => s.tikv.is_some(),
+            "tidb" => s.tidb.is_some(),
+            "tiflash" => s.tiflash.is_some(),
+            "ticdc" => s.ticdc.is_some(),
+            "tiproxy" => s.tiproxy.is_some(),
+            "pump" => s.pump.is_some(),
+            _ => false,
+        })
+        .collect()
+}
+
+/// Every component of a v1 TidbCluster as discovery sees it: the first pod of its StatefulSet and its Services,
+/// as tidb-operator v1.6.6 builds them ([`v1::COMPONENTS`]).
+pub fn tidb_cluster_pods(tc: &TidbCluster) -> Vec<GroupPods> {
+    let ns = tc.metadata.namespace().to_string();
+    let cluster = tc.metadata.name.clone();
+    let instance = v1::instance(&tc.metadata);
+    tidb_cluster_components(tc)
+        .into_iter()
+        .map(|component| {
+            let c = component.name;
+            let common: Labels = [
+                (v1::NAME, v1::TIDB_CLUSTER),
+                (v1::MANAGED_BY, v1::OPERATOR),
+                (v1::INSTANCE, instance.as_str()),
+                (v1::COMPONENT, c),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            let mut annotations = Labels::new();
+            annotations.insert(v1::SCRAPE_ANNOTATION.into(), "true".into());
+            annotations.insert(v1::PATH_ANNOTATION.into(), component.path.into());
+            for m in component.metrics {
+                annotations.insert(m.annotation.into(), m.number.to_string());
+            }
+            let containers = component
+                .containers
+                .iter()
+                .map(|shape| {
+                    let ports = shape
+                        .ports
+                        .iter()
+                        .map(|(name, number)| (name.to_string(), *number))
+                        .collect();
+                    (shape.name.to_string(), shape.init, ports)
+                })
+                .collect();
+            let services = component
+                .services
+                .iter()
+                .map(|svc| {
+                    let mut labels = common.clone();
+                    if let Some(used_by) = svc.used_by {
+                        labels.insert(v1::USED_BY.into(), used_by.into());
+                    }
+                    ServiceShape {
+                        name: format!("{}{}", v1::member(&cluster, c), svc.suffix),
+                        labels,
+                        ports: svc
+                            .ports
+                            .iter()
+                            .map(|(name, target)| (name.to_string(), target.to_string()))
+                            .collect(),
+                    }
+                })
+                .collect();
+            let member = v1::member(&cluster, c);
+            GroupPods {
+                subdomain: component.governing_service(&cluster),
+                pod: PodShape {
+                    namespace: ns.clone(),
+                    name: v1::example_pod(&cluster, c),
+                    labels: common,
+                    annotations,
+                    containers,
+                    controller_kind: "StatefulSet".into(),
+                    controller_name: member.clone(),
+                },
+                cluster: cluster.clone(),
+                group: member,
+                group_kind: Kind::TidbCluster,
+                component: GroupComponent {
+                    name: c,
+                    facts: ComponentFacts::V1(component),
+                },
+                services,
+                metrics_ports: component
+                    .metrics
+                    .iter()
+                    .map(|m| (m.name, m.number))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 fn sanitize(name: &str) -> String {
@@ -298,26 +428,44 @@ pub fn endpoint_targets(service: &ServiceShape, pod: &PodShape) -> Vec<Labels> {
     }
     let mut out = Vec::new();
     let mut exposed = Vec::new();
+    let endpoint_meta = |t: &mut Labels, port_name: &str| {
+        for (k, v) in [
+            ("__meta_kubernetes_endpoint_port_name", port_name),
+            ("__meta_kubernetes_endpoint_port_protocol", "TCP"),
+            ("__meta_kubernetes_endpoint_ready", "true"),
+            ("__meta_kubernetes_endpoint_address_target_kind", "Pod"),
+            (
+                "__meta_kubernetes_endpoint_address_target_name",
+                pod.name.as_str(),
+            ),
+        ] {
+            t.insert(k.into(), v.into());
+        }
+    };
     for (port_name, target) in &service.ports {
+        let number: Option<i32> = target.parse().ok();
+        let mut matched = false;
         for (container, init, ports) in &pod.containers {
-            if let Some(port) = ports.iter().find(|(name, _)| name == target) {
+            let found = ports.iter().find(|(name, n)| match number {
+                Some(number) => *n == number,
+                None => name == target,
+            });
+            if let Some(port) = found {
                 let mut t = base.clone();
                 container_meta(&mut t, container, *init, Some(port));
-                for (k, v) in [
-                    ("__meta_kubernetes_endpoint_port_name", port_name.as_str()),
-                    ("__meta_kubernetes_endpoint_port_protocol", "TCP"),
-                    ("__meta_kubernetes_endpoint_ready", "true"),
-                    ("__meta_kubernetes_endpoint_address_target_kind", "Pod"),
-                    (
-                        "__meta_kubernetes_endpoint_address_target_name",
-                        pod.name.as_str(),
-                    ),
-                ] {
-                    t.insert(k.into(), v.into());
-                }
+                endpoint_meta(&mut t, port_name);
                 out.push(t);
                 exposed.push((container.clone(), port.0.clone()));
+                matched = true;
             }
+        }
+        // A numeric targetPort no container declares (v1 TiFlash's 20292) is still an endpoint: Prometheus
+        // gives it the pod's labels but no container ones.
+        if let (false, Some(number)) = (matched, number) {
+            let mut t = base.clone();
+            t.insert("__address__".into(), format!("{POD_IP}:{number}"));
+            endpoint_meta(&mut t, port_name);
+            out.push(t);
         }
     }
     for (container, init, ports) in &pod.containers {

@@ -1,13 +1,14 @@
-//! Which scrape objects really scrape which v2 cluster, and which Prometheus loads them: the one predicate
-//! `clusters`, `check` and `scaffold` share.
+//! Which scrape objects really scrape which v2 cluster or v1 TidbCluster, and which Prometheus loads them: the
+//! one predicate `clusters`, `check` and `scaffold` share.
 //!
-//! A group's pods are never listed: their discovery labels come from the group (see [`super::discovery`]), and
-//! each scrape object's selectors, port filters and relabelings are evaluated on them as Prometheus would.
+//! A group's pods are never listed: their discovery labels come from the group, or for a v1 TidbCluster from
+//! the TidbCluster (see [`super::discovery`]), and each scrape object's selectors, port filters and relabelings
+//! are evaluated on them as Prometheus would.
 
 use std::collections::BTreeMap;
 
 use super::discovery::{self, GroupPods, POD_IP, Target};
-use crate::model::{ComponentGroup, LabelSelector, ScrapeObject, V2Cluster};
+use crate::model::{ComponentGroup, LabelSelector, ScrapeObject, TidbCluster, V2Cluster};
 use crate::snapshot::{Kind, Snapshot};
 
 /// The groups that make up a v2 cluster: same namespace, `spec.cluster.name` = the cluster's name.
@@ -130,13 +131,14 @@ fn evaluate(scraper: &ScrapeObject, pods: &GroupPods) -> GroupScrape {
     }
 }
 
-/// Per cluster `(namespace, name)`: `(scraper index, identity, groups)` of every scrape object that selects it.
+/// Per cluster `(kind, namespace, name)`: `(scraper index, identity, groups)` of every scrape object that
+/// selects it.
 type CachedScrapes = Vec<(usize, (Kind, String, String), Vec<GroupScrape>)>;
 
 /// Memo of [`cluster_scrapes`]. An entry whose scraper no longer sits at its index (the snapshot was changed
 /// after the question was asked) is recomputed, never trusted.
 #[derive(Debug, Default)]
-pub struct ScrapeCache(std::sync::Mutex<BTreeMap<(String, String), CachedScrapes>>);
+pub struct ScrapeCache(std::sync::Mutex<BTreeMap<(Kind, String, String), CachedScrapes>>);
 
 fn identity(s: &ScrapeObject) -> (Kind, String, String) {
     (
@@ -149,10 +151,39 @@ fn identity(s: &ScrapeObject) -> (Kind, String, String) {
 /// Every scrape object that selects some group of `cluster`, with what it does to each group it selects.
 /// Objects under a wrong apiVersion (refused by the API server) scrape nothing and are left out.
 pub fn cluster_scrapes<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<ClusterScrape<'a>> {
-    let key = (
-        cluster.metadata.namespace().to_string(),
-        cluster.metadata.name.clone(),
-    );
+    memoised(
+        snapshot,
+        (
+            Kind::Cluster,
+            cluster.metadata.namespace().to_string(),
+            cluster.metadata.name.clone(),
+        ),
+        || cluster_pods(snapshot, cluster),
+    )
+}
+
+/// [`cluster_scrapes`] for a v1 TidbCluster: every scrape object that selects a pod or Service of one of its
+/// components, with what it does to each (`group` is the component's StatefulSet, `group_kind` TidbCluster).
+pub fn tidb_cluster_scrapes<'a>(
+    snapshot: &'a Snapshot,
+    tc: &TidbCluster,
+) -> Vec<ClusterScrape<'a>> {
+    memoised(
+        snapshot,
+        (
+            Kind::TidbCluster,
+            tc.metadata.namespace().to_string(),
+            tc.metadata.name.clone(),
+        ),
+        || discovery::tidb_cluster_pods(tc),
+    )
+}
+
+fn memoised<'a>(
+    snapshot: &'a Snapshot,
+    key: (Kind, String, String),
+    pods: impl FnOnce() -> Vec<GroupPods>,
+) -> Vec<ClusterScrape<'a>> {
     let from_cache = |cached: &CachedScrapes| -> Option<Vec<ClusterScrape<'a>>> {
         cached
             .iter()
@@ -170,7 +201,7 @@ pub fn cluster_scrapes<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<C
     {
         return found;
     }
-    let computed = compute_cluster_scrapes(snapshot, cluster);
+    let computed = compute_scrapes(snapshot, &key.1, &pods());
     if let Ok(mut cache) = snapshot.scrape_cache.0.lock() {
         let entry = computed
             .iter()
@@ -187,12 +218,11 @@ pub fn cluster_scrapes<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<C
     computed
 }
 
-fn compute_cluster_scrapes<'a>(
+fn compute_scrapes<'a>(
     snapshot: &'a Snapshot,
-    cluster: &V2Cluster,
+    ns: &str,
+    pods: &[GroupPods],
 ) -> Vec<ClusterScrape<'a>> {
-    let ns = cluster.metadata.namespace();
-    let pods: Vec<GroupPods> = cluster_pods(snapshot, cluster);
     let mut out = Vec::new();
     for scraper in snapshot
         .scrapers

@@ -113,6 +113,30 @@ fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpo
     }]
 }
 
+/// A TidbCluster component from the v1 facts table (`naming::v1::COMPONENTS`).
+fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
+    Component {
+        component: c.name.to_string(),
+        job: c.name,
+        service: c.governing_service(cluster),
+        peer_only: c.peer_labelled(),
+        path: c.path,
+        endpoints: c
+            .metrics
+            .iter()
+            .map(|m| Endpoint {
+                service_port: m.service_port,
+                container_port: m.container_port,
+                port_annotation: if m.annotation == naming::v1::PORT_ANNOTATION {
+                    PORT
+                } else {
+                    PROXY_PORT
+                },
+            })
+            .collect(),
+    }
+}
+
 fn tidb_components(
     snapshot: &Snapshot,
     tc: &crate::model::TidbCluster,
@@ -121,109 +145,23 @@ fn tidb_components(
     let c = &tc.metadata.name;
     let s = &tc.spec;
     let mut out = Vec::new();
-    let mut add =
-        |present: bool, component: &str, job, service: String, peer_only, path, endpoints| {
-            if present {
-                out.push(Component {
-                    component: component.to_string(),
-                    job,
-                    service,
-                    peer_only,
-                    path,
-                    endpoints,
-                });
-            }
-        };
-    add(
-        s.pd.is_some(),
-        "pd",
-        "pd",
-        format!("{c}-pd-peer"),
-        true,
-        "/metrics",
-        single("tcp-peer-2379", "client"),
-    );
+    let mut add = |present: bool, name: &str| {
+        if present && let Some(facts) = naming::v1::component(name) {
+            out.push(from_facts(c, facts));
+        }
+    };
+    add(s.pd.is_some(), "pd");
     for ms in &s.pdms {
-        let job = match ms.name.as_str() {
-            "tso" => "tso",
-            "scheduling" => "scheduling",
-            _ => continue,
-        };
-        add(
-            true,
-            job,
-            job,
-            format!("{c}-{job}-peer"),
-            true,
-            "/metrics",
-            single("tcp-peer-2379", "server"),
-        );
+        if matches!(ms.name.as_str(), "tso" | "scheduling") {
+            add(true, &ms.name);
+        }
     }
-    add(
-        s.tidb.is_some(),
-        "tidb",
-        "tidb",
-        format!("{c}-tidb-peer"),
-        true,
-        "/metrics",
-        single("status", "status"),
-    );
-    add(
-        s.tikv.is_some(),
-        "tikv",
-        "tikv",
-        format!("{c}-tikv-peer"),
-        true,
-        "/metrics",
-        single("peer", "server"),
-    );
-    add(
-        s.tiflash.is_some(),
-        "tiflash",
-        "tiflash",
-        format!("{c}-tiflash-peer"),
-        false,
-        "/metrics",
-        vec![
-            Endpoint {
-                service_port: "metrics",
-                container_port: "metrics",
-                port_annotation: PORT,
-            },
-            Endpoint {
-                service_port: "proxy-metrics",
-                container_port: "proxy",
-                port_annotation: PROXY_PORT,
-            },
-        ],
-    );
-    add(
-        s.ticdc.is_some(),
-        "ticdc",
-        "ticdc",
-        format!("{c}-ticdc-peer"),
-        false,
-        "/metrics",
-        single("ticdc", "ticdc"),
-    );
-    add(
-        s.pump.is_some(),
-        "pump",
-        "pump",
-        format!("{c}-pump"),
-        false,
-        "/metrics",
-        single("pump", "pump"),
-    );
-    add(
-        s.tiproxy.is_some(),
-        "tiproxy",
-        "tiproxy",
-        format!("{c}-tiproxy-peer"),
-        true,
-        "/api/metrics",
-        single("tiproxy-api", "tiproxy-api"),
-    );
+    add(s.tidb.is_some(), "tidb");
+    add(s.tikv.is_some(), "tikv");
+    add(s.tiflash.is_some(), "tiflash");
+    add(s.ticdc.is_some(), "ticdc");
+    add(s.pump.is_some(), "pump");
+    add(s.tiproxy.is_some(), "tiproxy");
     // Drainers come from a separate Helm chart: scaffold them only when their Service is there to see.
     for svc in snapshot.services.iter().filter(|svc| {
         svc.metadata.namespace() == tc.metadata.namespace()
@@ -240,15 +178,14 @@ fn tidb_components(
                 .map(String::as_str)
                 == Some(instance)
     }) {
-        add(
-            true,
-            "drainer",
-            "drainer",
-            svc.metadata.name.clone(),
-            false,
-            "/metrics",
-            single("drainer", "drainer"),
-        );
+        out.push(Component {
+            component: "drainer".to_string(),
+            job: "drainer",
+            service: svc.metadata.name.clone(),
+            peer_only: false,
+            path: "/metrics",
+            endpoints: single("drainer", "drainer"),
+        });
     }
     out
 }
@@ -281,11 +218,7 @@ fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
 
 /// The cluster's instance label: its own `app.kubernetes.io/instance` if set, else its name.
 fn instance_of(meta: &ObjectMeta) -> String {
-    meta.labels
-        .get("app.kubernetes.io/instance")
-        .filter(|i| !i.is_empty())
-        .cloned()
-        .unwrap_or_else(|| meta.name.clone())
+    naming::v1::instance(meta)
 }
 
 /// The relabelings that rebuild TidbMonitor's target labels. `service` is `None` for ServiceMonitors (the
