@@ -126,3 +126,52 @@ fn unmonitored(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, OperatorVersion, run};
+    use crate::scaffold::servicemonitor::{Options, service_monitors};
+    use crate::snapshot::Snapshot;
+    use crate::source::files::load_text_into;
+
+    const CLUSTER: &str = "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}, tikv: {replicas: 1}}\n";
+
+    fn tm031(extra: &str) -> Vec<String> {
+        let mut snapshot = Snapshot::default();
+        load_text_into("c.yaml", CLUSTER, "default", &[], &mut snapshot);
+        let monitors: Vec<String> = service_monitors(&snapshot, &Options::default())
+            .objects
+            .iter()
+            .map(|o| serde_saphyr::to_string(o).unwrap())
+            .collect();
+        let text = format!("{}\n---\n{extra}", monitors.join("\n---\n"));
+        load_text_into("m.yaml", &text, "default", &[], &mut snapshot);
+        assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+        assert_eq!(snapshot.scrapers.len(), 2);
+        let context = Context {
+            operator: OperatorVersion::Unknown,
+            all_namespaces: true,
+            offline: true,
+        };
+        run(&snapshot, &context, |id| id == "TM031")
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn a_scrape_object_that_reaches_the_cluster_counts_unless_no_prometheus_loads_it() {
+        // No Prometheus known: the ServiceMonitors count.
+        assert!(tm031("").is_empty());
+        let prometheus = |selector: &str| {
+            format!(
+                "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {{name: p, namespace: monitoring}}\nspec:\n  serviceMonitorSelector: {selector}\n  serviceMonitorNamespaceSelector: {{}}\n"
+            )
+        };
+        assert!(tm031(&prometheus("{}")).is_empty());
+        assert_eq!(
+            tm031(&prometheus("{matchLabels: {team: other}}")),
+            ["no TidbMonitor or scrape object watches this cluster"]
+        );
+    }
+}
