@@ -351,13 +351,13 @@ pub mod v2 {
     pub const METRIC_STORAGE: &str = "metric-storage";
 }
 
-/// tidb-operator v1 (`pingcap.com/v1alpha1` TidbCluster): the pods, annotations and Services the operator builds
-/// for each component, as of v1.6.6 (pingcap/tidb-operator@v1.6.6; `pkg/manager/member/<comp>_member_manager.go`
+/// tidb-operator v1 (`pingcap.com/v1alpha1` TidbCluster and DMCluster): the pods, annotations and Services the
+/// operator builds for each component, as of v1.6.6 (pingcap/tidb-operator@v1.6.6; `pkg/manager/member/<comp>_member_manager.go`
 /// unless said otherwise, `pd_ms_member_manager.go` for TSO and Scheduling). One row per component; `clusters`,
 /// `check` (through `core::discovery`) and `scaffold servicemonitor` read this table.
 pub mod v1 {
     /// Every pod and Service of a TidbCluster carries `name=tidb-cluster`, `managed-by=tidb-operator`,
-    /// `instance=<instance>` and `component=<comp>` (pkg/apis/label/label.go:248-253 `New()`, `.Instance()`,
+    /// `instance=<instance>` and `component=<comp>` (pkg/apis/label/label.go:250-255 `New()`, `.Instance()`,
     /// `.Component()`); the instance is the TidbCluster's own `app.kubernetes.io/instance` label if it has one,
     /// else its name (pkg/apis/pingcap/v1alpha1/tidbcluster.go:1248-1257 `GetInstanceName`).
     pub const NAME: &str = "app.kubernetes.io/name";
@@ -365,9 +365,11 @@ pub mod v1 {
     pub const COMPONENT: &str = "app.kubernetes.io/component";
     pub const INSTANCE: &str = "app.kubernetes.io/instance";
     /// `peer` on the headless Services of PD, TSO, Scheduling, TiKV, TiDB and TiProxy, `end-user` on their
-    /// ClusterIP Services (label.go:344-354); TiFlash, TiCDC and Pump Services carry none.
+    /// ClusterIP Services (label.go:345-355); TiFlash, TiCDC and Pump Services carry none.
     pub const USED_BY: &str = "app.kubernetes.io/used-by";
     pub const TIDB_CLUSTER: &str = "tidb-cluster";
+    /// DMCluster objects carry `name=dm-cluster` instead (label.go:258-263 `NewDM()`).
+    pub const DM_CLUSTER: &str = "dm-cluster";
     pub const OPERATOR: &str = "tidb-operator";
 
     /// `AnnProm(port, path)` on every component's pod template (pkg/controller/controller_utils.go:432-439), and
@@ -413,9 +415,13 @@ pub mod v1 {
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct Component {
-        /// `app.kubernetes.io/component` of pods and Services, the StatefulSet `<cluster>-<name>`, the main
-        /// container's name, and the `job` the upstream dashboards filter on.
+        /// `app.kubernetes.io/component` of pods and Services, the StatefulSet `<cluster>-<name>` and the main
+        /// container's name.
         pub name: &'static str,
+        /// `app.kubernetes.io/name`: [`TIDB_CLUSTER`] or [`DM_CLUSTER`].
+        pub app: &'static str,
+        /// The `job` the upstream dashboards filter on (tiup's job names).
+        pub job: &'static str,
         /// `prometheus.io/path`.
         pub path: &'static str,
         pub metrics: &'static [MetricsPort],
@@ -483,6 +489,8 @@ pub mod v1 {
         // :468-495 `<c>-pd` (end-user; client -> 2379).
         Component {
             name: "pd",
+            app: TIDB_CLUSTER,
+            job: "pd",
             path: "/metrics",
             metrics: &[metrics("client", 2379, "tcp-peer-2379", "client")],
             containers: &[main("pd", &[("server", 2380), ("client", 2379)])],
@@ -504,6 +512,8 @@ pub mod v1 {
         // (peer; tcp-peer-2380, tcp-peer-2379), :398-421 `<c>-<ms>` (end-user; client -> 2379).
         Component {
             name: "tso",
+            app: TIDB_CLUSTER,
+            job: "tso",
             path: "/metrics",
             metrics: &[metrics("server", 2379, "tcp-peer-2379", "server")],
             containers: &[main("tso", &[("server", 2379)])],
@@ -522,6 +532,8 @@ pub mod v1 {
         },
         Component {
             name: "scheduling",
+            app: TIDB_CLUSTER,
+            job: "scheduling",
             path: "/metrics",
             metrics: &[metrics("server", 2379, "tcp-peer-2379", "server")],
             containers: &[main("scheduling", &[("server", 2379)])],
@@ -543,6 +555,8 @@ pub mod v1 {
         // :131-137,333-368 `<c>-tikv-peer` (peer; peer -> 20160), no client Service.
         Component {
             name: "tikv",
+            app: TIDB_CLUSTER,
+            job: "tikv",
             path: "/metrics",
             metrics: &[metrics("status", 20180, "peer", "server")],
             containers: &[main("tikv", &[("server", 20160)])],
@@ -558,6 +572,8 @@ pub mod v1 {
         // status -> 10080), built only when spec.tidb.service is set, as every example does.
         Component {
             name: "tidb",
+            app: TIDB_CLUSTER,
+            job: "tidb",
             path: "/metrics",
             metrics: &[metrics("status", 10080, "status", "status")],
             containers: &[
@@ -584,6 +600,8 @@ pub mod v1 {
         // proxy, metrics, proxy-metrics).
         Component {
             name: "tiflash",
+            app: TIDB_CLUSTER,
+            job: "tiflash",
             path: "/metrics",
             metrics: &[
                 metrics("metrics", 8234, "metrics", "metrics"),
@@ -627,6 +645,8 @@ pub mod v1 {
         // ticdc 8301). Service: :333-360 `<c>-ticdc-peer` (no used-by; ticdc -> 8301).
         Component {
             name: "ticdc",
+            app: TIDB_CLUSTER,
+            job: "ticdc",
             path: "/metrics",
             metrics: &[metrics("ticdc", 8301, "ticdc", "ticdc")],
             containers: &[main("ticdc", &[("ticdc", 8301)])],
@@ -641,6 +661,8 @@ pub mod v1 {
         // (peer; tiproxy-api, tiproxy-peer), `<c>-tiproxy` (end-user; tiproxy-api, tiproxy-sql -> 6000).
         Component {
             name: "tiproxy",
+            app: TIDB_CLUSTER,
+            job: "tiproxy",
             path: "/api/metrics",
             metrics: &[metrics("tiproxy-api", 3080, "tiproxy-api", "tiproxy-api")],
             containers: &[main(
@@ -669,6 +691,8 @@ pub mod v1 {
         // StatefulSet's serviceName (:532, PumpPeerMemberName = PumpMemberName, controller_utils.go:387-400).
         Component {
             name: "pump",
+            app: TIDB_CLUSTER,
+            job: "pump",
             path: "/metrics",
             metrics: &[metrics("pump", 8250, "pump", "pump")],
             containers: &[main("pump", &[("pump", 8250)])],
@@ -678,10 +702,51 @@ pub mod v1 {
                 ports: &[("pump", 8250)],
             }],
         },
+        // DMCluster: pkg/manager/member/dm_{master,worker}_member_manager.go; its instance is always the
+        // DMCluster's name (pkg/apis/pingcap/v1alpha1/dmcluster.go:146-148). dm-master pod: :620-652
+        // (AnnProm(8261, "/metrics"), container `dm-master` with peer 8291, client 8261); Services :394-420
+        // `<c>-dm-master` (end-user; dm-master -> 8261) and :462-490 `<c>-dm-master-peer` (peer;
+        // dm-master-peer -> 8291), the StatefulSet's serviceName (:749).
+        Component {
+            name: "dm-master",
+            app: DM_CLUSTER,
+            job: "dm_master",
+            path: "/metrics",
+            metrics: &[metrics("client", 8261, "dm-master-peer", "client")],
+            containers: &[main("dm-master", &[("peer", 8291), ("client", 8261)])],
+            services: &[
+                ServiceShape {
+                    suffix: "-peer",
+                    used_by: PEER,
+                    ports: &[("dm-master-peer", 8291)],
+                },
+                ServiceShape {
+                    suffix: "",
+                    used_by: END_USER,
+                    ports: &[("dm-master", 8261)],
+                },
+            ],
+        },
+        // dm-worker pod: dm_worker_member_manager.go:444-460 (AnnProm(8262, "/metrics"), container `dm-worker`
+        // with client 8262); Service :132-160 `<c>-dm-worker-peer` (no used-by; dm-worker -> 8262), the
+        // StatefulSet's serviceName (:548).
+        Component {
+            name: "dm-worker",
+            app: DM_CLUSTER,
+            job: "dm_worker",
+            path: "/metrics",
+            metrics: &[metrics("client", 8262, "dm-worker", "client")],
+            containers: &[main("dm-worker", &[("client", 8262)])],
+            services: &[ServiceShape {
+                suffix: "-peer",
+                used_by: None,
+                ports: &[("dm-worker", 8262)],
+            }],
+        },
     ];
 
-    /// The instance label of a cluster's objects: its own `app.kubernetes.io/instance` if set, else its name
-    /// (`GetInstanceName`; an empty label is taken as unset here).
+    /// The instance label of a TidbCluster's objects: its own `app.kubernetes.io/instance` if set, else its name
+    /// (`GetInstanceName`; an empty label is taken as unset here). A DMCluster's is always its name.
     pub fn instance(meta: &crate::model::ObjectMeta) -> String {
         meta.labels
             .get(INSTANCE)

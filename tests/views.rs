@@ -425,3 +425,46 @@ fn v1_clusters_are_monitored_by_the_scrape_objects_scaffold_makes_for_them() {
         );
     }
 }
+
+#[test]
+fn dm_clusters_are_monitored_by_the_scrape_objects_scaffold_makes_for_them() {
+    use kubectl_tidbmonitor::scaffold::servicemonitor::{MonitorKind, Options, service_monitors};
+    for kind in [MonitorKind::ServiceMonitor, MonitorKind::PodMonitor] {
+        let name = kind.kind_name();
+        let mut snapshot = load(&[example("dm")]);
+        let scaffold = service_monitors(
+            &snapshot,
+            &Options {
+                kind,
+                ..Options::default()
+            },
+        );
+        load_scaffolded(&mut snapshot, &scaffold.objects);
+        let views = cluster_views(&snapshot);
+        let dm = views
+            .iter()
+            .find(|v| v.cluster_kind == "DMCluster")
+            .unwrap();
+        let reached: Vec<(&str, Vec<String>, bool)> = dm
+            .scraped_by
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.components.clone(),
+                    s.missed_ports.is_empty(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            reached,
+            [
+                ("basic-dm-master", vec!["dm-master".to_string()], true),
+                ("basic-dm-worker", vec!["dm-worker".to_string()], true),
+            ],
+            "{name}"
+        );
+        assert_eq!(dm.monitored_by[0], "default/basic");
+        assert_eq!(dm.monitored_by.len(), 3, "{name}");
+    }
+}

@@ -1,9 +1,9 @@
 //! Coverage: clusters scraped by several monitors (PD's dashboard address flaps) or by none (neither a
-//! TidbMonitor nor, for TidbClusters, a scrape object).
+//! TidbMonitor nor a scrape object).
 
 use super::{Context, Emitter, ObjectId, Rule, Severity};
 use crate::core::scraping;
-use crate::model::{ObjectMeta, ObjectRef, TidbCluster, TidbMonitor};
+use crate::model::{ObjectMeta, ObjectRef, TidbMonitor};
 use crate::snapshot::Snapshot;
 
 pub const RULES: &[Rule] = &[
@@ -32,8 +32,8 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Info,
         title: "Cluster watched by no monitor",
         explanation: "No TidbMonitor lists this cluster (a reference from another namespace counts only with \
-            `clusterScoped: true`), and, for a TidbCluster, no PodMonitor, ServiceMonitor, VMPodScrape or \
-            VMServiceScrape reaches its pods (one no Prometheus loads does not count). Reported only when every \
+            `clusterScoped: true`), and no PodMonitor, ServiceMonitor, VMPodScrape or VMServiceScrape \
+            reaches its pods (one no Prometheus loads does not count). Reported only when every \
             namespace was read (`-A` or files).",
         bad: "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n",
         good: concat!(
@@ -93,10 +93,10 @@ fn several_monitors(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     });
 }
 
-/// Whether a scrape object that some Prometheus may load (anything but "nobody loads it") reaches the
-/// TidbCluster's pods.
-fn scraped(snapshot: &Snapshot, tc: &TidbCluster) -> bool {
-    scraping::tidb_cluster_scrapes(snapshot, tc)
+/// Whether one of the scrape objects that reach a cluster's pods may be loaded by some Prometheus (anything but
+/// "nobody loads it").
+fn reached(snapshot: &Snapshot, scrapes: Vec<scraping::ClusterScrape<'_>>) -> bool {
+    scrapes
         .iter()
         .any(|s| scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody)
 }
@@ -107,7 +107,7 @@ fn unmonitored(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     }
     for tc in &snapshot.clusters {
         if watchers(snapshot, &tc.metadata, |m| m.spec.clusters.as_slice()).is_empty()
-            && !scraped(snapshot, tc)
+            && !reached(snapshot, scraping::tidb_cluster_scrapes(snapshot, tc))
         {
             e.report(
                 ObjectId::of("TidbCluster", &tc.metadata),
@@ -117,11 +117,13 @@ fn unmonitored(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
         }
     }
     for dc in &snapshot.dm_clusters {
-        if watchers(snapshot, &dc.metadata, |m| m.spec.dm_clusters()).is_empty() {
+        if watchers(snapshot, &dc.metadata, |m| m.spec.dm_clusters()).is_empty()
+            && !reached(snapshot, scraping::dm_cluster_scrapes(snapshot, dc))
+        {
             e.report(
                 ObjectId::of("DMCluster", &dc.metadata),
-                "no TidbMonitor watches this cluster",
-                "add it to a TidbMonitor's spec.clusters",
+                "no TidbMonitor or scrape object watches this cluster",
+                "add it to a TidbMonitor's spec.dmClusters, or scrape it with `kubectl tidbmonitor scaffold servicemonitor`",
             );
         }
     }

@@ -1,5 +1,5 @@
 //! `clusters`: one [`ClusterView`] per TidbCluster, DMCluster (tidb-operator v1) and Cluster (v2), with what
-//! really scrapes it: TidbMonitors for v1, and for TidbClusters and v2 Clusters the PodMonitors,
+//! really scrapes it: TidbMonitors for v1, and for every kind the PodMonitors,
 //! ServiceMonitors, VMPodScrapes and VMServiceScrapes whose selectors and relabelings reach the cluster's pods
 //! (`core::scraping`).
 
@@ -30,7 +30,7 @@ pub struct ClusterView {
     /// Each monitor that scrapes this cluster: `namespace/name` for TidbMonitors, `kind/namespace/name`
     /// (e.g. `podmonitor/monitoring/basic-pd`) for scrape objects.
     pub monitored_by: Vec<String>,
-    /// TidbCluster and v2 Cluster: each scrape object that reaches the cluster's pods, and what it scrapes.
+    /// Each scrape object that reaches the cluster's pods, and what it scrapes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub scraped_by: Vec<ScrapedBy>,
     /// Monitors that list this cluster but cannot scrape it (another namespace without `clusterScoped`).
@@ -181,9 +181,11 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             dc.spec.worker.as_ref(),
             dc.status.worker.as_ref(),
         );
-        let (monitored_by, referenced_without_targets) =
+        let (mut monitored_by, referenced_without_targets) =
             coverage(snapshot, &dc.metadata, |m| m.spec.dm_clusters());
-        views.push(view(
+        let scraped_by = scraped_by(snapshot, scraping::dm_cluster_scrapes(snapshot, dc));
+        monitored_by.extend(scraped_by.iter().map(ScrapedBy::label));
+        let mut dc_view = view(
             &dc.metadata,
             "DMCluster",
             dc.spec.version.clone(),
@@ -191,8 +193,14 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             &dc.status,
             components,
             None,
-            (monitored_by, referenced_without_targets, coverage_complete),
-        ));
+            (
+                monitored_by,
+                referenced_without_targets,
+                coverage_complete && scrapers_complete(snapshot),
+            ),
+        );
+        dc_view.scraped_by = scraped_by;
+        views.push(dc_view);
     }
     for cluster in &snapshot.v2_clusters {
         views.push(v2_view(

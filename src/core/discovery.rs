@@ -12,7 +12,7 @@
 use serde_json::{Value, json};
 
 use super::relabel::{Labels, RelabelError, relabel};
-use crate::model::{ComponentGroup, ScrapeObject, TidbCluster};
+use crate::model::{ComponentGroup, DmCluster, ObjectMeta, ScrapeObject, TidbCluster};
 use crate::naming::{v1, v2};
 use crate::snapshot::Kind;
 
@@ -54,7 +54,8 @@ pub enum ComponentFacts {
     V2(&'static v2::Component),
 }
 
-/// One v2 group (or one component of a v1 TidbCluster, `group_kind` TidbCluster and `group` its StatefulSet)
+/// One v2 group (or one component of a v1 TidbCluster/DMCluster, `group_kind` TidbCluster/DMCluster and `group`
+/// its StatefulSet)
 /// as discovery sees it: a representative pod and the group's Services.
 #[derive(Debug, Clone)]
 pub struct GroupPods {
@@ -205,6 +206,7 @@ pub fn tidb_cluster_components(tc: &TidbCluster) -> Vec<&'static v1::Component> 
     let s = &tc.spec;
     v1::COMPONENTS
         .iter()
+        .filter(|c| c.app == v1::TIDB_CLUSTER)
         .filter(|c| match c.name {
             "pd" => s.pd.is_some(),
             "tso" | "scheduling" => s.pdms.iter().any(|ms| ms.name == c.name),
@@ -219,20 +221,55 @@ pub fn tidb_cluster_components(tc: &TidbCluster) -> Vec<&'static v1::Component> 
         .collect()
 }
 
+/// The components a DMCluster runs.
+pub fn dm_cluster_components(dc: &DmCluster) -> Vec<&'static v1::Component> {
+    v1::COMPONENTS
+        .iter()
+        .filter(|c| match c.name {
+            "dm-master" => dc.spec.master.is_some(),
+            "dm-worker" => dc.spec.worker.is_some(),
+            _ => false,
+        })
+        .collect()
+}
+
 /// Every component of a v1 TidbCluster as discovery sees it: the first pod of its StatefulSet and its Services,
 /// as tidb-operator v1.6.6 builds them ([`v1::COMPONENTS`]).
 pub fn tidb_cluster_pods(tc: &TidbCluster) -> Vec<GroupPods> {
-    let ns = tc.metadata.namespace().to_string();
-    let cluster = tc.metadata.name.clone();
-    let instance = v1::instance(&tc.metadata);
-    tidb_cluster_components(tc)
+    v1_pods(
+        &tc.metadata,
+        &v1::instance(&tc.metadata),
+        tidb_cluster_components(tc),
+        Kind::TidbCluster,
+    )
+}
+
+/// [`tidb_cluster_pods`] for a DMCluster, whose instance label is always its name.
+pub fn dm_cluster_pods(dc: &DmCluster) -> Vec<GroupPods> {
+    v1_pods(
+        &dc.metadata,
+        &dc.metadata.name,
+        dm_cluster_components(dc),
+        Kind::DmCluster,
+    )
+}
+
+fn v1_pods(
+    meta: &ObjectMeta,
+    instance: &str,
+    components: Vec<&'static v1::Component>,
+    kind: Kind,
+) -> Vec<GroupPods> {
+    let ns = meta.namespace().to_string();
+    let cluster = meta.name.clone();
+    components
         .into_iter()
         .map(|component| {
             let c = component.name;
             let common: Labels = [
-                (v1::NAME, v1::TIDB_CLUSTER),
+                (v1::NAME, component.app),
                 (v1::MANAGED_BY, v1::OPERATOR),
-                (v1::INSTANCE, instance.as_str()),
+                (v1::INSTANCE, instance),
                 (v1::COMPONENT, c),
             ]
             .into_iter()
@@ -289,7 +326,7 @@ pub fn tidb_cluster_pods(tc: &TidbCluster) -> Vec<GroupPods> {
                 },
                 cluster: cluster.clone(),
                 group: member,
-                group_kind: Kind::TidbCluster,
+                group_kind: kind,
                 component: GroupComponent {
                     name: c,
                     facts: ComponentFacts::V1(component),

@@ -1,4 +1,4 @@
-//! Which scrape objects really scrape which v2 cluster or v1 TidbCluster, and which Prometheus loads them: the
+//! Which scrape objects really scrape which v2 cluster or v1 TidbCluster/DMCluster, and which Prometheus loads them: the
 //! one predicate `clusters`, `check` and `scaffold` share.
 //!
 //! A group's pods are never listed: their discovery labels come from the group, or for a v1 TidbCluster from
@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use super::discovery::{self, GroupPods, POD_IP, Target};
-use crate::model::{ComponentGroup, LabelSelector, ScrapeObject, TidbCluster, V2Cluster};
+use crate::model::{
+    ComponentGroup, DmCluster, LabelSelector, ScrapeObject, TidbCluster, V2Cluster,
+};
 use crate::snapshot::{Kind, Snapshot};
 
 /// The groups that make up a v2 cluster: same namespace, `spec.cluster.name` = the cluster's name.
@@ -176,6 +178,19 @@ pub fn tidb_cluster_scrapes<'a>(
             tc.metadata.name.clone(),
         ),
         || discovery::tidb_cluster_pods(tc),
+    )
+}
+
+/// [`tidb_cluster_scrapes`] for a DMCluster.
+pub fn dm_cluster_scrapes<'a>(snapshot: &'a Snapshot, dc: &DmCluster) -> Vec<ClusterScrape<'a>> {
+    memoised(
+        snapshot,
+        (
+            Kind::DmCluster,
+            dc.metadata.namespace().to_string(),
+            dc.metadata.name.clone(),
+        ),
+        || discovery::dm_cluster_pods(dc),
     )
 }
 

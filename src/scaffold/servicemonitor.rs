@@ -117,7 +117,7 @@ fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpo
 fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
     Component {
         component: c.name.to_string(),
-        job: c.name,
+        job: c.job,
         service: c.governing_service(cluster),
         peer_only: c.peer_labelled(),
         path: c.path,
@@ -192,33 +192,15 @@ fn tidb_components(
 
 fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
     let c = &dc.metadata.name;
-    let mut out = Vec::new();
-    if dc.spec.master.is_some() {
-        out.push(Component {
-            component: "dm-master".into(),
-            job: "dm_master",
-            service: format!("{c}-dm-master-peer"),
-            peer_only: true,
-            path: "/metrics",
-            endpoints: single("dm-master-peer", "client"),
-        });
-    }
-    if dc.spec.worker.is_some() {
-        out.push(Component {
-            component: "dm-worker".into(),
-            job: "dm_worker",
-            service: format!("{c}-dm-worker-peer"),
-            peer_only: false,
-            path: "/metrics",
-            endpoints: single("dm-worker", "client"),
-        });
-    }
-    out
-}
-
-/// The cluster's instance label: its own `app.kubernetes.io/instance` if set, else its name.
-fn instance_of(meta: &ObjectMeta) -> String {
-    naming::v1::instance(meta)
+    [
+        (dc.spec.master.is_some(), "dm-master"),
+        (dc.spec.worker.is_some(), "dm-worker"),
+    ]
+    .into_iter()
+    .filter(|(present, _)| *present)
+    .filter_map(|(_, name)| naming::v1::component(name))
+    .map(|facts| from_facts(c, facts))
+    .collect()
 }
 
 /// The relabelings that rebuild TidbMonitor's target labels. `service` is `None` for ServiceMonitors (the
@@ -261,6 +243,9 @@ pub fn relabelings(port_annotation: &str, service: Option<&str>, job: &str) -> V
 
 struct ClusterInput<'a> {
     meta: &'a ObjectMeta,
+    /// `app.kubernetes.io/instance` of the cluster's pods: a TidbCluster's own instance label if set, else its
+    /// name; always a DMCluster's name (`naming::v1::instance`).
+    instance: String,
     app: &'static str,
     tls_secret: Option<String>,
     components: Vec<Component>,
@@ -270,7 +255,7 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
     let mut scaffold = Scaffold::default();
     let mut inputs = Vec::new();
     for tc in &snapshot.clusters {
-        let instance = instance_of(&tc.metadata);
+        let instance = naming::v1::instance(&tc.metadata);
         inputs.push(ClusterInput {
             meta: &tc.metadata,
             app: "tidb-cluster",
@@ -278,11 +263,13 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
                 .tls_enabled()
                 .then(|| naming::cluster_client_secret(&tc.metadata.name)),
             components: tidb_components(snapshot, tc, &instance),
+            instance,
         });
     }
     for dc in &snapshot.dm_clusters {
         inputs.push(ClusterInput {
             meta: &dc.metadata,
+            instance: dc.metadata.name.clone(),
             app: "dm-cluster",
             tls_secret: dc
                 .tls_enabled()
@@ -321,8 +308,8 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
 
 fn monitor_object(input: &ClusterInput, component: &Component, options: &Options) -> Value {
     let ns = input.meta.namespace();
-    let instance = instance_of(input.meta);
-    let mut metadata_labels = labels(input.app, &instance, &component.component, input.app);
+    let instance = &input.instance;
+    let mut metadata_labels = labels(input.app, instance, &component.component, input.app);
     for (k, v) in &options.prometheus_labels {
         metadata_labels[k] = json!(v);
     }
