@@ -101,7 +101,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Namespaces first: everything else lives in them.
     create_all(&client, std::mem::take(&mut objects)).await?;
 
-    for n in 0..namespaces {
+    // `--v2-only`: a tidb-operator v2 estate (no v1 CRDs needed), the estate the v2 benchmark row describes.
+    let v1 = !args.iter().any(|a| a == "--v2-only");
+    for n in (0..namespaces).filter(|_| v1) {
         let ns = format!("bench-{n:03}");
         for c in 0..CLUSTERS_PER_NAMESPACE {
             let name = format!("db-{c}");
