@@ -47,23 +47,13 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// The TidbMonitors that really scrape the cluster: the same predicate as `clusters`' MONITORED-BY.
 fn watchers<'a>(
     snapshot: &'a Snapshot,
     cluster: &ObjectMeta,
     refs: impl Fn(&'a TidbMonitor) -> &'a [ObjectRef],
 ) -> Vec<String> {
-    snapshot
-        .monitors
-        .iter()
-        .filter(|m| {
-            let own = m.metadata.namespace();
-            refs(m)
-                .iter()
-                .any(|r| r.name == cluster.name && r.namespace_or(own) == cluster.namespace())
-                && (own == cluster.namespace() || m.spec.cluster_scoped)
-        })
-        .map(|m| format!("{}/{}", m.metadata.namespace(), m.metadata.name))
-        .collect()
+    crate::core::clusters::monitor_coverage(snapshot, cluster, refs).0
 }
 
 fn each_cluster(snapshot: &Snapshot, mut f: impl FnMut(ObjectId, Vec<String>)) {

@@ -147,7 +147,7 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             .filter(|c| !c.name.is_empty())
             .map(|c| format!("{}/{}", c.namespace_or(tc.metadata.namespace()), c.name));
         let (mut monitored_by, referenced_without_targets) =
-            coverage(snapshot, &tc.metadata, |m| m.spec.clusters.as_slice());
+            monitor_coverage(snapshot, &tc.metadata, |m| m.spec.clusters.as_slice());
         let scraped_by = scraped_by(snapshot, scraping::tidb_cluster_scrapes(snapshot, tc));
         monitored_by.extend(scraped_by.iter().map(ScrapedBy::label));
         let mut tc_view = view(
@@ -182,7 +182,7 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
             dc.status.worker.as_ref(),
         );
         let (mut monitored_by, referenced_without_targets) =
-            coverage(snapshot, &dc.metadata, |m| m.spec.dm_clusters());
+            monitor_coverage(snapshot, &dc.metadata, |m| m.spec.dm_clusters());
         let scraped_by = scraped_by(snapshot, scraping::dm_cluster_scrapes(snapshot, dc));
         monitored_by.extend(scraped_by.iter().map(ScrapedBy::label));
         let mut dc_view = view(
@@ -409,9 +409,10 @@ fn push(
     }
 }
 
-/// Which monitors scrape the cluster. A reference from another namespace only yields targets with
-/// `clusterScoped: true`: without it the monitor's Role cannot list pods in the cluster's namespace.
-fn coverage<'a>(
+/// The one predicate for "which TidbMonitors scrape this cluster" (`clusters`, `check`): `(covering, dead)`,
+/// each `namespace/name`. A reference from another namespace only yields targets with `clusterScoped: true`:
+/// without it the monitor's Role cannot list pods in the cluster's namespace.
+pub fn monitor_coverage<'a>(
     snapshot: &'a Snapshot,
     cluster: &ObjectMeta,
     refs: impl Fn(&'a TidbMonitor) -> &'a [crate::model::ObjectRef],
