@@ -80,10 +80,27 @@ mod tests {
     }
 }
 
+/// What v1 and v2 share: the operator's `managed-by` value, the Prometheus port annotations every pod carries
+/// (v1 pkg/controller/controller_utils.go:432-465; v2 pkg/utils/k8s/pod.go:46-52 and
+/// controllers/tiflash/tasks/pod.go:143-144), and the shape of a pod's container.
+pub const OPERATOR: &str = "tidb-operator";
+pub const PORT_ANNOTATION: &str = "prometheus.io/port";
+pub const TIFLASH_PROXY_PORT_ANNOTATION: &str = "tiflash.proxy.prometheus.io/port";
+
+/// A container of a pod and its declared ports `(name, default number)`, as the operator builds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContainerShape {
+    pub name: &'static str,
+    pub ports: &'static [(&'static str, i32)],
+    /// Listed under `initContainers` (sidecars with restartPolicy Always, or one-shot helpers).
+    pub init: bool,
+}
+
 /// tidb-operator v2 (`core.pingcap.com`): the components, their groups and the pods the operator builds for
 /// them, as of v2.0.1 (pingcap/tidb-operator@v2.0.1; paths below are under `pkg/controllers`, `api/core/v1alpha1`
 /// and `pkg/apiutil/core/v1alpha1`). One row per component; every command reads this table.
 pub mod v2 {
+    pub use super::{ContainerShape, OPERATOR, PORT_ANNOTATION, TIFLASH_PROXY_PORT_ANNOTATION};
     use crate::snapshot::Kind;
 
     /// The labels every v2 pod carries (apiutil instance.go:161-177); a group's Services carry the first four.
@@ -94,12 +111,6 @@ pub mod v2 {
     /// Per pod (value differs between pods of one group).
     pub const INSTANCE: &str = "pingcap.com/instance";
     pub const REVISION: &str = "pingcap.com/instance-revision-hash";
-    pub const OPERATOR: &str = "tidb-operator";
-
-    /// The annotation holding the metrics port of every v2 pod (pkg/utils/k8s/pod.go:46-52), and TiFlash's
-    /// second one for its proxy (controllers/tiflash/tasks/pod.go:143-144).
-    pub const PORT_ANNOTATION: &str = "prometheus.io/port";
-    pub const TIFLASH_PROXY_PORT_ANNOTATION: &str = "tiflash.proxy.prometheus.io/port";
 
     /// One port a component's pods serve metrics on.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,15 +122,6 @@ pub mod v2 {
         pub annotation: &'static str,
         /// The `job` the upstream dashboards expect for series of this port.
         pub job: &'static str,
-    }
-
-    /// A container of the pod and its declared ports (`name`, default number).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct ContainerShape {
-        pub name: &'static str,
-        pub ports: &'static [(&'static str, i32)],
-        /// Listed under `initContainers` (sidecars with restartPolicy Always, or one-shot helpers).
-        pub init: bool,
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +358,7 @@ pub mod v2 {
 /// unless said otherwise, `pd_ms_member_manager.go` for TSO and Scheduling). One row per component; `clusters`,
 /// `check` (through `core::discovery`) and `scaffold servicemonitor` read this table.
 pub mod v1 {
+    pub use super::{ContainerShape, OPERATOR, PORT_ANNOTATION, TIFLASH_PROXY_PORT_ANNOTATION};
     /// Every pod and Service of a TidbCluster carries `name=tidb-cluster`, `managed-by=tidb-operator`,
     /// `instance=<instance>` and `component=<comp>` (pkg/apis/label/label.go:250-255 `New()`, `.Instance()`,
     /// `.Component()`); the instance is the TidbCluster's own `app.kubernetes.io/instance` label if it has one,
@@ -370,15 +373,12 @@ pub mod v1 {
     pub const TIDB_CLUSTER: &str = "tidb-cluster";
     /// DMCluster objects carry `name=dm-cluster` instead (label.go:258-263 `NewDM()`).
     pub const DM_CLUSTER: &str = "dm-cluster";
-    pub const OPERATOR: &str = "tidb-operator";
 
     /// `AnnProm(port, path)` on every component's pod template (pkg/controller/controller_utils.go:432-439), and
     /// TiFlash's `AnnAdditionalProm("tiflash.proxy", 20292)` (controller_utils.go:458-465,
     /// tiflash_member_manager.go:526-527).
     pub const SCRAPE_ANNOTATION: &str = "prometheus.io/scrape";
     pub const PATH_ANNOTATION: &str = "prometheus.io/path";
-    pub const PORT_ANNOTATION: &str = "prometheus.io/port";
-    pub const TIFLASH_PROXY_PORT_ANNOTATION: &str = "tiflash.proxy.prometheus.io/port";
 
     /// One port a component serves metrics on (the number its annotation announces).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,14 +394,6 @@ pub mod v1 {
         /// The declared container port a PodMonitor keeps for it (TiKV's 20180 and TiFlash's 20292 are
         /// undeclared by default, so the main port stands in).
         pub container_port: &'static str,
-    }
-
-    /// A container of the pod with its declared ports `(name, number)`, as built by default.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct ContainerShape {
-        pub name: &'static str,
-        pub ports: &'static [(&'static str, i32)],
-        pub init: bool,
     }
 
     /// A Service of the component: `<cluster>-<component><suffix>`, with ports `(name, targetPort number)`.
