@@ -269,7 +269,7 @@ impl Connection {
                 )?,
             }
         }
-        Ok((snapshot, warnings))
+        Ok((snapshot, merge_forbidden(warnings)))
     }
 
     fn record_failure(
@@ -561,6 +561,37 @@ fn object_location(kind: Kind, raw: &str) -> String {
     format!("{} {id}", kind.kind_name())
 }
 
+/// A user without rights on the v2 or monitoring kinds would get a dozen "cannot list" lines: say it once.
+fn merge_forbidden(warnings: Warnings) -> Warnings {
+    const TAIL: &str = "; affected cells show <unknown>";
+    let mut resources = Vec::new();
+    let mut reason = String::new();
+    let mut rest = Vec::new();
+    for w in warnings {
+        let parsed = w
+            .strip_prefix("cannot list ")
+            .and_then(|t| t.strip_suffix(TAIL))
+            .and_then(|t| t.strip_suffix(')'))
+            .and_then(|t| t.split_once(" ("));
+        match parsed {
+            Some((resource, why)) if !resource.contains(' ') => {
+                if reason.is_empty() {
+                    reason = why.to_string();
+                }
+                resources.push(resource.to_string());
+            }
+            _ => rest.push(w),
+        }
+    }
+    if !resources.is_empty() {
+        rest.insert(
+            0,
+            format!("cannot list {} ({reason}){TAIL}", resources.join(", ")),
+        );
+    }
+    rest
+}
+
 /// Parser errors may carry a source snippet over several lines; a CLI error is one line.
 fn first_line(text: &str) -> &str {
     text.lines()
@@ -641,6 +672,23 @@ mod tests {
         assert_eq!(
             Connection::path(Kind::StatefulSet, &Scope::AllNamespaces),
             "/apis/apps/v1/statefulsets"
+        );
+    }
+
+    #[test]
+    fn forbidden_kinds_share_one_warning() {
+        let merged = merge_forbidden(vec![
+            "cannot list deployments.apps (forbidden); affected cells show <unknown>".into(),
+            "cannot list statefulsets.apps: boom; affected cells show <unknown>".into(),
+            "cannot list pdgroups.core.pingcap.com (forbidden); affected cells show <unknown>"
+                .into(),
+        ]);
+        assert_eq!(
+            merged,
+            [
+                "cannot list deployments.apps, pdgroups.core.pingcap.com (forbidden); affected cells show <unknown>",
+                "cannot list statefulsets.apps: boom; affected cells show <unknown>",
+            ]
         );
     }
 
