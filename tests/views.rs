@@ -468,3 +468,31 @@ fn dm_clusters_are_monitored_by_the_scrape_objects_scaffold_makes_for_them() {
         assert_eq!(dm.monitored_by.len(), 3, "{name}");
     }
 }
+
+#[test]
+fn scrape_object_names_from_files_need_not_be_ascii() {
+    // Names are not validated offline: folding MONITORED-BY must cut on char boundaries, and control
+    // characters never reach the terminal.
+    let mut snapshot = load(&[project_examples() + "/v2/orders.yaml"]);
+    let monitor = |name: &str| {
+        format!(
+            "apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {{name: \"{name}\", namespace: shop-v2}}\nspec:\n  selector: {{matchLabels: {{pingcap.com/cluster: orders}}}}\n  podMetricsEndpoints: [{{port: status}}]\n"
+        )
+    };
+    let text = format!("{}---\n{}", monitor("éé-1"), monitor("éé-2\\u001b[31m"));
+    kubectl_tidbmonitor::source::files::load_text_into(
+        "m.yaml",
+        &text,
+        "default",
+        &[],
+        &mut snapshot,
+    );
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+    let views = cluster_views(&snapshot);
+    let table = clusters::table(&views, false, true, now()).render(false, false);
+    assert!(
+        table.contains("podmonitor/shop-v2/éé-{1,2\\u{1b}[31m}"),
+        "{table}"
+    );
+    assert!(!table.contains('\u{1b}'), "{table}");
+}

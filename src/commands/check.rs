@@ -226,6 +226,7 @@ fn summary_line(findings: &[Finding], monitors: usize, context: &Context) -> Str
 
 /// Grouped by object: a heading line, then one line per finding with its hint below.
 fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
+    use crate::render::escape;
     let mut out = String::new();
     let mut current = None;
     for f in findings {
@@ -238,7 +239,11 @@ fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
             } else {
                 format!("{}/", f.object.namespace)
             };
-            out.push_str(&format!("{} {ns}{}\n", f.object.kind, f.object.name));
+            out.push_str(&format!(
+                "{} {}\n",
+                f.object.kind,
+                escape(&format!("{ns}{}", f.object.name))
+            ));
             current = Some(&f.object);
         }
         let tone = match f.severity {
@@ -256,11 +261,25 @@ fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
             Some(tone).filter(|_| f.suppressed.is_none()),
             color,
         );
-        out.push_str(&format!("  {severity} {}  {}\n", f.rule, f.message));
+        out.push_str(&format!(
+            "  {severity} {}  {}\n",
+            f.rule,
+            escape(&f.message)
+        ));
         if let Some(reason) = &f.suppressed {
-            out.push_str(&format!("  {:<10} {:5}  suppressed: {reason}\n", "", ""));
+            out.push_str(&format!(
+                "  {:<10} {:5}  suppressed: {}\n",
+                "",
+                "",
+                escape(reason)
+            ));
         } else if !f.hint.is_empty() {
-            out.push_str(&format!("  {:<10} {:5}  fix: {}\n", "", "", f.hint));
+            out.push_str(&format!(
+                "  {:<10} {:5}  fix: {}\n",
+                "",
+                "",
+                escape(&f.hint)
+            ));
         }
         if wide {
             out.push_str(&format!("  {:<10} {:5}  rule: {}\n", "", "", f.title));

@@ -197,15 +197,17 @@ fn compact_monitors(v: &ClusterView) -> String {
             continue;
         }
         let first = &names[0];
+        // The common prefix in bytes, on char boundaries (names from files need not be ASCII).
         let mut prefix = first.len();
         for n in &names[1..] {
-            prefix = prefix.min(
-                first
-                    .char_indices()
-                    .zip(n.chars())
-                    .take_while(|((_, a), b)| a == b)
-                    .count(),
-            );
+            let common = first
+                .char_indices()
+                .zip(n.chars())
+                .take_while(|((_, a), b)| a == b)
+                .last()
+                .map(|((i, a), _)| i + a.len_utf8())
+                .unwrap_or(0);
+            prefix = prefix.min(common);
         }
         // Cut at a dash so `orders-` stays whole.
         let prefix = first[..prefix].rfind('-').map(|i| i + 1).unwrap_or(0);

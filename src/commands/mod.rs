@@ -224,11 +224,16 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
 
 /// Prints skipped objects and unreadable kinds. Returns whether anything was skipped.
 pub fn report_problems(loaded: &Loaded) -> bool {
+    use crate::render::escape;
     for warning in &loaded.warnings {
-        eprintln!("Warning: {warning}");
+        eprintln!("Warning: {}", escape(warning));
     }
     for problem in &loaded.snapshot.problems {
-        eprintln!("error: {}: {}; skipped", problem.location, problem.message);
+        eprintln!(
+            "error: {}: {}; skipped",
+            escape(&problem.location),
+            escape(&problem.message)
+        );
     }
     !loaded.snapshot.problems.is_empty()
 }

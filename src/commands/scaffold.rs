@@ -315,7 +315,7 @@ fn finish(
     skipped: bool,
 ) -> Result<i32, CommandError> {
     for warning in &result.warnings {
-        eprintln!("Warning: {warning}");
+        eprintln!("Warning: {}", crate::render::escape(warning));
     }
     if result.objects.is_empty() {
         return Err(CommandError::Usage(

@@ -48,6 +48,22 @@ pub fn cluster_pods(snapshot: &Snapshot, cluster: &V2Cluster) -> Vec<GroupPods> 
         .collect()
 }
 
+/// `<pod>.<subdomain>.<ns>` written as the resolver and the certificates accept it: bare, `.svc`, or fully
+/// qualified under any cluster domain (the v2 docs issue `*.<group>-<comp>-peer.<ns>.svc` certificates; v1
+/// components advertise `<pod>.<service>.<ns>.svc`).
+fn same_host(host: &str, base: &str) -> bool {
+    // A trailing dot makes the name absolute: only the fully qualified form resolves then.
+    let (host, absolute) = match host.strip_suffix('.') {
+        Some(h) => (h, true),
+        None => (host, false),
+    };
+    match host.strip_prefix(base) {
+        Some("") | Some(".svc") => !absolute,
+        Some(rest) => rest.starts_with(".svc.") && rest.len() > ".svc.".len(),
+        None => false,
+    }
+}
+
 /// What one scrape object does to one group.
 #[derive(Debug, Clone)]
 pub struct GroupScrape {
@@ -99,7 +115,7 @@ fn evaluate(scraper: &ScrapeObject, pods: &GroupPods) -> GroupScrape {
         addresses.push(&t.address);
         if h == POD_IP {
             ip_targets += 1;
-        } else if h != host {
+        } else if !same_host(h, &host) {
             wrong_hosts.push(t.address.clone());
             continue;
         }
@@ -353,5 +369,28 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
         Loaded::Unknown
     } else {
         Loaded::Nobody
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn service_dns_forms_are_the_same_host() {
+        let base = "db-pd-x.db-pd-peer.team";
+        for ok in [
+            base,
+            "db-pd-x.db-pd-peer.team.svc",
+            "db-pd-x.db-pd-peer.team.svc.cluster.local",
+            "db-pd-x.db-pd-peer.team.svc.cluster.local.",
+        ] {
+            assert!(super::same_host(ok, base), "{ok}");
+        }
+        for bad in [
+            "db-pd-x.db-pd-peer.teamx",
+            "db-pd-x.basic-pd-peer.team",
+            "db-pd-x.db-pd-peer.team.svc.",
+        ] {
+            assert!(!super::same_host(bad, base), "{bad}");
+        }
     }
 }

@@ -34,3 +34,31 @@ impl FromStr for OutputFormat {
         })
     }
 }
+
+/// Text from manifests on its way to a terminal: control characters (ANSI/OSC escapes, carriage returns, tabs
+/// that would break columns) become visible `\u{…}` escapes, so a manifest cannot drive the user's terminal.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(super::escape("db-1"), "db-1");
+        assert_eq!(super::escape("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
+    }
+}

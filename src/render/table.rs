@@ -57,7 +57,7 @@ impl Table {
                 } else {
                     c.text.as_str()
                 };
-                paint(text, c.tone, color)
+                paint(&super::escape(text), c.tone, color)
             }));
         }
         let mut table = builder.build();
