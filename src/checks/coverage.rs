@@ -86,9 +86,9 @@ fn several_monitors(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 /// Whether one of the scrape objects that reach a cluster's pods may be loaded by some Prometheus (anything but
 /// "nobody loads it").
 fn reached(snapshot: &Snapshot, scrapes: Vec<scraping::ClusterScrape<'_>>) -> bool {
-    scrapes
-        .iter()
-        .any(|s| scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody)
+    scrapes.iter().any(|s| {
+        s.reaches_metrics() && scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody
+    })
 }
 
 fn unmonitored(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {

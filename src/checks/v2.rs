@@ -805,7 +805,12 @@ fn duplicates(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
                         cluster_name(cluster),
                         dups.join("; ")
                     ),
-                    "give each endpoint a `port` (container port name) so only the metrics port becomes a target",
+                    if s.scraper.selects_pods() {
+                        "give each endpoint a `port` (container port name) so only the metrics port becomes a target"
+                    } else {
+                        // PD, TiDB and TiProxy groups have two Services with the same labels (svc.go).
+                        "give each endpoint a `port`, and keep only the headless Service: a relabeling `sourceLabels: [__meta_kubernetes_service_name], regex: .*-peer, action: keep`"
+                    },
                 );
             }
         }

@@ -63,11 +63,12 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
         .collect();
     if args.unmonitored {
         // A PodMonitor/ServiceMonitor no Prometheus loads scrapes nothing: such a cluster is unmonitored too.
+        // So does one whose scrape objects reach no metrics port (wrong host, wrong port).
         views.retain(|v| {
             v.monitored_by.iter().all(|m| {
                 v.scraped_by
                     .iter()
-                    .any(|s| &s.label() == m && s.loaded == "no")
+                    .any(|s| &s.label() == m && (s.loaded == "no" || s.components.is_empty()))
             })
         });
     }

@@ -6,26 +6,51 @@
 use crate::model::ComponentGroup;
 use crate::naming::v2::METRIC_STORAGE;
 
-/// Whether a PD TOML config sets `metric-storage` (in `[pd-server]` or dotted), ignoring comments.
+/// A TOML line without its comment, trimmed.
+fn code(line: &str) -> &str {
+    line.split('#').next().unwrap_or("").trim()
+}
+
+/// `[pd-server]` however it is spaced or commented.
+fn is_pd_server_header(line: &str) -> bool {
+    let line = code(line);
+    line.starts_with('[')
+        && !line.starts_with("[[")
+        && line.ends_with(']')
+        && line[1..line.len() - 1].trim().trim_matches('"') == "pd-server"
+}
+
+/// Whether a PD TOML config sets a non-empty `metric-storage` (in `[pd-server]` or dotted), ignoring comments.
 pub fn sets_metric_storage(config: &str) -> bool {
     config.lines().any(|line| {
-        let line = line.split('#').next().unwrap_or("").trim();
-        line.split_once('=').is_some_and(|(key, _)| {
+        code(line).split_once('=').is_some_and(|(key, value)| {
             let key = key.trim().trim_matches('"');
-            key == METRIC_STORAGE
+            let named = key == METRIC_STORAGE
                 || key.ends_with(&format!(".{METRIC_STORAGE}"))
-                || key.ends_with(&format!("\"{METRIC_STORAGE}"))
+                || key.ends_with(&format!("\"{METRIC_STORAGE}"));
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            named && !value.is_empty()
         })
     })
 }
 
-/// `config` with `metric-storage = "<url>"` added: right after an existing `[pd-server]` header (a second one
-/// is a TOML error), else as a new table at the end.
+/// `config` with `metric-storage = "<url>"` added where TOML allows it: right after an existing `[pd-server]`
+/// header (a second one is an error), as a top-level dotted key when `pd-server.` keys are already dotted there,
+/// else as a new table at the end.
 pub fn with_metric_storage(config: &str, url: &str) -> String {
     let line = format!("{METRIC_STORAGE} = \"{url}\"");
     let mut lines: Vec<String> = config.lines().map(str::to_string).collect();
-    if let Some(at) = lines.iter().position(|l| l.trim() == "[pd-server]") {
+    let top_level_end = lines
+        .iter()
+        .position(|l| code(l).starts_with('['))
+        .unwrap_or(lines.len());
+    let dotted = lines[..top_level_end]
+        .iter()
+        .any(|l| code(l).trim_start_matches('"').starts_with("pd-server"));
+    if let Some(at) = lines.iter().position(|l| is_pd_server_header(l)) {
         lines.insert(at + 1, line);
+    } else if dotted {
+        lines.insert(0, format!("pd-server.{line}"));
     } else {
         lines.push("[pd-server]".into());
         lines.push(line);
@@ -74,5 +99,14 @@ mod tests {
             with_metric_storage("[pd-server]\nx = 1\n", "http://p.m:9090"),
             "[pd-server]\nmetric-storage = \"http://p.m:9090\"\nx = 1\n"
         );
+        assert_eq!(
+            with_metric_storage("[ pd-server ] # tuned\nx = 1\n", "u"),
+            "[ pd-server ] # tuned\nmetric-storage = \"u\"\nx = 1\n"
+        );
+        assert_eq!(
+            with_metric_storage("pd-server.x = 1\n[log]\nlevel = 1\n", "u"),
+            "pd-server.metric-storage = \"u\"\npd-server.x = 1\n[log]\nlevel = 1\n"
+        );
+        assert!(!sets_metric_storage("[pd-server]\nmetric-storage = \"\"\n"));
     }
 }

@@ -100,6 +100,14 @@ pub struct ClusterScrape<'a> {
     pub groups: Vec<GroupScrape>,
 }
 
+impl ClusterScrape<'_> {
+    /// It selects the cluster and at least one of its targets is a metrics port at a host that exists: what
+    /// "monitored" means for `--unmonitored` and TM031 (selecting pods and scraping nothing does not count).
+    pub fn reaches_metrics(&self) -> bool {
+        self.groups.iter().any(|g| !g.scraped_ports.is_empty())
+    }
+}
+
 fn evaluate(scraper: &ScrapeObject, pods: &GroupPods) -> GroupScrape {
     let (targets, error) = match discovery::scrape_targets(scraper, pods) {
         Ok(t) => (t, None),
@@ -365,32 +373,25 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
     by.sort();
     if !by.is_empty() {
         Loaded::By(by)
-    } else if unknown || !all_known {
+    } else if unknown || !all_known || converted_by_victoria_metrics(snapshot, scraper) {
         Loaded::Unknown
     } else {
         Loaded::Nobody
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn service_dns_forms_are_the_same_host() {
-        let base = "db-pd-x.db-pd-peer.team";
-        for ok in [
-            base,
-            "db-pd-x.db-pd-peer.team.svc",
-            "db-pd-x.db-pd-peer.team.svc.cluster.local",
-            "db-pd-x.db-pd-peer.team.svc.cluster.local.",
-        ] {
-            assert!(super::same_host(ok, base), "{ok}");
-        }
-        for bad in [
-            "db-pd-x.db-pd-peer.teamx",
-            "db-pd-x.basic-pd-peer.team",
-            "db-pd-x.db-pd-peer.team.svc.",
-        ] {
-            assert!(!super::same_host(bad, base), "{bad}");
-        }
-    }
+/// The VictoriaMetrics operator converts PodMonitors/ServiceMonitors into VMPodScrapes/VMServiceScrapes of the
+/// same name by default (victoria-metrics-k8s-stack installs prometheus-operator's CRDs for that): when that
+/// twin exists, "no Prometheus selects it" does not mean nothing scrapes it.
+fn converted_by_victoria_metrics(snapshot: &Snapshot, scraper: &ScrapeObject) -> bool {
+    let twin = if scraper.selects_pods() {
+        Kind::VmPodScrape
+    } else {
+        Kind::VmServiceScrape
+    };
+    snapshot.scrapers.iter().any(|s| {
+        s.kind == twin
+            && s.metadata.name == scraper.metadata.name
+            && s.metadata.namespace() == scraper.metadata.namespace()
+    })
 }

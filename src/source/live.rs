@@ -229,12 +229,12 @@ impl Connection {
         };
         let mut snapshot = Snapshot::default();
         let mut warnings = Vec::new();
-        // An estate may run only tidb-operator v1 or only v2: the primary's CRD missing is then no error as long
-        // as the other operator's cluster kind of the request was read.
+        // An estate may run only tidb-operator v1 or only v2: the primary's CRD missing (or refused) is then no
+        // error as long as the other operator's cluster kind of the request was read.
+        // v1 kinds live in pingcap.com, v2 kinds in core.pingcap.com.
         let other_operator_read = results.iter().any(|(kind, outcome)| {
-            *kind != request.primary
-                && outcome.is_ok()
-                && matches!(kind.group(), "pingcap.com" | "core.pingcap.com")
+            outcome.is_ok()
+                && kind.group() != request.primary.group()
                 && matches!(kind, Kind::TidbCluster | Kind::Cluster)
         });
         for (kind, outcome) in results {
@@ -243,6 +243,18 @@ impl Connection {
                     if kind == request.primary && other_operator_read =>
                 {
                     snapshot.gaps.insert(kind, Gap::NotInstalled);
+                    continue;
+                }
+                // A viewer granted only the other operator's kinds still gets those rows.
+                Err(ListFailure::Forbidden(message))
+                    if kind == request.primary && other_operator_read =>
+                {
+                    warnings.push(format!(
+                        "cannot list {} ({}); affected cells show <unknown>",
+                        kind.resource(),
+                        first_clause(&message)
+                    ));
+                    snapshot.gaps.insert(kind, Gap::Forbidden(message));
                     continue;
                 }
                 other => other,
