@@ -35,34 +35,47 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "TM021",
         severity: Severity::Error,
-        title: "Legacy monitor volume has reclaim policy Delete: the migration stalls",
-        explanation: "The migration refuses to move a PV whose reclaim policy is `Delete` (deleting the old PVC would \
-            delete the data). It only logs this and reports no error: the Deployment is already gone and no StatefulSet \
-            is created, so monitoring is down. The operator's reclaim sync may flip the PV to `spec.pvReclaimPolicy` \
-            (default Retain), but never if that is `Delete` or the old PVC lost the monitor labels.",
+        title: "Legacy monitor volume will be Delete when migrated: the migration stalls",
+        explanation: "The migration (`smoothMigrationToStatefulSet`, pkg/monitor/monitor/monitor_manager.go, tidb-operator \
+            v1.2.0–v1.6.6) refuses a PV whose reclaim policy is `Delete`: it only logs, the Deployment is already gone \
+            and no StatefulSet is created, so monitoring is down. The common case heals itself: the refusing pass (and \
+            the pass deleting the Deployment) returns without error, so the same sync runs the PV step \
+            (`pvManager.SyncMonitor`, pkg/manager/meta/reclaim_policy_manager.go), which sets the PV of every PVC \
+            labelled `app.kubernetes.io/name=tidb-cluster, managed-by=tidb-operator, instance=<monitor>, component=monitor` \
+            to `spec.pvReclaimPolicy` (default Retain), and the next pass migrates. This rule fires only when it cannot \
+            heal: `spec.pvReclaimPolicy` is itself `Delete` (any labelled PV is set to Delete and refused for ever), or \
+            the PV is `Delete` and the old PVC lacks those labels (the reclaim sync never touches it).",
         bad: with_legacy!(
             "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: mon-monitor, namespace: db}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-mon}\nspec: {persistentVolumeReclaimPolicy: Delete, storageClassName: standard, capacity: {storage: 10Gi}, claimRef: {name: mon-monitor, namespace: db}}\n"
         ),
         good: with_legacy!(
-            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: mon-monitor, namespace: db}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-mon}\nspec: {persistentVolumeReclaimPolicy: Retain, storageClassName: standard, capacity: {storage: 10Gi}, claimRef: {name: mon-monitor, namespace: db}}\n"
+            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: mon-monitor\n  namespace: db\n  labels: {app.kubernetes.io/name: tidb-cluster, app.kubernetes.io/managed-by: tidb-operator, app.kubernetes.io/instance: mon, app.kubernetes.io/component: monitor}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-mon}\nspec: {persistentVolumeReclaimPolicy: Delete, storageClassName: standard, capacity: {storage: 10Gi}, claimRef: {name: mon-monitor, namespace: db}}\n"
         ),
-        fix: "`kubectl patch pv <pv> -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}'` before (or during) the upgrade.",
+        fix: "Unlabelled PVC: `kubectl patch pv <pv> -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}'` before (or during) the upgrade. `spec.pvReclaimPolicy: Delete`: set it to Retain first, then patch the PV.",
         example_operator: None,
         check: reclaim_delete,
     },
     Rule {
         id: "TM022",
         severity: Severity::Error,
-        title: "Legacy monitor volume has reclaim policy Recycle: the migration wipes it",
+        title: "Legacy monitor volume will be Recycle when migrated: the migration wipes it",
         explanation: "The migration deletes the old PVC `<monitor>-monitor` before re-binding its PV to the StatefulSet's \
-            claim. It refuses `Delete` but not `Recycle`: the volume is scrubbed and the migrated Prometheus starts empty.",
+            claim (`smoothMigrationToStatefulSet`, pkg/monitor/monitor/monitor_manager.go, tidb-operator v1.2.0–v1.6.6). \
+            It refuses `Delete` but not `Recycle`: a Recycle volume is scrubbed and the migrated Prometheus starts empty. \
+            The common case heals itself: the pass that deletes the legacy Deployment returns without error, so the same \
+            sync runs the PV step (`pvManager.SyncMonitor`, pkg/manager/meta/reclaim_policy_manager.go), which sets the PV \
+            of every PVC labelled `app.kubernetes.io/name=tidb-cluster, managed-by=tidb-operator, instance=<monitor>, \
+            component=monitor` to `spec.pvReclaimPolicy` (default Retain) two passes before the PVC is deleted. This rule \
+            fires only when it cannot heal: `spec.pvReclaimPolicy` is itself `Recycle`; the PV is Recycle and the old PVC \
+            lacks those labels; or the PV is Recycle and the Deployment is already gone (the pass recording \
+            status.deploymentStorageStatus returns a requeue error before the PV step, the next deletes the PVC).",
         bad: with_legacy!(
             "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: mon-monitor, namespace: db}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-mon}\nspec: {persistentVolumeReclaimPolicy: Recycle, storageClassName: standard, capacity: {storage: 10Gi}}\n"
         ),
         good: with_legacy!(
-            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: mon-monitor, namespace: db}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-mon}\nspec: {persistentVolumeReclaimPolicy: Retain, storageClassName: standard, capacity: {storage: 10Gi}}\n"
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mon-monitor, namespace: db}\nspec: {replicas: 1}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: mon-monitor\n  namespace: db\n  labels: {app.kubernetes.io/name: tidb-cluster, app.kubernetes.io/managed-by: tidb-operator, app.kubernetes.io/instance: mon, app.kubernetes.io/component: monitor}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-mon}\nspec: {persistentVolumeReclaimPolicy: Recycle, storageClassName: standard, capacity: {storage: 10Gi}}\n"
         ),
-        fix: "Set the PV's reclaim policy to Retain before upgrading tidb-operator.",
+        fix: "Set the PV's reclaim policy to Retain before upgrading tidb-operator (and spec.pvReclaimPolicy to Retain if it is Recycle).",
         example_operator: None,
         check: reclaim_recycle,
     },
@@ -199,44 +212,201 @@ fn legacy_volume<'a>(
     Some((pvc, pv))
 }
 
+/// How the migration ends for the old volume, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The PV is `Delete` when the migration looks at it: it refuses, for ever (TM021).
+    Stall(Cause),
+    /// The PV is `Recycle` when the old PVC is deleted: the data is scrubbed (TM022).
+    Wipe(Cause),
+    Fine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// The old PVC lacks the monitor's four labels, so the reclaim sync never touches its PV.
+    Unlabeled,
+    /// The reclaim sync sets the PV to `spec.pvReclaimPolicy`, which is itself the dangerous policy.
+    SpecPolicy,
+    /// The legacy Deployment is already gone: no pass runs the reclaim sync before the PVC is deleted.
+    DeploymentGone,
+}
+
+/// The migration's passes over the old volume (tidb-operator v1.2.0 through v1.6.6 / release-1.6, identical
+/// there): `smoothMigrationToStatefulSet` in pkg/monitor/monitor/monitor_manager.go, then — only when it returned
+/// `(false, nil)` — the PV step `pvManager.SyncMonitor` (pkg/manager/meta/reclaim_policy_manager.go), which
+/// patches the PV of every PVC labelled `app.kubernetes.io/{name: tidb-cluster, managed-by: tidb-operator,
+/// instance: <monitor>, component: monitor}` to `spec.pvReclaimPolicy` (defaulted to Retain in
+/// pkg/monitor/monitor/util.go). A pass returns `(false, nil)` when it deletes the Deployment and when the PV
+/// is `Delete`; the pass that records `status.deploymentStorageStatus` returns a requeue error (no PV step),
+/// and the next one deletes the old PVC.
+fn migration_outcome(deployment: bool, labeled: bool, spec: &str, pv: &str) -> Outcome {
+    // Pass 1 with the Deployment present: it is deleted, then the PV step runs.
+    let first = if deployment && labeled { spec } else { pv };
+    match first {
+        "Delete" => {
+            // Refused with (false, nil): the PV step runs and may heal it.
+            match if labeled { spec } else { first } {
+                "Delete" if labeled => Outcome::Stall(Cause::SpecPolicy),
+                "Delete" => Outcome::Stall(Cause::Unlabeled),
+                "Recycle" => Outcome::Wipe(Cause::SpecPolicy),
+                _ => Outcome::Fine,
+            }
+        }
+        "Recycle" => Outcome::Wipe(if !labeled {
+            Cause::Unlabeled
+        } else if deployment {
+            Cause::SpecPolicy
+        } else {
+            Cause::DeploymentGone
+        }),
+        _ => Outcome::Fine,
+    }
+}
+
+/// Whether the old PVC carries the four labels the reclaim sync selects on (v1.1's `getMonitorPVC` set them).
+fn has_monitor_labels(pvc: &crate::model::PersistentVolumeClaim, monitor: &str) -> bool {
+    let l = &pvc.metadata.labels;
+    [
+        ("app.kubernetes.io/name", "tidb-cluster"),
+        ("app.kubernetes.io/managed-by", "tidb-operator"),
+        ("app.kubernetes.io/instance", monitor),
+        ("app.kubernetes.io/component", "monitor"),
+    ]
+    .iter()
+    .all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v))
+}
+
+/// The migration's outcome for one persistent monitor's old volume; `None` when there is none to judge.
+/// When the legacy Deployment could not be read and the outcome depends on it, both outcomes are returned.
+fn volume_outcomes(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    e: &mut Emitter,
+    report_unresolved: bool,
+) -> Option<(String, String, Vec<Outcome>)> {
+    let (pvc, pv) = legacy_volume(snapshot, monitor, e, report_unresolved)?;
+    let pv = pv?;
+    let name = &monitor.metadata.name;
+    let labeled = has_monitor_labels(pvc, name);
+    let spec = monitor
+        .spec
+        .pv_reclaim_policy
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .unwrap_or("Retain");
+    let current = pv
+        .spec
+        .persistent_volume_reclaim_policy
+        .as_deref()
+        .unwrap_or("Retain");
+    let outcomes = match snapshot.deployment(
+        monitor.metadata.namespace(),
+        &naming::legacy_deployment(name),
+    ) {
+        Lookup::Found(_) => vec![migration_outcome(true, labeled, spec, current)],
+        Lookup::Missing => vec![migration_outcome(false, labeled, spec, current)],
+        Lookup::Unknown => {
+            let (a, b) = (
+                migration_outcome(true, labeled, spec, current),
+                migration_outcome(false, labeled, spec, current),
+            );
+            if a == b { vec![a] } else { vec![a, b] }
+        }
+    };
+    let volume = format!(
+        "old PVC {}/{} is bound to PV {} (reclaim policy {current})",
+        pvc.metadata.namespace(),
+        pvc.metadata.name,
+        pv.metadata.name
+    );
+    Some((volume, pv.metadata.name.clone(), outcomes))
+}
+
+fn why(cause: Cause, spec_policy: &str) -> String {
+    match cause {
+        Cause::Unlabeled => "the PVC lacks the monitor labels (app.kubernetes.io/name=tidb-cluster, managed-by=tidb-operator, instance, component=monitor), so the operator's reclaim sync never changes the PV's policy".to_string(),
+        Cause::SpecPolicy => format!("spec.pvReclaimPolicy is {spec_policy}, and the operator's reclaim sync sets the PV to it during the migration"),
+        Cause::DeploymentGone => "the legacy Deployment is already gone, so no sync runs the reclaim step (which would reset the PV to spec.pvReclaimPolicy) before the old PVC is deleted".to_string(),
+    }
+}
+
+fn reclaim_fix(cause: Cause, pv: &str) -> String {
+    let patch = format!(
+        "kubectl patch pv {pv} -p '{{\"spec\":{{\"persistentVolumeReclaimPolicy\":\"Retain\"}}}}'"
+    );
+    match cause {
+        Cause::SpecPolicy => {
+            format!("set spec.pvReclaimPolicy: Retain on the TidbMonitor, then {patch}")
+        }
+        _ => patch,
+    }
+}
+
 fn reclaim_delete(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
-        let Some((pvc, Some(pv))) = legacy_volume(snapshot, monitor, e, true) else {
+        let Some((volume, pv, outcomes)) = volume_outcomes(snapshot, monitor, e, true) else {
             continue;
         };
-        if pv.spec.persistent_volume_reclaim_policy.as_deref() == Some("Delete") {
-            let permanent = monitor.spec.pv_reclaim_policy.as_deref() == Some("Delete");
-            e.report(
-                monitor_id(monitor),
+        let spec = monitor
+            .spec
+            .pv_reclaim_policy
+            .as_deref()
+            .unwrap_or("Retain");
+        let id = monitor_id(monitor);
+        match outcomes.as_slice() {
+            [Outcome::Stall(cause)] => e.report(
+                id,
                 format!(
-                    "old PVC {}/{} is bound to PV {} with reclaim policy Delete: the migration refuses it and monitoring stays down{}",
-                    pvc.metadata.namespace(),
-                    pvc.metadata.name,
-                    pv.metadata.name,
-                    if permanent { " (permanently: spec.pvReclaimPolicy is Delete too)" } else { "" }
+                    "{volume}: the migration will find it Delete, refuse it and keep monitoring down, because {}",
+                    why(*cause, spec)
                 ),
-                format!("kubectl patch pv {} -p '{{\"spec\":{{\"persistentVolumeReclaimPolicy\":\"Retain\"}}}}'", pv.metadata.name),
-            );
+                reclaim_fix(*cause, &pv),
+            ),
+            [_] => {}
+            _ if outcomes.iter().any(|o| matches!(o, Outcome::Stall(_))) => e.unresolved(
+                id,
+                format!(
+                    "Deployment {}/{} (whether the migration's first pass heals {volume})",
+                    monitor.metadata.namespace(),
+                    naming::legacy_deployment(&monitor.metadata.name)
+                ),
+            ),
+            _ => {}
         }
     }
 }
 
 fn reclaim_recycle(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
-        let Some((pvc, Some(pv))) = legacy_volume(snapshot, monitor, e, false) else {
+        let Some((volume, pv, outcomes)) = volume_outcomes(snapshot, monitor, e, false) else {
             continue;
         };
-        if pv.spec.persistent_volume_reclaim_policy.as_deref() == Some("Recycle") {
-            e.report(
-                monitor_id(monitor),
+        let spec = monitor
+            .spec
+            .pv_reclaim_policy
+            .as_deref()
+            .unwrap_or("Retain");
+        let id = monitor_id(monitor);
+        match outcomes.as_slice() {
+            [Outcome::Wipe(cause)] => e.report(
+                id,
                 format!(
-                    "old PVC {}/{} is bound to PV {} with reclaim policy Recycle: the migration deletes the claim and the data is scrubbed",
-                    pvc.metadata.namespace(),
-                    pvc.metadata.name,
-                    pv.metadata.name
+                    "{volume}: it will be Recycle when the migration deletes the old claim, so the data is scrubbed, because {}",
+                    why(*cause, spec)
                 ),
-                format!("kubectl patch pv {} -p '{{\"spec\":{{\"persistentVolumeReclaimPolicy\":\"Retain\"}}}}'", pv.metadata.name),
-            );
+                reclaim_fix(*cause, &pv),
+            ),
+            [_] => {}
+            _ if outcomes.iter().any(|o| matches!(o, Outcome::Wipe(_))) => e.unresolved(
+                id,
+                format!(
+                    "Deployment {}/{} (whether the migration's first pass heals {volume})",
+                    monitor.metadata.namespace(),
+                    naming::legacy_deployment(&monitor.metadata.name)
+                ),
+            ),
+            _ => {}
         }
     }
 }
@@ -352,5 +522,117 @@ fn legacy_pvc_unbound(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) 
                 "check it with kubectl describe pvc; delete it if the data is not needed",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_outcome_follows_the_operator_passes() {
+        use Cause::*;
+        use Outcome::*;
+        // Labelled PVC, Deployment present: the PV ends at spec.pvReclaimPolicy whatever it is now.
+        for pv in ["Delete", "Recycle", "Retain"] {
+            assert_eq!(migration_outcome(true, true, "Retain", pv), Fine, "{pv}");
+            assert_eq!(
+                migration_outcome(true, true, "Delete", pv),
+                Stall(SpecPolicy),
+                "{pv}"
+            );
+            assert_eq!(
+                migration_outcome(true, true, "Recycle", pv),
+                Wipe(SpecPolicy),
+                "{pv}"
+            );
+        }
+        // Labelled PVC, Deployment gone: only the Delete refusal runs the reclaim step.
+        assert_eq!(migration_outcome(false, true, "Retain", "Delete"), Fine);
+        assert_eq!(
+            migration_outcome(false, true, "Delete", "Delete"),
+            Stall(SpecPolicy)
+        );
+        assert_eq!(
+            migration_outcome(false, true, "Recycle", "Delete"),
+            Wipe(SpecPolicy)
+        );
+        assert_eq!(
+            migration_outcome(false, true, "Retain", "Recycle"),
+            Wipe(DeploymentGone)
+        );
+        assert_eq!(migration_outcome(false, true, "Delete", "Retain"), Fine);
+        // Unlabelled PVC: the PV's own policy decides, whatever the spec says.
+        for deployment in [true, false] {
+            for spec in ["Retain", "Delete", "Recycle"] {
+                assert_eq!(
+                    migration_outcome(deployment, false, spec, "Delete"),
+                    Stall(Unlabeled)
+                );
+                assert_eq!(
+                    migration_outcome(deployment, false, spec, "Recycle"),
+                    Wipe(Unlabeled)
+                );
+                assert_eq!(migration_outcome(deployment, false, spec, "Retain"), Fine);
+            }
+        }
+    }
+
+    fn findings(yaml: &str, rule: &str) -> Vec<String> {
+        use crate::snapshot::{Kind, Scope};
+        let mut snapshot = Snapshot::default();
+        crate::source::files::load_text_into("m.yaml", yaml, "default", &[], &mut snapshot);
+        assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+        for kind in Kind::ALL {
+            snapshot.scopes.insert(*kind, Scope::AllNamespaces);
+        }
+        let context = Context {
+            operator: super::super::OperatorVersion::Unknown,
+            all_namespaces: true,
+            offline: false,
+        };
+        super::super::run(&snapshot, &context, |id| id == rule)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    const LABELLED_PVC: &str = "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: mon-monitor\n  namespace: db\n  labels: {app.kubernetes.io/name: tidb-cluster, app.kubernetes.io/managed-by: tidb-operator, app.kubernetes.io/instance: mon, app.kubernetes.io/component: monitor}\nspec: {storageClassName: standard, volumeName: pv-mon, resources: {requests: {storage: 10Gi}}}\nstatus: {phase: Bound}\n";
+
+    fn legacy(spec_policy: Option<&str>, pv_policy: &str, deployment: bool) -> String {
+        let mut yaml = with_legacy!("").to_string();
+        if let Some(p) = spec_policy {
+            yaml = yaml.replace(
+                "  persistent: true\n",
+                &format!("  persistent: true\n  pvReclaimPolicy: {p}\n"),
+            );
+        }
+        yaml.push_str(LABELLED_PVC);
+        yaml.push_str(&format!("---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: pv-mon}}\nspec: {{persistentVolumeReclaimPolicy: {pv_policy}, storageClassName: standard, capacity: {{storage: 10Gi}}}}\n"));
+        if deployment {
+            yaml.push_str("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mon-monitor, namespace: db}\nspec: {replicas: 1}\n");
+        }
+        yaml
+    }
+
+    #[test]
+    fn labelled_volumes_heal_unless_the_spec_policy_is_dangerous() {
+        assert!(findings(&legacy(None, "Delete", true), "TM021").is_empty());
+        assert!(findings(&legacy(Some("Retain"), "Recycle", true), "TM022").is_empty());
+        let stall = findings(&legacy(Some("Delete"), "Retain", true), "TM021");
+        assert!(
+            stall.len() == 1 && stall[0].contains("spec.pvReclaimPolicy is Delete"),
+            "{stall:?}"
+        );
+        let wipe = findings(&legacy(Some("Recycle"), "Retain", true), "TM022");
+        assert!(
+            wipe.len() == 1 && wipe[0].contains("spec.pvReclaimPolicy is Recycle"),
+            "{wipe:?}"
+        );
+        let gone = findings(&legacy(None, "Recycle", false), "TM022");
+        assert!(
+            gone.len() == 1 && gone[0].contains("already gone"),
+            "{gone:?}"
+        );
     }
 }
