@@ -3,7 +3,6 @@
 
 use super::util::{monitor_id, refs};
 use super::{Context, Emitter, Rule, Severity, Version};
-use crate::checks::operator::is_semver;
 use crate::naming;
 use crate::snapshot::{Kind, Scope, Snapshot};
 
@@ -35,21 +34,27 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "TM042",
         severity: Severity::Error,
-        title: "remoteWrite with a Prometheus version that is not semver",
-        explanation: "With `prometheus.remoteWrite` the operator compares `prometheus.version` as semver to decide which \
-            remote-write fields Prometheus supports; a tag like `latest` or `v2.27` fails the reconcile of the monitor.",
+        title: "Prometheus version the operator cannot parse as semver",
+        explanation: "tidb-operator v1.4.0 and later parse `prometheus.version` with Masterminds/semver \
+            (`semver.NewVersion` in `generateRemoteWrite`, pkg/monitor/monitor/util.go; library v1.4.2 up to operator \
+            v1.6.0, v1.5.0 from v1.6.1, both with the grammar `v?N[.N][.N][-pre][+meta]`), so `v2.27` or `2` are accepted but `latest` or a commit hash \
+            are not, and the error fails the reconcile: the Prometheus ConfigMap and StatefulSet are never synced. \
+            v1.4.0–v1.6.5 parse it for every monitor, with or without `remoteWrite` (v1.6.5 util.go:1482); v1.6.6 \
+            parses it only when `remoteWrite` is set (#7007/#7009); v1.3.x and older do not parse it at all. An empty \
+            version is left to TM047.",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
-            "  prometheus: {baseImage: prom/prometheus, version: latest, remoteWrite: [{url: 'http://receive:19291/api/v1/receive'}]}\n",
+            "  prometheus: {baseImage: prom/prometheus, version: latest}\n",
             "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
         ),
         good: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
-            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, remoteWrite: [{url: 'http://receive:19291/api/v1/receive'}]}\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.27}\n",
             "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
         ),
-        fix: "Use a full version such as v2.53.2 (pin a digest in baseImage if you need an exact build).",
-        example_operator: None,
+        fix: "Use a version tag such as v2.53.2 (pin a digest in baseImage if you need an exact build), or upgrade \
+            tidb-operator to v1.6.6 when remoteWrite is not used.",
+        example_operator: Some("v1.6.5"),
         check: remote_write_version,
     },
     Rule {
@@ -321,22 +326,69 @@ fn persistent_without_storage(snapshot: &Snapshot, _context: &Context, e: &mut E
     }
 }
 
-fn remote_write_version(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+/// Masterminds/semver `NewVersion` (v1.4.2 and v1.5.0 alike):
+/// `^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$`.
+pub fn is_masterminds_semver(text: &str) -> bool {
+    let identifiers = |t: &str| {
+        t.split('.')
+            .all(|i| !i.is_empty() && i.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    };
+    let core = text.strip_prefix('v').unwrap_or(text);
+    let (core, meta) = match core.split_once('+') {
+        Some((c, m)) => (c, Some(m)),
+        None => (core, None),
+    };
+    let (core, pre) = match core.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (core, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() <= 3
+        && parts
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_digit()) && p.parse::<i64>().is_ok())
+        && pre.is_none_or(identifiers)
+        && meta.is_none_or(identifiers)
+}
+
+fn remote_write_version(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
+    let (operator, assumption) = context.operator_or_assumed();
+    if operator < Version::new(1, 4, 0) {
+        return;
+    }
+    let always_parsed = operator <= Version::new(1, 6, 5);
     for monitor in &snapshot.monitors {
-        let Some(prometheus) = monitor
-            .spec
-            .prometheus
-            .as_ref()
-            .filter(|p| !p.remote_write.is_empty())
-        else {
+        let Some(prometheus) = monitor.spec.prometheus.as_ref() else {
             continue;
         };
         let version = prometheus.version.as_deref().unwrap_or("");
-        if !is_semver(version) {
+        if version.is_empty() || is_masterminds_semver(version) {
+            continue;
+        }
+        let remote_write = !prometheus.remote_write.is_empty();
+        if remote_write || (always_parsed && assumption.is_none()) {
+            let why = if remote_write {
+                "remoteWrite is set"
+            } else {
+                "tidb-operator v1.4.0–v1.6.5 parse it even without remoteWrite"
+            };
+            let mut message = format!(
+                "prometheus.version {version:?} is not semver and {why}: the operator fails to reconcile the monitor (\"Invalid Semantic Version\")"
+            );
+            if let Some(note) = &assumption {
+                message.push_str(&format!(" ({note})"));
+            }
             e.report(
                 monitor_id(monitor),
-                format!("prometheus.version {version:?} is not semver, which remoteWrite requires: the monitor fails to reconcile"),
-                "use a full version such as v2.53.2",
+                message,
+                "use a version tag such as v2.53.2",
+            );
+        } else if let Some(note) = &assumption {
+            e.report_as(
+                Severity::Info,
+                monitor_id(monitor),
+                format!("prometheus.version {version:?} is not semver: tidb-operator v1.4.0–v1.6.5 fail to reconcile the monitor even without remoteWrite ({note})"),
+                "use a version tag such as v2.53.2, or make sure tidb-operator is v1.6.6+ or older than v1.4.0",
             );
         }
     }
@@ -630,6 +682,75 @@ fn deletion_hangs(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::{Finding, OperatorVersion, run};
+
+    /// Runs one rule on `yaml` read as the whole live cluster, with the given operator version (None: unknown).
+    fn findings(rule: &str, yaml: &str, operator: Option<&str>) -> Vec<Finding> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("example.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut snapshot = Snapshot::default();
+        crate::source::files::load(&[path.display().to_string()], "default", &mut snapshot)
+            .unwrap();
+        for kind in Kind::ALL {
+            snapshot.scopes.insert(*kind, Scope::AllNamespaces);
+        }
+        let context = Context {
+            operator: match operator {
+                Some(v) => OperatorVersion::Flag {
+                    version: v.parse().unwrap(),
+                },
+                None => OperatorVersion::Unknown,
+            },
+            all_namespaces: true,
+            offline: false,
+        };
+        run(&snapshot, &context, |id| id == rule)
+    }
+
+    fn prometheus(version: &str, remote_write: bool) -> String {
+        let rw = if remote_write {
+            ", remoteWrite: [{url: 'http://receive:19291/api/v1/receive'}]"
+        } else {
+            ""
+        };
+        format!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: mon, namespace: monitoring}}\nspec:\n  clusters: [{{name: db}}]\n  prometheus: {{baseImage: prom/prometheus, version: {version}{rw}}}\n  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+        )
+    }
+
+    #[test]
+    fn tm042_follows_the_operator_version() {
+        let severities = |version: &str, rw: bool, operator: Option<&str>| -> Vec<Severity> {
+            findings("TM042", &prometheus(version, rw), operator)
+                .iter()
+                .map(|f| f.severity)
+                .collect()
+        };
+        // v2.27 parses with Masterminds/semver: never a finding.
+        assert!(severities("v2.27", true, Some("v1.6.6")).is_empty());
+        assert!(severities("v2.27", false, Some("v1.5.0")).is_empty());
+        // Without remoteWrite: v1.4.0–v1.6.5 fail, v1.6.6 and v1.3.x do not.
+        assert_eq!(
+            severities("latest", false, Some("v1.4.0")),
+            [Severity::Error]
+        );
+        assert_eq!(
+            severities("latest", false, Some("v1.6.5")),
+            [Severity::Error]
+        );
+        assert!(severities("latest", false, Some("v1.6.6")).is_empty());
+        assert!(severities("latest", false, Some("v1.3.10")).is_empty());
+        // With remoteWrite: v1.4.0 and later fail, v1.3.x does not parse it.
+        assert_eq!(
+            severities("latest", true, Some("v1.6.6")),
+            [Severity::Error]
+        );
+        assert!(severities("latest", true, Some("v1.3.10")).is_empty());
+        // Unknown operator: remoteWrite fails anyway; without it, an info naming the affected versions.
+        assert_eq!(severities("latest", true, None), [Severity::Error]);
+        assert_eq!(severities("latest", false, None), [Severity::Info]);
+    }
 
     #[test]
     fn durations_and_quantities() {
@@ -642,5 +763,33 @@ mod tests {
         assert_eq!(quantity_bytes("10Gi"), Some(10.0 * 1024f64.powi(3)));
         assert_eq!(quantity_bytes("500M"), Some(5e8));
         assert_eq!(quantity_bytes("ten"), None);
+    }
+
+    #[test]
+    fn masterminds_semver_grammar() {
+        for ok in [
+            "v2.27",
+            "2",
+            "v2.53.2",
+            "2.27.1-rc.0",
+            "v2.0.0+build.1",
+            "v3.0.0-rc-1+x",
+        ] {
+            assert!(is_masterminds_semver(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "latest",
+            "v2.27.x",
+            "v2.27.1.4",
+            "sha-abc",
+            "v",
+            "2..1",
+            "v2.1-",
+            "v2.1-rc..1",
+            "99999999999999999999",
+        ] {
+            assert!(!is_masterminds_semver(bad), "{bad}");
+        }
     }
 }
