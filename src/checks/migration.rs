@@ -104,7 +104,7 @@ pub const RULES: &[Rule] = &[
         good: with_legacy!(
             "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: mon-monitor, namespace: db}\nspec: {replicas: 1}\n"
         ),
-        fix: "Give the operator PV permission (`controllerManager.clusterPermissions.persistentvolume: true` in the chart) so it migrates, or delete the old Deployment once its data is no longer needed.",
+        fix: "Give the operator PV permission (chart value `controllerManager.clusterPermissions.persistentvolumes: true`, the default in charts/tidb-operator/values.yaml v1.2.0–v1.6.6; it sets `-cluster-permission-pv`) so it migrates, or delete the old Deployment once its data is no longer needed.",
         example_operator: None,
         check: both_workloads,
     },
@@ -444,7 +444,7 @@ fn both_workloads(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
             e.report(
                 monitor_id(monitor),
                 format!("legacy Deployment {ns}/{name}-monitor and StatefulSet {ns}/{name}-monitor both exist: the migration was skipped (operator without PV permission?)"),
-                "grant the operator PV permission so it migrates, or delete the Deployment once its data is not needed",
+                "set controllerManager.clusterPermissions.persistentvolumes: true in the tidb-operator chart so it migrates, or delete the Deployment once its data is not needed",
             );
         }
     }
