@@ -145,10 +145,14 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "TM048",
-        severity: Severity::Warning,
+        severity: Severity::Error,
         title: "alertmanagerURL is not host:port",
-        explanation: "`alertmanagerURL` becomes a bare static target of Prometheus' alerting config; a scheme or path \
-            (`http://am:9093/`) makes an invalid target and no alert is delivered.",
+        explanation: "tidb-operator (v1.2.0 through v1.6.6, `addAlertManagerUrl` in pkg/monitor/monitor/template.go) puts \
+            `alertmanagerURL` verbatim into `alerting.alertmanagers[0].static_configs[0].targets`, without relabel \
+            configs. Prometheus (v2.0.0 through v3.x, `CheckTargetAddress`, called from `AlertmanagerConfig.UnmarshalYAML` \
+            in config/config.go) refuses any target containing `/` with `\"http://am:9093/\" is not a valid \
+            hostname`, so the whole configuration is rejected: Prometheus exits at start (\"Error loading config\", \
+            cmd/prometheus/main.go) and the monitor is down, not just its alerts.",
         bad: monitor!(
             "  clusters: [{name: db}]\n  alertmanagerURL: http://alertmanager.monitoring:9093/\n"
         ),
@@ -542,7 +546,7 @@ fn alertmanager_url(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
         {
             e.report(
                 monitor_id(monitor),
-                format!("alertmanagerURL {url:?} is not host:port: alerts go nowhere"),
+                format!("alertmanagerURL {url:?} is not host:port: Prometheus rejects the whole config (\"is not a valid hostname\") and does not start"),
                 "write it as host:port, e.g. alertmanager.monitoring:9093",
             );
         }
