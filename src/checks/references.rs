@@ -33,8 +33,9 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         title: "Cluster in another namespace without clusterScoped: true",
         explanation: "Scrape jobs discover pods in the cluster's namespace. Without `clusterScoped: true` the monitor only \
-            gets a Role in its own namespace, so a cluster elsewhere yields no targets at all — silently. The docs' own \
-            multi-cluster example leaves the field out.",
+            gets a Role in its own namespace, so a cluster elsewhere yields no targets at all — silently. tidb-operator's \
+            examples/monitor-multiple-cluster-{non-tls,tls}/tidb-monitor.yaml set `clusterScoped: true` from when they \
+            were added (#3308, #3867; in every release v1.2.0–v1.6.6): a copy that drops it is what breaks.",
         bad: concat!(
             monitor!("  clusters: [{name: db, namespace: team}]\n"),
             "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
