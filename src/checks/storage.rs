@@ -167,8 +167,12 @@ pub const RULES: &[Rule] = &[
         id: "TM049",
         severity: Severity::Warning,
         title: "Sharded monitor with Grafana",
-        explanation: "With `shards` > 1 each shard holds part of the series; Grafana runs only with shard 0 and its \
-            datasource is shard 0's Prometheus, so dashboards show a fraction of the data.",
+        explanation: "With `shards` > 1 each shard holds part of the series, and every shard gets its own Grafana: \
+            tidb-operator v1.3.0 (sharding, #4198) through v1.6.6 add the grafana container to each shard's StatefulSet \
+            (`getMonitorStatefulSet`, pkg/monitor/monitor/util.go), with the datasource `GF_TIDB_PROMETHEUS_URL=\
+            http://127.0.0.1:9090` (that shard's own Prometheus) and a Service per shard (`GrafanaName`: \
+            `<monitor>-grafana`, `<monitor>-grafana-shard-<n>`). No Grafana sees all shards; each shows a fraction of \
+            the data.",
         bad: monitor!(
             "  clusters: [{name: db}]\n  shards: 2\n  grafana: {baseImage: grafana/grafana, version: 10.4.5}\n"
         ),
@@ -562,7 +566,7 @@ fn shards_with_grafana(snapshot: &Snapshot, _context: &Context, e: &mut Emitter)
         e.report(
             monitor_id(monitor),
             format!(
-                "{} shards with Grafana: Grafana reads shard 0 only and shows part of the data",
+                "{} shards with Grafana: each shard runs its own Grafana on its own Prometheus, so every dashboard shows only one shard's series",
                 monitor.spec.shards()
             ),
             "remove grafana; point a Grafana at Thanos Query over all shards",
