@@ -225,9 +225,15 @@ pub const RULES: &[Rule] = &[
         id: "TM052",
         severity: Severity::Warning,
         title: "externalLabels reuse a label TiDB metrics carry",
-        explanation: "The generated scrape jobs set `cluster`, `instance`, `component`, `tidb_cluster` and \
-            `kubernetes_namespace` on every series. An external label with the same name is ignored for those series \
-            and confuses Thanos/federation queries; multi-Kubernetes setups should use their own name (e.g. `k8s_cluster`).",
+        explanation: "The scrape jobs tidb-operator generates (v1.2.0 through v1.6.6, relabel configs in \
+            pkg/monitor/monitor/template.go) set `cluster` (the TidbCluster's name), `instance`, `component`, \
+            `tidb_cluster` and `kubernetes_namespace` on every series; `externalLabels` become Prometheus' global \
+            external labels (`buildExternalLabels`, util.go). Prometheus itself keeps a series' own label where both \
+            exist (federation: web/federate.go; remote write: `MergeLabels`, storage/remote/codec.go), but the Thanos \
+            sidecar overwrites series labels with the external ones (`labelpb.ExtendSortedLabels`, called from \
+            pkg/store/prometheus.go, Thanos v0.36.1): through Thanos Query every cluster's `cluster` (or `instance`, \
+            `component`, ...) label collapses to the one external value and the clusters' series merge. Multi-Kubernetes \
+            setups should use their own name (e.g. `k8s_cluster`).",
         bad: monitor!("  clusters: [{name: db}]\n  externalLabels: {cluster: eu-west-1}\n"),
         good: monitor!("  clusters: [{name: db}]\n  externalLabels: {k8s_cluster: eu-west-1}\n"),
         fix: "Rename the external label (e.g. k8s_cluster).",
@@ -636,7 +642,7 @@ fn external_label_clash(snapshot: &Snapshot, _context: &Context, e: &mut Emitter
             e.report(
                 monitor_id(monitor),
                 format!(
-                    "externalLabels {} clash with labels every TiDB series carries",
+                    "externalLabels {} clash with labels every TiDB series carries: through a Thanos sidecar the external value overwrites each series' own, so all clusters' series collapse into one",
                     clashes.join(", ")
                 ),
                 "rename them (e.g. k8s_cluster)",
