@@ -61,9 +61,13 @@ pub const RULES: &[Rule] = &[
         id: "TM043",
         severity: Severity::Error,
         title: "retentionTime is not a Prometheus duration",
-        explanation: "`prometheus.retentionTime` is passed to `--storage.tsdb.retention.time` and validated by the \
-            operator: it must be a Prometheus duration such as `15d`, `12h` or `1y2w`. Anything else fails validation and \
-            nothing is synced.",
+        explanation: "`prometheus.retentionTime` is passed to `--storage.tsdb.retention.time` and validated by \
+            tidb-operator with prometheus/common's `model.ParseDuration` (`validatePromDurationStr`, \
+            pkg/apis/pingcap/v1alpha1/validation/validation.go, v1.2.0 through v1.6.6); a failure is a \
+            `FailedValidation` and nothing is synced. An empty string always fails (`retentionTime: \"\"`). v1.2.x \
+            vendors prometheus/common v0.7.0, whose grammar is a single `<number><unit>` (`15d`, `12h`; no `0`, no \
+            compound `1y2w`); v1.3.0 and later (v0.26.0 and newer) also accept `0` and compound durations in the order \
+            y w d h m s ms, such as `1y2w` or `12h30m`.",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
             "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, retentionTime: 30 days}\n",
@@ -74,7 +78,8 @@ pub const RULES: &[Rule] = &[
             "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, retentionTime: 30d}\n",
             "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
         ),
-        fix: "Write it as <number><unit> with units ms, s, m, h, d, w, y (e.g. 30d).",
+        fix: "Write it as <number><unit> with units ms, s, m, h, d, w, y (e.g. 30d); on tidb-operator v1.2.x a single \
+            unit only; or remove an empty retentionTime.",
         example_operator: None,
         check: retention_time,
     },
@@ -408,21 +413,53 @@ fn remote_write_version(snapshot: &Snapshot, context: &Context, e: &mut Emitter)
     }
 }
 
-fn retention_time(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+/// prometheus/common v0.7.0 `model.ParseDuration` (vendored by tidb-operator v1.2.x): `^[0-9]+(y|w|d|h|m|s|ms)$`.
+pub fn is_single_unit_duration(text: &str) -> bool {
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    digits > 0 && ["y", "w", "d", "h", "m", "s", "ms"].contains(&&text[digits..])
+}
+
+fn retention_time(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
+    let (operator, _) = context.operator_or_assumed();
+    let single_unit_only = operator < Version::new(1, 3, 0);
     for monitor in &snapshot.monitors {
-        let retention = monitor
+        let Some(retention) = monitor
             .spec
             .prometheus
             .as_ref()
             .and_then(|p| p.retention_time.as_deref())
-            .filter(|r| !r.is_empty());
-        if let Some(retention) = retention.filter(|r| !is_prometheus_duration(r)) {
-            e.report(
-                monitor_id(monitor),
-                format!("retentionTime {retention:?} is not a Prometheus duration: validation fails and nothing is synced"),
-                "write it like 30d, 12h or 1y",
-            );
+        else {
+            continue;
+        };
+        let valid = if single_unit_only {
+            is_single_unit_duration(retention)
+        } else {
+            is_prometheus_duration(retention)
+        };
+        if valid {
+            continue;
         }
+        let message = if retention.is_empty() {
+            "retentionTime is \"\": the operator's ParseDuration rejects an empty string, validation fails and nothing is synced".to_string()
+        } else if single_unit_only && is_prometheus_duration(retention) {
+            format!(
+                "retentionTime {retention:?} is a compound duration, which tidb-operator {operator} (prometheus/common v0.7.0) rejects: validation fails and nothing is synced"
+            )
+        } else {
+            format!(
+                "retentionTime {retention:?} is not a Prometheus duration: validation fails and nothing is synced"
+            )
+        };
+        let hint = if retention.is_empty() {
+            "remove retentionTime or write it like 30d"
+        } else if single_unit_only {
+            "write it as one number and unit, like 30d or 12h"
+        } else {
+            "write it like 30d, 12h or 1y"
+        };
+        e.report(monitor_id(monitor), message, hint);
     }
 }
 
@@ -777,6 +814,33 @@ mod tests {
         assert_eq!(quantity_bytes("10Gi"), Some(10.0 * 1024f64.powi(3)));
         assert_eq!(quantity_bytes("500M"), Some(5e8));
         assert_eq!(quantity_bytes("ten"), None);
+    }
+
+    #[test]
+    fn tm043_empty_and_compound_durations() {
+        let with = |retention: &str| {
+            prometheus("v2.53.2", false).replace(
+                "version: v2.53.2}",
+                &format!("version: v2.53.2, retentionTime: {retention}}}"),
+            )
+        };
+        let count = |retention: &str, operator: Option<&str>| {
+            findings("TM043", &with(retention), operator).len()
+        };
+        assert_eq!(count("''", Some("v1.6.6")), 1);
+        assert_eq!(count("''", Some("v1.2.7")), 1);
+        assert_eq!(count("1y2w", Some("v1.6.6")), 0);
+        assert_eq!(count("1y2w", None), 0);
+        assert_eq!(count("1y2w", Some("v1.2.7")), 1);
+        assert_eq!(count("30d", Some("v1.2.7")), 0);
+        assert_eq!(count("'0'", Some("v1.3.0")), 0);
+        assert_eq!(count("'0'", Some("v1.2.0")), 1);
+        for ok in ["15d", "500ms", "90s"] {
+            assert!(is_single_unit_duration(ok), "{ok}");
+        }
+        for bad in ["", "0", "1y2w", "d", "15", "30 days"] {
+            assert!(!is_single_unit_duration(bad), "{bad}");
+        }
     }
 
     #[test]
