@@ -138,7 +138,10 @@ pub const RULES: &[Rule] = &[
         title: "Container image without baseImage or version",
         explanation: "tidb-operator never defaults images: the image is `baseImage:version`, so an empty part gives an \
             image like `:` or `prom/prometheus:` and the pod cannot start. prometheus, reloader and initializer are always \
-            deployed; grafana, thanos and prometheusReloader when present.",
+            deployed; grafana, thanos and prometheusReloader when present; `dm.initializer` whenever `spec.dm.clusters` \
+            is not empty (the `dm-initializer` init container, image \
+            `fmt.Sprintf(\"%s:%s\", Spec.DM.Initializer.BaseImage, Spec.DM.Initializer.Version)` in \
+            `getMonitorDMInitContainer`, pkg/monitor/monitor/util.go, tidb-operator v1.2.0 through v1.6.6).",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
             "  prometheus: {baseImage: prom/prometheus}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {}\n"
@@ -541,6 +544,13 @@ fn image_unset(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
                     .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
             ),
             (
+                "dm.initializer",
+                !s.dm_clusters().is_empty(),
+                s.dm.as_ref()
+                    .and_then(|dm| dm.initializer.as_ref())
+                    .map(|c| parts(c.base_image.as_ref(), c.version.as_ref())),
+            ),
+            (
                 "grafana",
                 false,
                 s.grafana
@@ -841,6 +851,38 @@ mod tests {
         for bad in ["", "0", "1y2w", "d", "15", "30 days"] {
             assert!(!is_single_unit_duration(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn tm047_checks_the_dm_initializer() {
+        let base = prometheus("v2.53.2", false);
+        let dm = |block: &str| {
+            base.replace(
+                "  clusters: [{name: db}]\n",
+                &format!("  clusters: [{{name: db}}]\n  dm: {block}\n"),
+            )
+        };
+        let messages = |yaml: &str| -> Vec<String> {
+            findings("TM047", yaml, None)
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        };
+        assert!(messages(&base).is_empty());
+        let missing = messages(&dm("{clusters: [{name: dm}]}"));
+        assert!(
+            missing.len() == 1 && missing[0].contains("dm.initializer (block missing)"),
+            "{missing:?}"
+        );
+        let no_version = messages(&dm(
+            "{clusters: [{name: dm}], initializer: {baseImage: pingcap/dm-monitor-initializer}}",
+        ));
+        assert!(
+            no_version.len() == 1 && no_version[0].contains("dm.initializer (no version)"),
+            "{no_version:?}"
+        );
+        assert!(messages(&dm("{clusters: [{name: dm}], initializer: {baseImage: pingcap/dm-monitor-initializer, version: v8.5.7}}")).is_empty());
+        assert!(messages(&dm("{clusters: []}")).is_empty());
     }
 
     #[test]
