@@ -214,15 +214,21 @@ pub const RULES: &[Rule] = &[
         id: "TM051",
         severity: Severity::Info,
         title: "Monitor named like the cluster it watches",
-        explanation: "Monitor objects carry `app.kubernetes.io/instance=<monitor>`, the same label as the cluster's pods \
-            and PVCs when the names match. A cleanup such as `kubectl delete pvc -l app.kubernetes.io/instance=<name>` then \
-            also deletes the monitor's volume `tidbmonitor-<name>-monitor-0`.",
+        explanation: "The monitor's StatefulSet selects `app.kubernetes.io/instance=<monitor>` \
+            for shard 0 (`getMonitorStatefulSetSkeleton`: `buildTidbMonitorLabel` of the monitor's name, \
+            pkg/monitor/monitor/util.go, tidb-operator v1.2.0 through v1.6.6), and the StatefulSet controller copies those selector labels onto the claims it \
+            creates (`getPersistentVolumeClaims`, kubernetes pkg/controller/statefulset). A TidbCluster's pods and PVCs \
+            carry `app.kubernetes.io/instance=<cluster>`. So when a persistent monitor (`persistent: true` with a \
+            `storage` size: `getMonitorVolumeClaims` adds a claim template only then) has the name of a TidbCluster in \
+            its namespace, a cleanup such as `kubectl delete pvc -l app.kubernetes.io/instance=<name>` also deletes the \
+            monitor's volume `tidbmonitor-<name>-monitor-0`. A monitor without persistence has no PVC to lose, so the \
+            upstream examples' same-name monitors (`basic`) are not reported.",
         bad: concat!(
-            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: db, namespace: team}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: db, namespace: team}\nspec:\n  clusters: [{name: db}]\n  persistent: true\n  storage: 50Gi\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
             "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
         ),
         good: concat!(
-            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: db-monitor, namespace: team}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: db-monitor, namespace: team}\nspec:\n  clusters: [{name: db}]\n  persistent: true\n  storage: 50Gi\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
             "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}}\n"
         ),
         fix: "Select on app.kubernetes.io/component too when deleting by label; name new monitors differently from their clusters.",
@@ -651,6 +657,16 @@ fn reserve_days(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 
 fn same_name(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
+        // getMonitorVolumeClaims: a claim template only with persistent and a storage size that parses.
+        let has_pvc = monitor.spec.persistent
+            && monitor
+                .spec
+                .storage
+                .as_deref()
+                .is_some_and(|s| !s.is_empty() && quantity_bytes(s).is_some());
+        if !has_pvc {
+            continue;
+        }
         let own = monitor.metadata.namespace();
         let clash = refs(monitor).iter().any(|(kind, ns, name)| {
             *kind == "TidbCluster" && ns == own && name == &monitor.metadata.name
@@ -883,6 +899,28 @@ mod tests {
         );
         assert!(messages(&dm("{clusters: [{name: dm}], initializer: {baseImage: pingcap/dm-monitor-initializer, version: v8.5.7}}")).is_empty());
         assert!(messages(&dm("{clusters: []}")).is_empty());
+    }
+
+    #[test]
+    fn tm051_only_when_a_pvc_would_match() {
+        let estate = |monitor_spec: &str| {
+            format!(
+                "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: basic, namespace: team}}\nspec:\n  clusters: [{{name: basic}}]\n{monitor_spec}  prometheus: {{baseImage: prom/prometheus, version: v2.53.2}}\n  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: basic, namespace: team}}\nspec: {{pd: {{replicas: 1}}}}\n"
+            )
+        };
+        // The upstream basic example: same name, no persistence, no PVC.
+        assert!(findings("TM051", &estate(""), None).is_empty());
+        assert!(findings("TM051", &estate("  persistent: true\n"), None).is_empty());
+        assert_eq!(
+            findings(
+                "TM051",
+                &estate("  persistent: true\n  storage: 10Gi\n"),
+                None
+            )
+            .len(),
+            1
+        );
+        assert!(findings("TM051", &estate("  storage: 10Gi\n"), None).is_empty());
     }
 
     #[test]
