@@ -382,3 +382,26 @@ fn a_kubectl_list_of_thousands_of_objects_is_one_document_and_still_reads() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 2500);
 }
+
+#[test]
+fn request_timeout_takes_go_durations_like_kubectl() {
+    // Offline there is no kubeconfig: a good duration gets past the flag and fails on the kubeconfig instead.
+    for good in ["1m30s", "1h2m3.5s", "500ms", "2us", "90", "0"] {
+        let flag = format!("--request-timeout={good}");
+        let (code, _, stderr) = run(&["get", &flag]);
+        assert_eq!(code, 2, "{good}: {stderr}");
+        assert!(stderr.contains("kubeconfig"), "{good}: {stderr}");
+        assert!(!stderr.contains("--request-timeout"), "{good}: {stderr}");
+    }
+    for bad in ["1x", "1m30", "1.5", "-5s"] {
+        let flag = format!("--request-timeout={bad}");
+        let (code, stdout, stderr) = run(&["get", &flag]);
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stdout.is_empty(), "{bad}: {stdout}");
+        assert_eq!(stderr.lines().count(), 1, "{bad}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: invalid --request-timeout {bad:?}")),
+            "{bad}: {stderr}"
+        );
+    }
+}

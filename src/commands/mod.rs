@@ -100,27 +100,96 @@ impl Settings {
     }
 }
 
-/// kubectl's `--request-timeout`: a bare number is seconds, else a duration with s, m, h or ms; 0 means none.
+/// kubectl's `--request-timeout` (client-go `ParseTimeout`): a bare integer is seconds, else a Go duration
+/// (`time.ParseDuration`: `1m30s`, `1.5h`, `500ms`, `2us`; units ns, us/µs, ms, s, m, h); 0 means none;
+/// a negative timeout is refused.
 pub fn parse_timeout(text: &str) -> Result<Option<Duration>, CommandError> {
     let bad = || {
         CommandError::Usage(format!(
-            "invalid --request-timeout {text:?}: use e.g. 30s, 1m, 500ms or 0"
+            "invalid --request-timeout {text:?}: use e.g. 30s, 1m30s, 500ms or 0"
         ))
     };
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
-        Some(i) => text.split_at(i),
-        None => (text, "s"),
+    // strconv.ParseInt first: digits with an optional `+`; past int64 nanoseconds is refused, not wrapped.
+    let integer = text.strip_prefix('+').unwrap_or(text);
+    if !integer.is_empty() && integer.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds: u64 = integer.parse().map_err(|_| bad())?;
+        if seconds > i64::MAX as u64 / 1_000_000_000 {
+            return Err(bad());
+        }
+        return Ok((seconds > 0).then(|| Duration::from_secs(seconds)));
+    }
+    let (negative, nanos) = parse_go_duration(text).ok_or_else(bad)?;
+    if negative && nanos > 0 {
+        return Err(CommandError::Usage(format!(
+            "invalid --request-timeout {text:?}: must not be negative"
+        )));
+    }
+    Ok((nanos > 0).then(|| Duration::from_nanos(nanos)))
+}
+
+/// Go's `time.ParseDuration`: an optional sign, then one or more decimal numbers (optionally fractional)
+/// each with a unit; `0` alone needs none. Returns the sign and the magnitude in nanoseconds, or `None`
+/// where Go returns an error (including overflowing an `int64` of nanoseconds).
+fn parse_go_duration(text: &str) -> Option<(bool, u64)> {
+    const LIMIT: u128 = i64::MAX as u128;
+    let (negative, mut rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
     };
-    let value: f64 = number.parse().map_err(|_| bad())?;
-    let seconds = match unit {
-        "ms" => value / 1000.0,
-        "s" => value,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return Err(bad()),
-    };
-    Ok((seconds > 0.0).then(|| Duration::from_secs_f64(seconds)))
+    if rest == "0" {
+        return Some((negative, 0));
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: u128 = 0;
+    while !rest.is_empty() {
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let int_len = digits(rest);
+        let (int_part, after) = rest.split_at(int_len);
+        let (frac_part, after) = match after.strip_prefix('.') {
+            Some(f) => f.split_at(digits(f)),
+            None => ("", after),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return None;
+        }
+        let unit_len = after
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let (unit, after) = after.split_at(unit_len);
+        let scale: u128 = match unit {
+            "ns" => 1,
+            "us" | "\u{00b5}s" | "\u{03bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return None,
+        };
+        let mut value: u128 = 0;
+        for b in int_part.bytes() {
+            value = value * 10 + u128::from(b - b'0');
+            if value > LIMIT {
+                return None;
+            }
+        }
+        value *= scale;
+        // Like Go, digits past what can matter are dropped; the fraction is truncated to whole nanoseconds.
+        let (mut fraction, mut denominator): (u128, u128) = (0, 1);
+        for b in frac_part.bytes().take(25) {
+            fraction = fraction * 10 + u128::from(b - b'0');
+            denominator *= 10;
+        }
+        value += fraction * scale / denominator;
+        total += value;
+        if total > LIMIT {
+            return None;
+        }
+        rest = after;
+    }
+    Some((negative, total as u64))
 }
 
 /// What a command works on, plus what stderr must say about how it was read.
@@ -311,5 +380,75 @@ pub fn run(cli: Cli) -> i32 {
             eprintln!("error: {e}");
             e.exit_code()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Option<Duration> {
+        parse_timeout(text).unwrap_or_else(|_| panic!("{text:?} should parse"))
+    }
+
+    #[test]
+    fn request_timeout_takes_go_durations_like_kubectl() {
+        assert_eq!(ok("30"), Some(Duration::from_secs(30)));
+        assert_eq!(ok("+7"), Some(Duration::from_secs(7)));
+        assert_eq!(ok("0"), None);
+        assert_eq!(ok("0s"), None);
+        assert_eq!(ok("-0"), None);
+        assert_eq!(ok("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(ok("1h2m3.5s"), Some(Duration::from_millis(3_723_500)));
+        assert_eq!(ok("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(ok("2us"), Some(Duration::from_micros(2)));
+        assert_eq!(ok("2\u{b5}s"), Some(Duration::from_micros(2)));
+        assert_eq!(ok("2\u{3bc}s"), Some(Duration::from_micros(2)));
+        assert_eq!(ok("3ns"), Some(Duration::from_nanos(3)));
+        assert_eq!(ok("1.5h"), Some(Duration::from_secs(5400)));
+        assert_eq!(ok(".5s"), Some(Duration::from_millis(500)));
+        assert_eq!(ok("1.s"), Some(Duration::from_secs(1)));
+        assert_eq!(ok("+5s"), Some(Duration::from_secs(5)));
+        assert_eq!(
+            ok("0.3333333333333333333333333333333h"),
+            Some(Duration::from_nanos(1_199_999_999_999))
+        );
+        assert_eq!(
+            ok("9223372036854775807ns"),
+            Some(Duration::from_nanos(i64::MAX as u64))
+        );
+    }
+
+    #[test]
+    fn request_timeout_refuses_what_go_refuses() {
+        for bad in [
+            "",
+            "1x",
+            "1.5",
+            "s",
+            ".",
+            ".s",
+            "-",
+            "+",
+            "+-5s",
+            "5s0",
+            "1e3s",
+            " 5s",
+            "5 s",
+            "1m30",
+            "soon",
+            "9223372036854775808ns",
+            "2562048h",
+            "9223372037",
+            "-5s",
+            "-1",
+        ] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?} should be refused");
+        }
+        let Err(CommandError::Usage(message)) = parse_timeout("1x") else {
+            panic!("1x is a usage error");
+        };
+        assert!(!message.contains('\n'), "{message}");
+        assert!(message.contains("--request-timeout"), "{message}");
     }
 }
