@@ -175,7 +175,12 @@ pub enum ScaffoldCommand {
         kubectl tidbmonitor scaffold vmservicescrape -f examples/basic/"
     )]
     Vmservicescrape(ScrapeArgs),
-    /// A Thanos sidecar on each TidbMonitor, headless sidecar Services, and a Thanos Query in -n.
+    /// A Thanos sidecar on each TidbMonitor, headless sidecar Services, and a Thanos Query in --query-namespace.
+    #[command(
+        after_help = "Examples:\n  kubectl tidbmonitor scaffold thanos -n tidb --objstore-secret thanos-objstore\n  \
+        kubectl tidbmonitor scaffold thanos -A --query-namespace observability\n  \
+        kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server"
+    )]
     Thanos(ThanosArgs),
 }
 
@@ -226,6 +231,10 @@ pub struct ThanosArgs {
     /// The name Thanos Query checks the sidecars' certificates against (with --grpc-tls-secret).
     #[arg(long, value_name = "NAME", requires = "grpc_tls_secret")]
     pub grpc_tls_server_name: Option<String>,
+    /// Namespace of Thanos Query (and the Store Gateway); default: -n, else the context's namespace.
+    /// Works with -A, which cannot be combined with -n.
+    #[arg(long, value_name = "NS")]
+    pub query_namespace: Option<String>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }

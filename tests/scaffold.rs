@@ -94,6 +94,82 @@ fn thanos_across_namespaces() {
     );
 }
 
+/// `-A` cannot be combined with `-n` live, so the querier has its own flag: `-A --query-namespace NS` puts Thanos
+/// Query (its ServiceAccount, ConfigMap, Deployment, Service) in NS and leaves the sidecars with their monitors.
+#[test]
+fn thanos_query_namespace_with_all_namespaces() {
+    let examples = project_examples();
+    let yaml = stdout(&[
+        "scaffold",
+        "thanos",
+        "-A",
+        "--query-namespace",
+        "observability",
+        "-f",
+        &examples,
+    ]);
+    assert!(yaml.contains("querier-namespace=observability"), "{yaml}");
+    // The same objects as the offline `-A -n observability` form.
+    assert_eq!(
+        yaml,
+        stdout(&[
+            "scaffold",
+            "thanos",
+            "-A",
+            "-n",
+            "observability",
+            "-f",
+            &examples
+        ])
+    );
+    let list: Value = serde_json::from_str(&stdout(&[
+        "scaffold",
+        "thanos",
+        "-A",
+        "--query-namespace",
+        "observability",
+        "-o",
+        "json",
+        "-f",
+        &examples,
+    ]))
+    .unwrap();
+    let items = list["items"].as_array().unwrap();
+    let in_namespace = |kind: &str, ns: &str| {
+        items
+            .iter()
+            .filter(|o| o["kind"] == kind)
+            .all(|o| o["metadata"]["namespace"] == ns)
+    };
+    let deployments: Vec<&Value> = items.iter().filter(|o| o["kind"] == "Deployment").collect();
+    assert!(!deployments.is_empty(), "no Thanos Query Deployment");
+    for kind in ["ServiceAccount", "ConfigMap", "Deployment"] {
+        assert!(
+            in_namespace(kind, "observability"),
+            "{kind} outside observability"
+        );
+    }
+    assert!(
+        items
+            .iter()
+            .filter(|o| o["kind"] == "TidbMonitor")
+            .all(|o| o["metadata"]["namespace"] != "observability"),
+        "the sidecars must stay with their monitors"
+    );
+    // -n is still the default, and the flag wins over it.
+    let yaml = stdout(&[
+        "scaffold",
+        "thanos",
+        "-n",
+        "metrics",
+        "--query-namespace",
+        "observability",
+        "-f",
+        &(examples.clone() + "/thanos"),
+    ]);
+    assert!(yaml.contains("querier-namespace=observability"), "{yaml}");
+}
+
 #[test]
 fn thanos_refuses_listen_local_and_bad_names() {
     let dir = tempfile::tempdir().unwrap();

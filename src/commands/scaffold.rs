@@ -112,7 +112,18 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                     "no TidbMonitor named {missing:?} in the selected namespaces"
                 )));
             }
-            scaffold::validate_name("querier namespace", &loaded.default_namespace)?;
+            // --query-namespace, else -n, else the context's namespace: with -A (which -n cannot join) the
+            // flag is the only way to put the querier somewhere other than the context's namespace.
+            let query_namespace = args
+                .query_namespace
+                .clone()
+                .unwrap_or_else(|| loaded.default_namespace.clone());
+            let what = if args.query_namespace.is_some() {
+                "--query-namespace"
+            } else {
+                "querier namespace"
+            };
+            scaffold::validate_name(what, &query_namespace)?;
             let grpc_tls = match &args.grpc_tls_secret {
                 Some(secret) => {
                     scaffold::validate_name("--grpc-tls-secret", secret)?;
@@ -127,7 +138,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 None => None,
             };
             let options = thanos::Options {
-                namespace: loaded.default_namespace.clone(),
+                namespace: query_namespace,
                 objstore,
                 grpc_tls,
             };
