@@ -405,3 +405,59 @@ fn request_timeout_takes_go_durations_like_kubectl() {
         );
     }
 }
+
+#[test]
+fn a_closed_pipe_keeps_the_exit_code_for_pipefail() {
+    // testdata/v2-docs has an error finding (exit 1); a hundred renamed copies make the report far larger
+    // than a pipe's buffer, so the reader really goes away while the report is still being written.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/v2-docs");
+    let cluster = std::fs::read_to_string(root.join("cluster.yaml")).unwrap();
+    let monitoring = std::fs::read_to_string(root.join("monitoring.yaml")).unwrap();
+    let mut text = String::new();
+    for i in 0..100 {
+        let rename = |doc: &str| {
+            doc.replace(
+                "namespace: monitoring",
+                &format!("namespace: monitoring{i}"),
+            )
+            .replace("name: db\n", &format!("name: db{i}\n"))
+            .replace("namespace: db\n", &format!("namespace: db{i}\n"))
+            .replace(".db:", &format!(".db{i}:"))
+            .replace("matchNames: [db]", &format!("matchNames: [db{i}]"))
+        };
+        let _ = write!(
+            text,
+            "{}\n---\n{}\n---\n",
+            rename(&cluster),
+            rename(&monitoring)
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.yaml");
+    std::fs::write(&file, text).unwrap();
+    let bin = env!("CARGO_BIN_EXE_kubectl-tidbmonitor");
+    let whole = StdCommand::new(bin)
+        .args(["check", "-f", file.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(whole.status.code(), Some(1));
+    assert!(whole.stdout.len() > 128 * 1024, "{}", whole.stdout.len());
+    for reader in ["head -c1 >/dev/null", "head -1"] {
+        let out = StdCommand::new("bash")
+            .args([
+                "-o",
+                "pipefail",
+                "-c",
+                &format!("'{bin}' check -f '{}' | {reader}", file.display()),
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{reader}: {stderr}");
+        assert!(!stderr.contains("cannot write"), "{reader}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{reader}: {stderr}");
+        assert_eq!(whole.stderr, out.stderr, "{reader}: {stderr}");
+    }
+}

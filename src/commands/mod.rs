@@ -8,6 +8,7 @@ pub mod scaffold;
 pub mod version;
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use k8s_openapi::jiff::Timestamp;
@@ -342,15 +343,23 @@ pub fn print_views<T: serde::Serialize>(
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of panicking.
+/// Set once stdout's reader has gone away (`| head`): later output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout. A closed pipe (`| head`) stops further output quietly, but the command still runs to
+/// its end and returns its own exit code, so `set -o pipefail` sees e.g. check's 1 for error findings.
 pub fn emit(text: &str) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            return;
         }
         eprintln!("error: cannot write output: {e}");
         std::process::exit(1);
