@@ -43,7 +43,7 @@ pub struct Global {
     /// Label selector to filter on, e.g. -l 'app.kubernetes.io/instance=basic' (=, ==, !=, in, notin, exists).
     #[arg(short = 'l', long, global = true)]
     pub selector: Option<String>,
-    /// Time to wait for the API server before giving up (e.g. 5s, 1m; 0 waits forever).
+    /// Time to wait for the API server before giving up: a Go duration (5s, 1m30s, 500ms) or seconds; 0 waits forever.
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
     pub request_timeout: String,
     /// Output format: table, wide, json, yaml, name.
