@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{Context, Emitter, ObjectId, Rule, Severity};
 use crate::core::metric_storage;
-use crate::core::scraping::{ClusterScrape, Loaded, cluster_scrapes, groups_of, loaded_by};
+use crate::core::scraping::{self, ClusterScrape, Loaded, cluster_scrapes, groups_of, loaded_by};
 use crate::model::{ScrapeObject, V2Cluster};
 use crate::naming;
 use crate::snapshot::{Gap, Kind, Snapshot};
@@ -385,13 +385,6 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-const SCRAPE_KINDS: [Kind; 4] = [
-    Kind::PodMonitor,
-    Kind::ServiceMonitor,
-    Kind::VmPodScrape,
-    Kind::VmServiceScrape,
-];
-
 fn cluster_id(cluster: &V2Cluster) -> ObjectId {
     ObjectId::of("Cluster", &cluster.metadata)
 }
@@ -417,7 +410,7 @@ fn scraper_name(scraper: &ScrapeObject) -> String {
 /// selects this" can be said. Forbidden or failed lists, or `-n`, leave it open.
 fn all_scrapers_read(snapshot: &Snapshot, context: &Context) -> bool {
     context.all_namespaces
-        && SCRAPE_KINDS
+        && scraping::SCRAPE_KINDS
             .iter()
             .all(|k| matches!(snapshot.gaps.get(k), None | Some(Gap::NotInstalled)))
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{CommandError, Settings, emit, load, report_problems};
 use crate::checks::{self, Context, Finding, OperatorVersion, Severity, Version, operator};
 use crate::cli::CheckArgs;
-use crate::core::VIEW_API_VERSION;
+use crate::core::{VIEW_API_VERSION, scraping};
 use crate::render::OutputFormat;
 use crate::render::style::{Tone, paint};
 use crate::snapshot::Kind;
@@ -23,28 +23,17 @@ pub fn request() -> Request {
             Kind::Secret,
             Kind::Deployment,
         ],
-        auxiliary: vec![
+        auxiliary: [
             Kind::StatefulSet,
             Kind::PersistentVolumeClaim,
             Kind::PersistentVolume,
-            // tidb-operator v2 and the scrape objects that cover it; a missing CRD is a gap (v1-only estates).
-            Kind::Cluster,
-            Kind::PdGroup,
-            Kind::TikvGroup,
-            Kind::TidbGroup,
-            Kind::TiflashGroup,
-            Kind::TicdcGroup,
-            Kind::TiproxyGroup,
-            Kind::TsoGroup,
-            Kind::SchedulingGroup,
-            Kind::SchedulerGroup,
-            Kind::PodMonitor,
-            Kind::ServiceMonitor,
-            Kind::VmPodScrape,
-            Kind::VmServiceScrape,
-            Kind::Namespace,
-            Kind::Prometheus,
-        ],
+        ]
+        .into_iter()
+        // tidb-operator v2 and the scrape objects that cover it; a missing CRD is a gap (v1-only estates).
+        .chain(scraping::v2_kinds())
+        .chain(scraping::SCRAPE_KINDS)
+        .chain(scraping::SELECTION_KINDS)
+        .collect(),
         selected: vec![Kind::TidbMonitor],
         keep_raw: Vec::new(),
         narrow: vec![

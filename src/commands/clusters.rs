@@ -5,42 +5,25 @@ use k8s_openapi::jiff::Timestamp;
 use super::{CommandError, Settings, load, report_problems};
 use crate::cli::ClustersArgs;
 use crate::core::clusters::{ClusterView, cluster_views};
+use crate::core::scraping;
 use crate::render::age::age;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
 use crate::source::Request;
 
-/// The v2 kinds a cluster row is built from: the Cluster, its groups, and what may scrape it.
-pub fn v2_kinds() -> Vec<Kind> {
-    Kind::ALL
-        .iter()
-        .copied()
-        .filter(|k| k.group() == "core.pingcap.com")
-        .collect()
-}
-
-/// Scrape objects and what decides whether a Prometheus loads them.
-pub const SCRAPE_KINDS: [Kind; 6] = [
-    Kind::PodMonitor,
-    Kind::ServiceMonitor,
-    Kind::VmPodScrape,
-    Kind::VmServiceScrape,
-    Kind::Prometheus,
-    Kind::Namespace,
-];
-
 pub fn request() -> Request {
     // DMClusters and v2 Clusters are rows too, but tidbclusters decide forbidden/not-installed for the command
     // (a v2-only estate without the v1 CRDs is fine: see `Connection::snapshot`).
     let mut auxiliary = vec![Kind::DmCluster];
-    auxiliary.extend(v2_kinds());
+    auxiliary.extend(scraping::v2_kinds());
     Request {
         primary: Kind::TidbCluster,
         // Scrape objects and Prometheus often live in a monitoring namespace: read them cluster-wide.
         related: [Kind::TidbMonitor]
             .into_iter()
-            .chain(SCRAPE_KINDS)
+            .chain(scraping::SCRAPE_KINDS)
+            .chain(scraping::SELECTION_KINDS)
             .collect(),
         auxiliary,
         selected: vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],

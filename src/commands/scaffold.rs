@@ -190,7 +190,7 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
         prometheus_labels.insert(k, v);
     }
     let mut auxiliary = vec![Kind::DmCluster, Kind::Cluster];
-    auxiliary.extend(v2::group_kinds());
+    auxiliary.extend(crate::core::scraping::group_kinds());
     auxiliary.extend([Kind::Secret, Kind::Service, Kind::Prometheus]);
     let request = Request {
         primary: Kind::TidbCluster,

@@ -215,14 +215,7 @@ pub fn cluster_views(snapshot: &Snapshot) -> Vec<ClusterView> {
 
 /// Every scrape kind was read in every namespace: "nothing scrapes this cluster" can be said.
 fn scrapers_complete(snapshot: &Snapshot) -> bool {
-    [
-        Kind::PodMonitor,
-        Kind::ServiceMonitor,
-        Kind::VmPodScrape,
-        Kind::VmServiceScrape,
-    ]
-    .into_iter()
-    .all(|k| {
+    scraping::SCRAPE_KINDS.into_iter().all(|k| {
         matches!(
             snapshot.gaps.get(&k),
             Some(crate::snapshot::Gap::NotInstalled)

@@ -13,6 +13,27 @@ use crate::model::{
 };
 use crate::snapshot::{Kind, Snapshot};
 
+/// The scrape objects the predicate evaluates.
+pub const SCRAPE_KINDS: [Kind; 4] = [
+    Kind::PodMonitor,
+    Kind::ServiceMonitor,
+    Kind::VmPodScrape,
+    Kind::VmServiceScrape,
+];
+
+/// What decides whether a Prometheus loads a scrape object ([`loaded_by`]).
+pub const SELECTION_KINDS: [Kind; 2] = [Kind::Prometheus, Kind::Namespace];
+
+/// The v2 group kinds, one per component of the component table.
+pub fn group_kinds() -> impl Iterator<Item = Kind> {
+    crate::naming::v2::COMPONENTS.iter().map(|c| c.group_kind)
+}
+
+/// A v2 `Cluster` and every group kind: what a v2 cluster row is built from.
+pub fn v2_kinds() -> impl Iterator<Item = Kind> {
+    std::iter::once(Kind::Cluster).chain(group_kinds())
+}
+
 /// The groups that make up a v2 cluster: same namespace, `spec.cluster.name` = the cluster's name.
 pub fn groups_of<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<&'a ComponentGroup> {
     let ns = cluster.metadata.namespace();

@@ -183,15 +183,6 @@ pub fn scrape_objects(snapshot: &Snapshot, options: &Options) -> Scaffold {
     scaffold
 }
 
-/// The group kinds (`core.pingcap.com` `*Group`) a v2 scaffold reads.
-pub fn group_kinds() -> Vec<Kind> {
-    Kind::ALL
-        .iter()
-        .copied()
-        .filter(|k| k.group() == "core.pingcap.com" && k.kind_name().ends_with("Group"))
-        .collect()
-}
-
 /// Where TiDB Dashboard should read metrics from: the prometheus-operator Service of the only Prometheus CR
 /// seen, else a placeholder.
 fn prometheus_url(snapshot: &Snapshot) -> (String, bool) {
