@@ -367,23 +367,18 @@ fn pod_meta(pod: &PodShape, labels: &mut Labels) {
         "__meta_kubernetes_pod_controller_name",
         &pod.controller_name,
     );
-    for (k, v) in &pod.labels {
+    object_meta(labels, "pod_label", &pod.labels);
+    object_meta(labels, "pod_annotation", &pod.annotations);
+}
+
+/// `__meta_kubernetes_<what>_<name>` and `…<what>present_<name>` for every entry, as Prometheus'
+/// `addObjectMetaLabels` does for labels and annotations of pods and Services.
+fn object_meta(labels: &mut Labels, what: &str, entries: &Labels) {
+    for (k, v) in entries {
+        let name = sanitize(k);
+        labels.insert(format!("__meta_kubernetes_{what}_{name}"), v.clone());
         labels.insert(
-            format!("__meta_kubernetes_pod_label_{}", sanitize(k)),
-            v.clone(),
-        );
-        labels.insert(
-            format!("__meta_kubernetes_pod_labelpresent_{}", sanitize(k)),
-            "true".into(),
-        );
-    }
-    for (k, v) in &pod.annotations {
-        labels.insert(
-            format!("__meta_kubernetes_pod_annotation_{}", sanitize(k)),
-            v.clone(),
-        );
-        labels.insert(
-            format!("__meta_kubernetes_pod_annotationpresent_{}", sanitize(k)),
+            format!("__meta_kubernetes_{what}present_{name}"),
             "true".into(),
         );
     }
@@ -453,16 +448,7 @@ pub fn endpoint_targets(service: &ServiceShape, pod: &PodShape) -> Vec<Labels> {
         "__meta_kubernetes_endpoints_name".into(),
         service.name.clone(),
     );
-    for (k, v) in &service.labels {
-        base.insert(
-            format!("__meta_kubernetes_service_label_{}", sanitize(k)),
-            v.clone(),
-        );
-        base.insert(
-            format!("__meta_kubernetes_service_labelpresent_{}", sanitize(k)),
-            "true".into(),
-        );
-    }
+    object_meta(&mut base, "service_label", &service.labels);
     let mut out = Vec::new();
     let mut exposed = Vec::new();
     let endpoint_meta = |t: &mut Labels, port_name: &str| {
