@@ -344,42 +344,35 @@ fn reclaim_fix(cause: Cause, pv: &str) -> String {
 }
 
 fn reclaim_delete(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
-    for monitor in &snapshot.monitors {
-        let Some((volume, pv, outcomes)) = volume_outcomes(snapshot, monitor, e, true) else {
-            continue;
-        };
-        let spec = monitor
-            .spec
-            .pv_reclaim_policy
-            .as_deref()
-            .unwrap_or("Retain");
-        let id = monitor_id(monitor);
-        match outcomes.as_slice() {
-            [Outcome::Stall(cause)] => e.report(
-                id,
-                format!(
-                    "{volume}: the migration will find it Delete, refuse it and keep monitoring down, because {}",
-                    why(*cause, spec)
-                ),
-                reclaim_fix(*cause, &pv),
-            ),
-            [_] => {}
-            _ if outcomes.iter().any(|o| matches!(o, Outcome::Stall(_))) => e.unresolved(
-                id,
-                format!(
-                    "Deployment {}/{} (whether the migration's first pass heals {volume})",
-                    monitor.metadata.namespace(),
-                    naming::legacy_deployment(&monitor.metadata.name)
-                ),
-            ),
-            _ => {}
-        }
-    }
+    report_outcomes(snapshot, e, true, |outcome| match outcome {
+        Outcome::Stall(cause) => Some((
+            *cause,
+            "the migration will find it Delete, refuse it and keep monitoring down",
+        )),
+        _ => None,
+    });
 }
 
 fn reclaim_recycle(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    report_outcomes(snapshot, e, false, |outcome| match outcome {
+        Outcome::Wipe(cause) => Some((
+            *cause,
+            "it will be Recycle when the migration deletes the old claim, so the data is scrubbed",
+        )),
+        _ => None,
+    });
+}
+
+/// TM021 and TM022 differ only in the outcome they report: `harm` picks it, with what happens to the data.
+/// When the outcome depends on a Deployment that could not be read, the finding is unresolved.
+fn report_outcomes(
+    snapshot: &Snapshot,
+    e: &mut Emitter,
+    delete: bool,
+    harm: impl Fn(&Outcome) -> Option<(Cause, &'static str)>,
+) {
     for monitor in &snapshot.monitors {
-        let Some((volume, pv, outcomes)) = volume_outcomes(snapshot, monitor, e, false) else {
+        let Some((volume, pv, outcomes)) = volume_outcomes(snapshot, monitor, e, delete) else {
             continue;
         };
         let spec = monitor
@@ -389,16 +382,16 @@ fn reclaim_recycle(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
             .unwrap_or("Retain");
         let id = monitor_id(monitor);
         match outcomes.as_slice() {
-            [Outcome::Wipe(cause)] => e.report(
-                id,
-                format!(
-                    "{volume}: it will be Recycle when the migration deletes the old claim, so the data is scrubbed, because {}",
-                    why(*cause, spec)
-                ),
-                reclaim_fix(*cause, &pv),
-            ),
-            [_] => {}
-            _ if outcomes.iter().any(|o| matches!(o, Outcome::Wipe(_))) => e.unresolved(
+            [only] => {
+                if let Some((cause, what)) = harm(only) {
+                    e.report(
+                        id,
+                        format!("{volume}: {what}, because {}", why(cause, spec)),
+                        reclaim_fix(cause, &pv),
+                    );
+                }
+            }
+            _ if outcomes.iter().any(|o| harm(o).is_some()) => e.unresolved(
                 id,
                 format!(
                     "Deployment {}/{} (whether the migration's first pass heals {volume})",
