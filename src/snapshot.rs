@@ -43,6 +43,7 @@ macro_rules! catalogue {
                 D: serde::Deserializer<'de>,
                 D::Error: std::fmt::Display,
             {
+                self.group_index.forget();
                 match kind {
                     $( Kind::$variant => {
                         let object: $ty = decode(kind, de, default_namespace)?;
@@ -55,11 +56,13 @@ macro_rules! catalogue {
 
             /// Drops objects of `kind` that the label selector does not match (offline mode applies `-l` itself).
             pub fn retain_matching(&mut self, kind: Kind, selector: &crate::selector::Selector) {
+                self.group_index.forget();
                 $( self.$field.retain(|o| o.kind() != kind || selector.matches(&o.meta().labels)); )*
             }
 
             /// Moves every object of `other` into `self` (live lists decode kind by kind, in parallel).
             pub fn merge(&mut self, mut other: Snapshot) {
+                self.group_index.forget();
                 $( self.$field.append(&mut other.$field); )*
                 self.scopes.extend(other.scopes);
                 self.gaps.extend(other.gaps);
@@ -69,6 +72,7 @@ macro_rules! catalogue {
 
             /// Keeps only the last object of each kind/namespace/name; returns a description of each one dropped.
             pub fn keep_last_definitions(&mut self) -> Vec<String> {
+                self.group_index.forget();
                 let mut dropped = Vec::new();
                 $( dedupe(&mut self.$field, &mut dropped); )*
                 dropped.sort();
@@ -271,6 +275,8 @@ pub struct Snapshot {
     /// What each v2 cluster's scrape objects do, computed once per cluster by `core::scraping` (several rules and
     /// views ask the same question; evaluating relabelings is the expensive part).
     pub scrape_cache: crate::core::scraping::ScrapeCache,
+    /// The v2 groups of each cluster, for `core::scraping::groups_of`.
+    pub group_index: crate::core::scraping::GroupIndex,
 }
 
 /// Whether the snapshot can answer "does object K ns/name exist?".

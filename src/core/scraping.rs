@@ -5,7 +5,7 @@
 //! the TidbCluster (see [`super::discovery`]), and each scrape object's selectors, port filters and relabelings
 //! are evaluated on them as Prometheus would.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::discovery::{self, GroupPods, POD_IP, Target};
 use crate::model::{
@@ -37,11 +37,8 @@ pub fn v2_kinds() -> impl Iterator<Item = Kind> {
 /// The groups that make up a v2 cluster: same namespace, `spec.cluster.name` = the cluster's name.
 pub fn groups_of<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<&'a ComponentGroup> {
     let ns = cluster.metadata.namespace();
-    let mut groups: Vec<&ComponentGroup> = snapshot
-        .groups
-        .iter()
-        .filter(|g| g.metadata.namespace() == ns && g.cluster_name() == cluster.metadata.name)
-        .collect();
+    let name = cluster.metadata.name.as_str();
+    let mut groups = snapshot.group_index.lookup(&snapshot.groups, ns, name);
     groups.sort_by_key(|g| {
         (
             crate::naming::v2::COMPONENTS
@@ -52,6 +49,72 @@ pub fn groups_of<'a>(snapshot: &'a Snapshot, cluster: &V2Cluster) -> Vec<&'a Com
         )
     });
     groups
+}
+
+fn group_key(group: &ComponentGroup) -> (&str, &str) {
+    (group.metadata.namespace(), group.cluster_name())
+}
+
+/// The groups of each `(namespace, cluster)`, built on first use: scanning every group for every cluster was
+/// quadratic on a 1000-cluster estate. `Snapshot`'s own changes drop it; one built before a direct change of
+/// `groups` (another length, or a hit that no longer belongs to the cluster) is rebuilt, never trusted.
+#[derive(Debug, Default)]
+pub struct GroupIndex(std::sync::Mutex<Option<BuiltIndex>>);
+
+/// The length of `groups` when built, and the positions of each `(namespace, cluster)`'s groups.
+type BuiltIndex = (usize, HashMap<(String, String), Vec<usize>>);
+
+impl GroupIndex {
+    pub fn forget(&mut self) {
+        if let Ok(index) = self.0.get_mut() {
+            *index = None;
+        }
+    }
+
+    fn lookup<'a>(
+        &self,
+        groups: &'a [ComponentGroup],
+        ns: &str,
+        cluster: &str,
+    ) -> Vec<&'a ComponentGroup> {
+        let Ok(mut index) = self.0.lock() else {
+            return groups
+                .iter()
+                .filter(|g| group_key(g) == (ns, cluster))
+                .collect();
+        };
+        let hits = |built: &BuiltIndex| -> Option<Vec<&'a ComponentGroup>> {
+            if built.0 != groups.len() {
+                return None;
+            }
+            let key = (ns.to_string(), cluster.to_string());
+            built
+                .1
+                .get(&key)
+                .map(|found| {
+                    found
+                        .iter()
+                        .map(|&i| groups.get(i).filter(|g| group_key(g) == (ns, cluster)))
+                        .collect()
+                })
+                .unwrap_or(Some(Vec::new()))
+        };
+        if let Some(found) = index.as_ref().and_then(hits) {
+            return found;
+        }
+        let mut built: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, group) in groups.iter().enumerate() {
+            let (group_ns, group_cluster) = group_key(group);
+            built
+                .entry((group_ns.to_string(), group_cluster.to_string()))
+                .or_default()
+                .push(i);
+        }
+        let built = (groups.len(), built);
+        let found = hits(&built).unwrap_or_default();
+        *index = Some(built);
+        found
+    }
 }
 
 /// The discovery view of every group of `cluster`, with the pods' subdomain as the Cluster's gates make it.
@@ -415,4 +478,52 @@ fn converted_by_victoria_metrics(snapshot: &Snapshot, scraper: &ScrapeObject) ->
             && s.metadata.name == scraper.metadata.name
             && s.metadata.namespace() == scraper.metadata.namespace()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(snapshot: &mut Snapshot, kind: Kind, object: serde_json::Value) {
+        snapshot
+            .add(kind, object, None)
+            .expect("test object decodes");
+    }
+
+    fn group(name: &str, cluster: &str) -> serde_json::Value {
+        serde_json::json!({
+            "apiVersion": "core.pingcap.com/v1alpha1", "kind": "PDGroup",
+            "metadata": {"name": name, "namespace": "db"},
+            "spec": {"cluster": {"name": cluster}, "template": {"spec": {"version": "v8.5.2"}}}
+        })
+    }
+
+    #[test]
+    fn the_group_index_follows_a_snapshot_changed_after_a_lookup() {
+        let mut snapshot = Snapshot::default();
+        add(
+            &mut snapshot,
+            Kind::Cluster,
+            serde_json::json!({
+                "apiVersion": "core.pingcap.com/v1alpha1", "kind": "Cluster",
+                "metadata": {"name": "basic", "namespace": "db"}, "spec": {}
+            }),
+        );
+        add(&mut snapshot, Kind::PdGroup, group("pd-a", "basic"));
+        add(&mut snapshot, Kind::PdGroup, group("pd-x", "other"));
+        let cluster = snapshot.v2_clusters[0].clone();
+        let names = |s: &Snapshot| -> Vec<String> {
+            groups_of(s, &cluster)
+                .iter()
+                .map(|g| g.metadata.name.clone())
+                .collect()
+        };
+        assert_eq!(names(&snapshot), ["pd-a"]);
+        add(&mut snapshot, Kind::PdGroup, group("pd-b", "basic"));
+        assert_eq!(names(&snapshot), ["pd-a", "pd-b"]);
+        // Changed behind the snapshot's back, same length, different members: the stale hit is noticed.
+        snapshot.groups.remove(0);
+        add(&mut snapshot, Kind::PdGroup, group("pd-c", "other"));
+        assert_eq!(names(&snapshot), ["pd-b"]);
+    }
 }
