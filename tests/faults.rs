@@ -256,6 +256,14 @@ fn pages_follow_continue_tokens_with_limit_500() {
     assert_eq!(stdout.lines().count(), 3);
     let calls = monitor_calls(&log);
     assert!(calls.iter().all(|c| c.contains("limit=500")), "{calls:?}");
+    // The first page is read from the watch cache; a continued page carries its token's version instead.
+    assert!(calls[0].contains("resourceVersion=0"), "{calls:?}");
+    assert!(
+        calls[1..]
+            .iter()
+            .all(|c| c.contains("continue=p2") && !c.contains("resourceVersion")),
+        "{calls:?}"
+    );
     // One LIST per kind: every kind of `get` asked exactly once (plus the continued page).
     let all = log.lock().unwrap().clone();
     for kind in ["tidbclusters", "dmclusters", "statefulsets", "deployments"] {

@@ -324,7 +324,12 @@ fn memoised<'a>(
     {
         return found;
     }
-    let computed = compute_scrapes(snapshot, &key.1, &pods());
+    // Most clusters of a large estate sit in namespaces no scrape object watches: skip building their pods.
+    let computed = if candidates(snapshot, &key.1).next().is_none() {
+        Vec::new()
+    } else {
+        compute_scrapes(snapshot, &key.1, &pods())
+    };
     if let Ok(mut cache) = snapshot.scrape_cache.0.lock() {
         let entry = computed
             .iter()
@@ -341,17 +346,25 @@ fn memoised<'a>(
     computed
 }
 
+/// The scrape objects that could select a pod in `ns`: their namespace selector covers it, and the API server
+/// accepted them (an object under a wrong apiVersion scrapes nothing).
+fn candidates<'a, 'n>(
+    snapshot: &'a Snapshot,
+    ns: &'n str,
+) -> impl Iterator<Item = &'a ScrapeObject> + use<'a, 'n> {
+    snapshot
+        .scrapers
+        .iter()
+        .filter(move |s| s.wrong_api_version.is_none() && s.watches_namespace(ns))
+}
+
 fn compute_scrapes<'a>(
     snapshot: &'a Snapshot,
     ns: &str,
     pods: &[GroupPods],
 ) -> Vec<ClusterScrape<'a>> {
     let mut out = Vec::new();
-    for scraper in snapshot
-        .scrapers
-        .iter()
-        .filter(|s| s.wrong_api_version.is_none() && s.watches_namespace(ns))
-    {
+    for scraper in candidates(snapshot, ns) {
         let groups: Vec<GroupScrape> = pods
             .iter()
             .map(|p| evaluate(scraper, p))

@@ -16,6 +16,7 @@ use crate::snapshot::{Gap, Kind, Problem, Scope, Snapshot};
 
 use super::Request;
 
+/// kubectl's chunk size: the largest page asked for. The server may send more (see [`list`](Connection::list)).
 const PAGE_SIZE: usize = 500;
 const RETRIES: u32 = 3;
 
@@ -371,6 +372,14 @@ impl Connection {
     /// One paged LIST. The continue token is followed to the end; an expired token (410) restarts once.
     /// The next page is requested as soon as the token is known, so decoding a page overlaps the server
     /// preparing the next one.
+    ///
+    /// `resourceVersion=0` ("any version, newest preferred") is how client-go's informers list: the API
+    /// server answers from its watch cache, which trails etcd by the watch delay (milliseconds), and sends the
+    /// whole list at once. A consistent read (kubectl's) is served page by page, and on kube-apiserver v1.35
+    /// once the etcd revision has moved past the kind's last change (on a live cluster, Leases move it every
+    /// few seconds) each page is read back from etcd and decoded again: on 1000 v2 Clusters with their groups
+    /// that made `clusters -A` 2.6 × kubectl's one-kind list instead of 1.0 ×. A server without a watch cache
+    /// pages as asked, so the continue token is still followed.
     async fn list(
         &self,
         kind: Kind,
@@ -385,9 +394,12 @@ impl Connection {
                 query.push_str("&labelSelector=");
                 query.push_str(&encode(selector.as_str()));
             }
-            if let Some(token) = token {
-                query.push_str("&continue=");
-                query.push_str(&encode(token));
+            match token {
+                Some(token) => {
+                    query.push_str("&continue=");
+                    query.push_str(&encode(token));
+                }
+                None => query.push_str("&resourceVersion=0"),
             }
             format!("{path}?{query}")
         };
