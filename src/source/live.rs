@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::selector::Selector;
 use crate::snapshot::{Gap, Kind, Problem, Scope, Snapshot};
@@ -403,9 +402,16 @@ impl Connection {
             }
             format!("{path}?{query}")
         };
+        // Each page is fetched and decoded in its own task, so pages of different kinds decode in parallel
+        // and a body's chunks wake only that task. The task sends the continue token as soon as it reads it.
         let fetch = |url: String| {
             let fetcher = self.fetcher.clone();
-            tokio::spawn(async move { fetcher.get(kind, &url).await })
+            let (token_sender, token) = tokio::sync::oneshot::channel();
+            let page = tokio::spawn(async move {
+                let body = fetcher.get(kind, &url).await?;
+                read_list(kind, body, request_keeps_raw, &fetcher.server, token_sender).await
+            });
+            (page, token)
         };
         let mut restarted = false;
         'restart: loop {
@@ -413,8 +419,13 @@ impl Connection {
             let mut pending = fetch(url_for(None));
             let mut continued = false;
             loop {
-                let text = match pending.await {
-                    Ok(Ok(text)) => text,
+                let (page, token) = pending;
+                let next = match token.await {
+                    Ok(Some(token)) if !token.is_empty() => Some(fetch(url_for(Some(&token)))),
+                    _ => None,
+                };
+                match page.await {
+                    Ok(Ok(page)) => part.merge(page),
                     Ok(Err(ListFailure::Expired)) if !restarted && continued => {
                         restarted = true;
                         continue 'restart;
@@ -422,33 +433,6 @@ impl Connection {
                     Ok(Err(e)) => return Err(e),
                     Err(e) => {
                         return Err(ListFailure::Other(format!("the request task failed: {e}")));
-                    }
-                };
-                let page: Page = serde_json::from_str(&text).map_err(|e| {
-                    ListFailure::Other(format!("the server sent an unreadable list: {e}"))
-                })?;
-                let next = page
-                    .metadata
-                    .continue_
-                    .as_deref()
-                    .filter(|t| !t.is_empty())
-                    .map(|t| fetch(url_for(Some(t))));
-                for raw in page.items.unwrap_or_default() {
-                    match part.add(
-                        kind,
-                        &mut serde_json::Deserializer::from_str(raw.get()),
-                        None,
-                    ) {
-                        Err(e) => part.problems.push(Problem {
-                            location: object_location(kind, raw.get()),
-                            message: e.to_string(),
-                        }),
-                        Ok(()) if request_keeps_raw => {
-                            if let Ok(value) = serde_json::from_str(raw.get()) {
-                                part.keep_raw(kind, value, None);
-                            }
-                        }
-                        Ok(()) => {}
                     }
                 }
                 match next {
@@ -463,6 +447,179 @@ impl Connection {
     }
 }
 
+/// Reads one page's body, cutting it into items as it arrives and decoding each into a part of the snapshot.
+async fn read_list(
+    kind: Kind,
+    mut body: Body,
+    keep_raw: bool,
+    server: &str,
+    token: tokio::sync::oneshot::Sender<Option<String>>,
+) -> Result<Snapshot, ListFailure> {
+    let mut part = Snapshot::default();
+    let mut splitter = ListSplitter::default();
+    let mut token = Some(token);
+    loop {
+        // The body's own buffers, not a copy.
+        let chunk = futures::AsyncBufReadExt::fill_buf(&mut body)
+            .await
+            .map_err(|e| {
+                // The connection broke off mid-answer: as unreachable as a refused connection, never a
+                // partial list.
+                ListFailure::Fatal(LiveError::Unreachable {
+                    server: server.to_string(),
+                    reason: describe_transport_error(&e),
+                })
+            })?;
+        let read = chunk.len();
+        let mut metadata = None;
+        splitter.feed(
+            chunk,
+            |item| decode_item(&mut part, kind, item, keep_raw),
+            |meta| metadata = Some(meta),
+        );
+        futures::AsyncBufReadExt::consume_unpin(&mut body, read);
+        if let (Some(meta), Some(sender)) = (metadata, token.take()) {
+            let meta: ListMeta = serde_json::from_slice(&meta).unwrap_or_default();
+            let _ = sender.send(meta.continue_);
+        }
+        if read == 0 {
+            break;
+        }
+    }
+    if let Some(sender) = token.take() {
+        let _ = sender.send(None);
+    }
+    if !splitter.complete() {
+        return Err(ListFailure::Other(
+            "the server sent an unreadable list (not one complete JSON object)".into(),
+        ));
+    }
+    Ok(part)
+}
+
+/// A LIST's answer, read as it arrives.
+type Body = std::pin::Pin<Box<dyn futures::AsyncBufRead + Send>>;
+
+/// One object of a List: decoded on its own, so a malformed object is a problem, not the end of the list.
+fn decode_item(part: &mut Snapshot, kind: Kind, item: &[u8], keep_raw: bool) {
+    match part.add(kind, &mut serde_json::Deserializer::from_slice(item), None) {
+        Err(e) => part.problems.push(Problem {
+            location: object_location(kind, &String::from_utf8_lossy(item)),
+            message: e.to_string(),
+        }),
+        Ok(()) if keep_raw => {
+            if let Ok(value) = serde_json::from_slice(item) {
+                part.keep_raw(kind, value, None);
+            }
+        }
+        Ok(()) => {}
+    }
+}
+
+/// Cuts a Kubernetes List's JSON into its items as the bytes arrive, so a whole-list answer (thousands of
+/// objects, tens of MB) never sits in memory at once: only the object being received is kept. Knows JSON's
+/// strings and nesting, nothing else; each item is then decoded by serde from its own bytes.
+#[derive(Default)]
+struct ListSplitter {
+    buf: Vec<u8>,
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// At the top level, the next string is a key.
+    expecting_key: bool,
+    key_start: Option<usize>,
+    last_key: Vec<u8>,
+    in_items: bool,
+    /// Where the item (or the list's `metadata`) being received starts in `buf`.
+    value_start: Option<usize>,
+    capturing_metadata: bool,
+    closed: bool,
+}
+
+impl ListSplitter {
+    fn feed(
+        &mut self,
+        chunk: &[u8],
+        mut on_item: impl FnMut(&[u8]),
+        mut on_metadata: impl FnMut(Vec<u8>),
+    ) {
+        let scanned = self.buf.len();
+        self.buf.extend_from_slice(chunk);
+        for i in scanned..self.buf.len() {
+            let byte = self.buf[i];
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if byte == b'\\' {
+                    self.escaped = true;
+                } else if byte == b'"' {
+                    self.in_string = false;
+                    if let Some(start) = self.key_start.take() {
+                        self.last_key = self.buf[start + 1..i].to_vec();
+                        self.expecting_key = false;
+                    }
+                }
+                continue;
+            }
+            match byte {
+                b'"' => {
+                    self.in_string = true;
+                    if self.depth == 1 && self.expecting_key {
+                        self.key_start = Some(i);
+                    }
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    match self.depth {
+                        1 => self.expecting_key = true,
+                        2 if byte == b'[' && self.last_key == b"items" => self.in_items = true,
+                        2 if byte == b'{' && self.last_key == b"metadata" => {
+                            self.value_start = Some(i);
+                            self.capturing_metadata = true;
+                        }
+                        3 if self.in_items => self.value_start = Some(i),
+                        _ => {}
+                    }
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    match self.depth {
+                        0 => self.closed = true,
+                        1 if self.capturing_metadata => {
+                            if let Some(start) = self.value_start.take() {
+                                on_metadata(self.buf[start..=i].to_vec());
+                            }
+                            self.capturing_metadata = false;
+                        }
+                        1 => self.in_items = false,
+                        2 if self.in_items => {
+                            if let Some(start) = self.value_start.take() {
+                                on_item(&self.buf[start..=i]);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                b',' if self.depth == 1 => self.expecting_key = true,
+                _ => {}
+            }
+        }
+        // Keep only what is still needed: the value or key being received.
+        let keep_from = self
+            .value_start
+            .or(self.key_start)
+            .unwrap_or(self.buf.len());
+        self.buf.drain(..keep_from);
+        self.value_start = self.value_start.map(|s| s - keep_from);
+        self.key_start = self.key_start.map(|s| s - keep_from);
+    }
+
+    /// The top-level object was closed: the whole answer arrived.
+    fn complete(&self) -> bool {
+        self.closed
+    }
+}
+
 /// What a spawned page request needs: shared by every LIST of one invocation.
 pub struct Fetcher {
     client: kube::Client,
@@ -473,7 +630,7 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    async fn get(&self, kind: Kind, url: &str) -> Result<String, ListFailure> {
+    async fn get(&self, kind: Kind, url: &str) -> Result<Body, ListFailure> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -489,7 +646,7 @@ impl Fetcher {
             let request = request
                 .body(Vec::new())
                 .map_err(|e| ListFailure::Other(e.to_string()))?;
-            let result = self.client.request_text(request).await;
+            let result = self.client.request_stream(request).await;
             if self.verbose > 0 {
                 let outcome = match &result {
                     Ok(_) => "200 OK".to_string(),
@@ -503,7 +660,7 @@ impl Fetcher {
                 );
             }
             match result {
-                Ok(text) => return Ok(text),
+                Ok(body) => return Ok(Box::pin(body)),
                 Err(kube::Error::Api(status)) => {
                     let retryable = matches!(status.code, 429 | 500 | 502 | 503 | 504);
                     if retryable && attempt < RETRIES {
@@ -542,14 +699,6 @@ enum ListFailure {
     Expired,
     Other(String),
     Fatal(LiveError),
-}
-
-#[derive(Deserialize)]
-struct Page<'a> {
-    #[serde(borrow, default)]
-    items: Option<Vec<&'a RawValue>>,
-    #[serde(default)]
-    metadata: ListMeta,
 }
 
 #[derive(Deserialize, Default)]
@@ -634,7 +783,7 @@ fn first_clause(message: &str) -> String {
 }
 
 /// The innermost cause: "connection refused" beats "client error (Connect)".
-fn describe_transport_error(e: &kube::Error) -> String {
+fn describe_transport_error(e: &(dyn std::error::Error + 'static)) -> String {
     let mut source: Option<&dyn std::error::Error> = Some(e);
     let mut last = e.to_string();
     while let Some(err) = source {
@@ -680,6 +829,47 @@ pub fn humantime(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Splits `body` fed in pieces of `step` bytes: (items, metadata, complete).
+    fn split(body: &str, step: usize) -> (Vec<String>, Vec<String>, bool) {
+        let mut splitter = ListSplitter::default();
+        let (mut items, mut metadata) = (Vec::new(), Vec::new());
+        for chunk in body.as_bytes().chunks(step) {
+            splitter.feed(
+                chunk,
+                |item| items.push(String::from_utf8(item.to_vec()).unwrap()),
+                |meta| metadata.push(String::from_utf8(meta).unwrap()),
+            );
+        }
+        (items, metadata, splitter.complete())
+    }
+
+    #[test]
+    fn lists_split_into_items_whatever_the_chunking() {
+        // Strings holding quotes, braces, brackets and backslashes; metadata after the items (CRD lists sort
+        // their keys) and a nested key named like the top-level ones.
+        let body = r#"{"apiVersion":"v1","items":[{"a":"x\"}]\\","metadata":{"items":[1]}},{"b":[{"c":"{["}]}],"kind":"List","metadata":{"continue":"t","resourceVersion":"9"}}"#;
+        let expected_items = vec![
+            r#"{"a":"x\"}]\\","metadata":{"items":[1]}}"#.to_string(),
+            r#"{"b":[{"c":"{["}]}"#.to_string(),
+        ];
+        for step in [1, 2, 3, 7, 64, body.len()] {
+            let (items, metadata, complete) = split(body, step);
+            assert_eq!(items, expected_items, "step {step}");
+            assert_eq!(
+                metadata,
+                [r#"{"continue":"t","resourceVersion":"9"}"#],
+                "step {step}"
+            );
+            assert!(complete, "step {step}");
+        }
+        let (items, metadata, complete) = split(r#"{"kind":"List","metadata":{},"items":null}"#, 5);
+        assert!(items.is_empty());
+        assert_eq!(metadata, ["{}"]);
+        assert!(complete);
+        let (_, _, complete) = split(&body[..body.len() - 1], 8);
+        assert!(!complete, "a body cut short is never a complete list");
+    }
     use super::*;
 
     #[test]
