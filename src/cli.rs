@@ -131,9 +131,14 @@ pub struct CheckArgs {
     /// Skip these rules (repeatable).
     #[arg(long = "skip", value_name = "ID")]
     pub skip: Vec<String>,
-    /// Exit 1 on warnings too, not only errors.
+    /// Exit 1 on warnings too, and whenever something could not be checked (a kind RBAC or the server refused,
+    /// an unresolved reference): a CI gate never passes on what it did not see.
     #[arg(long)]
     pub strict: bool,
+    /// With -f: the files hold every object (a GitOps repository), so a reference not in them is missing, not
+    /// unresolved, and its rule reports with its real severity.
+    #[arg(long)]
+    pub assume_complete: bool,
     /// The tidb-operator version to assume when the controller Deployment cannot be read (e.g. v1.6.1).
     #[arg(long, value_name = "VERSION")]
     pub operator_version: Option<String>,

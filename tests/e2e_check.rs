@@ -283,3 +283,43 @@ fn examples_give_the_same_findings_live_and_offline() {
     assert!(!live.is_empty());
     assert_eq!(live, offline);
 }
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn a_namespace_viewer_is_told_what_was_not_checked_and_strict_fails() {
+    // The viewer may list monitors, clusters and StatefulSets in team-a, nothing else (cluster-up.sh).
+    seed_monitor("team-a", "viewer-check", false, 1);
+    let viewer = env("E2E_VIEWER_KUBECONFIG");
+    let plain = plugin_with(&viewer, &["check"]);
+    let summary = plain.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(
+        summary.contains("not checked:") && summary.contains("secrets (forbidden)"),
+        "{}\n{}",
+        plain.stdout,
+        plain.stderr
+    );
+    let strict = plugin_with(&viewer, &["check", "--strict"]);
+    assert_eq!(
+        strict.code, 1,
+        "a restricted account must not pass a --strict gate: {}",
+        strict.stdout
+    );
+    let json = plugin_with(&viewer, &["check", "-o", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let unread: Vec<&str> = report["summary"]["notChecked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["resource"].as_str().unwrap())
+        .collect();
+    assert!(unread.contains(&"secrets"), "{unread:?}");
+    // The admin reads everything check needs: nothing is listed as not checked.
+    let admin_run = plugin(&["check", "-n", "team-a", "-o", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&admin_run.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["notChecked"],
+        serde_json::json!([]),
+        "{}",
+        admin_run.stdout
+    );
+}

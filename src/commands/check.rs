@@ -10,7 +10,7 @@ use crate::cli::CheckArgs;
 use crate::core::{VIEW_API_VERSION, scraping};
 use crate::render::OutputFormat;
 use crate::render::style::{Tone, paint};
-use crate::snapshot::Kind;
+use crate::snapshot::{Gap, Kind, Scope};
 use crate::source::{MONITOR_OBJECTS, MONITOR_OBJECTS_AND_OPERATOR, Request};
 
 pub fn request() -> Request {
@@ -54,6 +54,7 @@ struct Report<'a> {
 }
 
 #[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 struct Summary {
     errors: usize,
     warnings: usize,
@@ -61,6 +62,35 @@ struct Summary {
     suppressed: usize,
     objects: usize,
     monitors: usize,
+    /// Findings whose rule could not decide (something it needs was not readable or not in the files).
+    unresolved: usize,
+    /// Kinds the rules needed that could not be read, and why.
+    not_checked: Vec<NotChecked>,
+}
+
+#[derive(Serialize, Clone)]
+struct NotChecked {
+    resource: String,
+    reason: String,
+}
+
+/// The kinds of `check`'s request that were refused or failed: what the rules could not look at.
+/// A kind whose CRD is not installed holds no objects, so nothing about it went unchecked.
+fn not_checked(loaded: &super::Loaded) -> Vec<NotChecked> {
+    request()
+        .kinds()
+        .filter_map(|kind| {
+            let reason = match loaded.snapshot.gaps.get(&kind)? {
+                Gap::Forbidden(_) => "forbidden".to_string(),
+                Gap::Failed(message) => message.clone(),
+                Gap::NotInstalled => return None,
+            };
+            Some(NotChecked {
+                resource: kind.resource(),
+                reason,
+            })
+        })
+        .collect()
 }
 
 pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
@@ -84,7 +114,18 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 .map_err(|e| CommandError::Usage(format!("--operator-version: {e}")))
         })
         .transpose()?;
-    let loaded = load(settings, &request())?;
+    if args.assume_complete && !settings.offline() {
+        return Err(CommandError::Usage(
+            "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
+        ));
+    }
+    let mut loaded = load(settings, &request())?;
+    if args.assume_complete {
+        // Every kind counts as read everywhere: a lookup that finds nothing is a missing object.
+        for kind in request().kinds() {
+            loaded.snapshot.scopes.insert(kind, Scope::AllNamespaces);
+        }
+    }
     let skipped = report_problems(&loaded);
     let context = Context {
         operator: operator::operator_version(&loaded.snapshot, flag),
@@ -110,7 +151,8 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 .is_none_or(|ns| m.metadata.namespace() == ns)
         })
         .count();
-    let summary = summarize(&findings, monitors);
+    let not_checked = not_checked(&loaded);
+    let summary = summarize(&findings, monitors, &not_checked);
     let text = match settings.format {
         OutputFormat::Json | OutputFormat::Yaml => {
             let report = Report {
@@ -147,21 +189,23 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 settings.format == OutputFormat::Wide,
                 settings.color,
             );
-            text.push_str(&summary_line(&findings, monitors, &context));
+            text.push_str(&summary_line(&findings, monitors, &not_checked, &context));
             text
         }
     };
     emit(&text);
-    let failing = findings
-        .iter()
-        .filter(|f| f.suppressed.is_none())
-        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+    let active = || findings.iter().filter(|f| f.suppressed.is_none());
+    let failing = active().any(|f| f.severity == Severity::Error)
+        || (args.strict
+            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
+                || !not_checked.is_empty()));
     Ok(if failing || skipped { 1 } else { 0 })
 }
 
-fn summarize(findings: &[Finding], monitors: usize) -> Summary {
+fn summarize(findings: &[Finding], monitors: usize, not_checked: &[NotChecked]) -> Summary {
     let mut s = Summary {
         monitors,
+        not_checked: not_checked.to_vec(),
         ..Summary::default()
     };
     let active = findings.iter().filter(|f| f.suppressed.is_none());
@@ -173,6 +217,10 @@ fn summarize(findings: &[Finding], monitors: usize) -> Summary {
         }
     }
     s.suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    s.unresolved = findings
+        .iter()
+        .filter(|f| f.suppressed.is_none() && f.unresolved)
+        .count();
     s.objects = findings
         .iter()
         .map(|f| &f.object)
@@ -181,8 +229,13 @@ fn summarize(findings: &[Finding], monitors: usize) -> Summary {
     s
 }
 
-fn summary_line(findings: &[Finding], monitors: usize, context: &Context) -> String {
-    let s = summarize(findings, monitors);
+fn summary_line(
+    findings: &[Finding],
+    monitors: usize,
+    not_checked: &[NotChecked],
+    context: &Context,
+) -> String {
+    let s = summarize(findings, monitors, not_checked);
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")
@@ -208,6 +261,18 @@ fn summary_line(findings: &[Finding], monitors: usize, context: &Context) -> Str
             plural(s.monitors, "monitor"),
             context.operator.describe()
         );
+    }
+    // What the rules could not see is part of the verdict: said on the summary line, failed by --strict.
+    if s.unresolved > 0 {
+        line.push_str(&format!("; {} unresolved", s.unresolved));
+    }
+    if !s.not_checked.is_empty() {
+        let kinds: Vec<String> = s
+            .not_checked
+            .iter()
+            .map(|n| format!("{} ({})", n.resource, crate::render::escape(&n.reason)))
+            .collect();
+        line.push_str(&format!("; not checked: {}", kinds.join(", ")));
     }
     line.push('\n');
     line
