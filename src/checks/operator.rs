@@ -51,6 +51,17 @@ impl fmt::Display for Version {
     }
 }
 
+/// Serialised as its text (`v1.6.6`), so described as a string.
+impl schemars::JsonSchema for Version {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Version".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^v[0-9]+\\.[0-9]+\\.[0-9]+"})
+    }
+}
+
 impl Serialize for Version {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
@@ -68,7 +79,7 @@ pub fn is_semver(text: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", tag = "from")]
 pub enum OperatorVersion {
     /// From the image of a tidb-controller-manager Deployment.

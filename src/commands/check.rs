@@ -43,17 +43,19 @@ pub fn request() -> Request {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Report<'a> {
+    #[schemars(extend("const" = VIEW_API_VERSION))]
     api_version: &'static str,
+    #[schemars(extend("const" = "CheckReport"))]
     kind: &'static str,
     operator: &'a OperatorVersion,
     summary: Summary,
     findings: &'a [Finding],
 }
 
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Summary {
     errors: usize,
@@ -68,7 +70,7 @@ struct Summary {
     not_checked: Vec<NotChecked>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, schemars::JsonSchema)]
 struct NotChecked {
     resource: String,
     reason: String,
@@ -91,6 +93,13 @@ fn not_checked(loaded: &super::Loaded) -> Vec<NotChecked> {
             })
         })
         .collect()
+}
+
+/// The JSON Schema of `check -o json`.
+pub fn report_schema() -> schemars::Schema {
+    let mut schema = crate::render::structured::schema_of::<Report<'static>>();
+    schema.insert("title".into(), "CheckReport".into());
+    schema
 }
 
 pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::snapshot::{Kind, Scope, Snapshot};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterView {
     pub api_version: &'static str,
@@ -39,7 +39,7 @@ pub struct ClusterView {
     pub coverage_complete: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ComponentCount {
     pub name: String,
     pub replicas: i32,
@@ -49,14 +49,14 @@ pub struct ComponentCount {
     pub groups: Vec<GroupCount>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct GroupCount {
     pub name: String,
     pub replicas: i32,
     pub ready: Option<i32>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScrapedBy {
     pub kind: &'static str,

@@ -15,7 +15,7 @@ use crate::model::ObjectMeta;
 pub const VIEW_API_VERSION: &str = "kubectl-tidbmonitor/v1alpha1";
 
 /// The raw object's identity, carried on every view.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ViewMeta {
     pub name: String,

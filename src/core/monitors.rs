@@ -10,7 +10,7 @@ use crate::model::TidbMonitor;
 use crate::naming;
 use crate::snapshot::{Lookup, Snapshot};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MonitorView {
     pub api_version: &'static str,
@@ -32,7 +32,7 @@ pub struct MonitorView {
     pub service_types: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterRefView {
     /// `TidbCluster` or `DMCluster`.
@@ -45,7 +45,7 @@ pub struct ClusterRefView {
     pub tls: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum RefState {
     Found,
@@ -54,13 +54,13 @@ pub enum RefState {
     Unresolved,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ComponentView {
     pub image: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ThanosView {
     pub image: String,
@@ -68,14 +68,14 @@ pub struct ThanosView {
     pub listen_local: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ReplicasView {
     /// Ready pods across all shards; absent when the workload could not be read.
     pub ready: Option<i32>,
     pub desired: i32,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub enum Workload {
     StatefulSet,
     /// The v1.1 layout: a Deployment `X-monitor`, not yet migrated.
@@ -86,7 +86,7 @@ pub enum Workload {
     Unknown,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageView {
     pub persistent: bool,
@@ -94,7 +94,7 @@ pub struct StorageView {
     pub storage_class: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum TlsState {
     Off,

@@ -4,12 +4,35 @@ use serde::Serialize;
 
 use crate::core::VIEW_API_VERSION;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct List<'a, T> {
+    #[schemars(extend("const" = VIEW_API_VERSION))]
     api_version: &'static str,
     kind: &'static str,
     items: &'a [T],
+}
+
+/// The schema of what `T` serialises to (a field skipped when empty is then not required).
+pub fn schema_of<T: schemars::JsonSchema>() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// The JSON Schema of a `-o json` list of `T` views whose `kind` is `list_kind`.
+pub fn list_schema<T: schemars::JsonSchema + 'static>(list_kind: &str) -> schemars::Schema {
+    let mut schema = schema_of::<List<'static, T>>();
+    if let Some(kind) = schema
+        .get_mut("properties")
+        .and_then(|p| p.get_mut("kind"))
+        .and_then(|k| k.as_object_mut())
+    {
+        kind.insert("const".into(), list_kind.into());
+    }
+    schema.insert("title".into(), list_kind.into());
+    schema
 }
 
 pub fn json<T: Serialize>(list_kind: &'static str, items: &[T]) -> String {
