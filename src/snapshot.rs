@@ -68,6 +68,7 @@ macro_rules! catalogue {
                 self.gaps.extend(other.gaps);
                 self.problems.extend(other.problems);
                 self.raw.extend(other.raw);
+                self.origins.extend(other.origins);
             }
 
             /// Keeps only the last object of each kind/namespace/name; returns a description of each one dropped.
@@ -270,6 +271,9 @@ pub struct Snapshot {
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
     pub problems: Vec<Problem>,
+    /// Where each object read from a file is defined, `(kind, namespace, name)` → `(file, line)`: findings
+    /// point at it (`check -o sarif`).
+    pub origins: BTreeMap<(Kind, String, String), (String, usize)>,
     /// Whole objects, for the kinds a command re-emits (scaffold): `(kind, namespace, name)` → JSON.
     pub raw: BTreeMap<(Kind, String, String), serde_json::Value>,
     /// What each v2 cluster's scrape objects do, computed once per cluster by `core::scraping` (several rules and

@@ -95,6 +95,22 @@ fn not_checked(loaded: &super::Loaded) -> Vec<NotChecked> {
         .collect()
 }
 
+/// The file and line that define the object a finding is about, when it was read from a file.
+fn origin(snapshot: &crate::snapshot::Snapshot, finding: &Finding) -> Option<(String, usize)> {
+    let kind = Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.kind_name() == finding.object.kind)?;
+    snapshot
+        .origins
+        .get(&(
+            kind,
+            finding.object.namespace.clone(),
+            finding.object.name.clone(),
+        ))
+        .cloned()
+}
+
 /// The JSON Schema of `check -o json`.
 pub fn report_schema() -> schemars::Schema {
     let mut schema = crate::render::structured::schema_of::<Report<'static>>();
@@ -179,6 +195,21 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
             } else {
                 serde_saphyr::to_string(&report).unwrap_or_default()
             }
+        }
+        OutputFormat::Sarif => {
+            let rules = checks::registry();
+            let located: Vec<crate::render::sarif::Located> = findings
+                .iter()
+                .map(|finding| crate::render::sarif::Located {
+                    finding,
+                    file: origin(&loaded.snapshot, finding),
+                })
+                .collect();
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&crate::render::sarif::report(&rules, &located))
+                    .unwrap_or_default()
+            )
         }
         OutputFormat::Name => findings
             .iter()

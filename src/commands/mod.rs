@@ -345,7 +345,8 @@ pub fn print_views<T: serde::Serialize>(
             table(settings.format == OutputFormat::Wide, namespace_column)
                 .render(settings.global.no_headers, settings.color)
         }
-        OutputFormat::Json => structured::json(list_kind, views),
+        // Refused before any command runs but check.
+        OutputFormat::Json | OutputFormat::Sarif => structured::json(list_kind, views),
         OutputFormat::Yaml => structured::yaml(list_kind, views),
         OutputFormat::Name => views.iter().map(|v| format!("{}\n", name(v))).collect(),
     };
@@ -389,6 +390,14 @@ pub fn run(cli: Cli) -> i32 {
         Command::Completion(args) => completion::run(args),
         Command::Complete(args) => completion::complete(&args.words),
         command => match Settings::from_global(&cli.global) {
+            Ok(settings)
+                if settings.format == OutputFormat::Sarif
+                    && !matches!(command, Command::Check(_)) =>
+            {
+                Err(CommandError::Usage(
+                    "-o sarif is check's format (findings); use -o json or yaml here".into(),
+                ))
+            }
             Ok(settings) => match command {
                 Command::Version => version::run(&settings),
                 Command::Get(args) => get::run(&settings, args),

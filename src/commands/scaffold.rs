@@ -347,7 +347,8 @@ fn finish(
         return Ok(if skipped { 1 } else { 0 });
     }
     let text = match settings.format {
-        OutputFormat::Json => {
+        // -o sarif is refused before any command but check runs.
+        OutputFormat::Json | OutputFormat::Sarif => {
             let list =
                 serde_json::json!({"apiVersion": "v1", "kind": "List", "items": result.objects});
             format!(

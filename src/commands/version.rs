@@ -67,7 +67,7 @@ pub fn run(settings: &Settings) -> Result<i32, CommandError> {
                 info.server_version.unwrap_or_else(unknown)
             ));
         }
-        OutputFormat::Name => {
+        OutputFormat::Name | OutputFormat::Sarif => {
             return Err(CommandError::Usage(
                 "version supports -o json or yaml".into(),
             ));

@@ -1,6 +1,7 @@
 //! Renderers: views in, text out. Tables the kubectl way, JSON/YAML of the documented view objects, names.
 
 pub mod age;
+pub mod sarif;
 pub mod structured;
 pub mod style;
 pub mod table;
@@ -15,6 +16,8 @@ pub enum OutputFormat {
     Json,
     Yaml,
     Name,
+    /// SARIF 2.1.0, `check` only.
+    Sarif,
 }
 
 impl FromStr for OutputFormat {
@@ -26,9 +29,10 @@ impl FromStr for OutputFormat {
             "json" => OutputFormat::Json,
             "yaml" => OutputFormat::Yaml,
             "name" => OutputFormat::Name,
+            "sarif" => OutputFormat::Sarif,
             other => {
                 return Err(format!(
-                    "unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,table,wide,yaml"
+                    "unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,table,wide,yaml (and sarif for check)"
                 ));
             }
         })

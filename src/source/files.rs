@@ -148,7 +148,14 @@ fn load_text(
             None => format!("{file}:{line}"),
         };
         match parsed {
-            Ok(document) => add_document(&location, document, default_namespace, snapshot, load),
+            Ok(document) => add_document(
+                &location,
+                (file, line),
+                document,
+                default_namespace,
+                snapshot,
+                load,
+            ),
             Err(message) => snapshot.problems.push(Problem { location, message }),
         }
     });
@@ -408,6 +415,8 @@ fn describe_yaml_error(e: &serde_saphyr::Error) -> (usize, String) {
 
 fn add_document(
     location: &str,
+    // The file and the line its document starts on (a `List`'s items share the List's line).
+    origin: (&str, usize),
     document: Value,
     default_namespace: &str,
     snapshot: &mut Snapshot,
@@ -445,6 +454,7 @@ fn add_document(
         for (i, item) in items.iter().enumerate() {
             add_document(
                 &format!("{location} item {i}"),
+                origin,
                 item.clone(),
                 default_namespace,
                 snapshot,
@@ -504,6 +514,15 @@ fn add_document(
         return;
     }
     let raw = load.keep_raw.contains(&known).then(|| document.clone());
+    let namespace = match known.namespaced() {
+        true => document
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(default_namespace)
+            .to_string(),
+        false => String::new(),
+    };
     if let Err(e) = snapshot.add(known, document, Some(default_namespace)) {
         let what = if name.is_empty() {
             known.kind_name().to_string()
@@ -523,6 +542,9 @@ fn add_document(
         if let Some(raw) = raw {
             snapshot.keep_raw(known, raw, Some(default_namespace));
         }
+        snapshot
+            .origins
+            .insert((known, namespace, name), (origin.0.to_string(), origin.1));
     }
 }
 
