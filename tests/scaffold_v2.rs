@@ -110,6 +110,7 @@ fn tls_cluster_without_its_client_secret_warns() {
     let options = |kind| Options {
         kind,
         prometheus_labels: BTreeMap::new(),
+        ..Default::default()
     };
     let unknown = v2::scrape_objects(&snapshot, &options(MonitorKind::PodMonitor));
     assert!(unknown.warnings.is_empty(), "{:?}", unknown.warnings);
@@ -532,6 +533,7 @@ fn cluster_subdomain_gate_moves_the_scrape_address() {
     let options = Options {
         kind: MonitorKind::PodMonitor,
         prometheus_labels: BTreeMap::new(),
+        ..Default::default()
     };
     for (cluster_text, scaffold_from, expect_ok) in [
         (&gated, &gated, true),

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::versions::{Fact, Target};
 use super::{Scaffold, labels};
+use crate::checks::operator::Version;
 use crate::model::ObjectMeta;
 use crate::naming;
 use crate::snapshot::{Lookup, Snapshot};
@@ -77,6 +79,8 @@ impl MonitorKind {
 pub struct Options {
     pub kind: MonitorKind,
     pub prometheus_labels: BTreeMap<String, String>,
+    /// The tidb-operator the v1 objects are for: some Service port names and TiProxy's scheme changed.
+    pub target: Target,
 }
 
 /// One scrape endpoint of a component.
@@ -103,6 +107,9 @@ struct Component {
     peer_only: bool,
     path: &'static str,
     endpoints: Vec<Endpoint>,
+    /// Serves metrics over HTTPS with a certificate no client CA verifies (TiProxy); `None`: follows the
+    /// cluster's `tlsCluster`.
+    https_unverified: Option<bool>,
 }
 
 fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpoint> {
@@ -113,8 +120,9 @@ fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpo
     }]
 }
 
-/// A TidbCluster component from the v1 facts table (`naming::v1::COMPONENTS`).
-fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
+/// A TidbCluster component from the v1 facts table (`naming::v1::COMPONENTS`), with the Service port names of
+/// the target operator.
+fn from_facts(cluster: &str, c: &naming::v1::Component, target: &Target) -> Component {
     Component {
         component: c.name.to_string(),
         job: c.job,
@@ -125,7 +133,7 @@ fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
             .metrics
             .iter()
             .map(|m| Endpoint {
-                service_port: m.service_port,
+                service_port: target.service_port(c.name, m.service_port),
                 container_port: m.container_port,
                 port_annotation: if m.annotation == naming::v1::PORT_ANNOTATION {
                     PORT
@@ -134,6 +142,7 @@ fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
                 },
             })
             .collect(),
+        https_unverified: None,
     }
 }
 
@@ -141,13 +150,14 @@ fn tidb_components(
     snapshot: &Snapshot,
     tc: &crate::model::TidbCluster,
     instance: &str,
+    target: &Target,
 ) -> Vec<Component> {
     let c = &tc.metadata.name;
     let s = &tc.spec;
     let mut out = Vec::new();
     let mut add = |present: bool, name: &str| {
         if present && let Some(facts) = naming::v1::component(name) {
-            out.push(from_facts(c, facts));
+            out.push(from_facts(c, facts, target));
         }
     };
     add(s.pd.is_some(), "pd");
@@ -162,6 +172,26 @@ fn tidb_components(
     add(s.ticdc.is_some(), "ticdc");
     add(s.pump.is_some(), "pump");
     add(s.tiproxy.is_some(), "tiproxy");
+    if let Some(tiproxy) = &s.tiproxy
+        && let Some(component) = out.iter_mut().find(|c| c.component == "tiproxy")
+    {
+        let tidb_tls_client = s
+            .tidb
+            .as_ref()
+            .and_then(|t| t.tls_client.as_ref())
+            .is_some_and(|t| t.enabled);
+        // Only a TiProxy tag below v0.2.0 changes the answer; "main" or none is taken as a current TiProxy.
+        let tiproxy_version = tiproxy
+            .version
+            .as_deref()
+            .and_then(|v| v.parse::<Version>().ok());
+        component.https_unverified = Some(target.tiproxy_serves_https(
+            tc.tls_enabled(),
+            tidb_tls_client,
+            tiproxy.cert_layout.as_deref() == Some("v1"),
+            tiproxy_version,
+        ));
+    }
     // Drainers come from a separate Helm chart: scaffold them only when their Service is there to see.
     for svc in snapshot.services.iter().filter(|svc| {
         svc.metadata.namespace() == tc.metadata.namespace()
@@ -185,12 +215,13 @@ fn tidb_components(
             peer_only: false,
             path: "/metrics",
             endpoints: single("drainer", "drainer"),
+            https_unverified: None,
         });
     }
     out
 }
 
-fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
+fn dm_components(dc: &crate::model::DmCluster, target: &Target) -> Vec<Component> {
     let c = &dc.metadata.name;
     [
         (dc.spec.master.is_some(), "dm-master"),
@@ -199,7 +230,7 @@ fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
     .into_iter()
     .filter(|(present, _)| *present)
     .filter_map(|(_, name)| naming::v1::component(name))
-    .map(|facts| from_facts(c, facts))
+    .map(|facts| from_facts(c, facts, target))
     .collect()
 }
 
@@ -262,7 +293,7 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
             tls_secret: tc
                 .tls_enabled()
                 .then(|| naming::cluster_client_secret(&tc.metadata.name)),
-            components: tidb_components(snapshot, tc, &instance),
+            components: tidb_components(snapshot, tc, &instance, &options.target),
             instance,
         });
     }
@@ -274,7 +305,7 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
             tls_secret: dc
                 .tls_enabled()
                 .then(|| naming::dm_client_secret(&dc.metadata.name)),
-            components: dm_components(dc),
+            components: dm_components(dc, &options.target),
         });
     }
     inputs.sort_by(|a, b| {
@@ -303,7 +334,26 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
         }
     }
     suggest_prometheus_labels(snapshot, options, &mut scaffold.warnings);
+    if !scaffold.objects.is_empty() {
+        scaffold.notes.push(operator_note(&options.target));
+    }
     scaffold
+}
+
+/// What the v1 objects assume about the operator, for the header.
+fn operator_note(target: &Target) -> String {
+    match target.version() {
+        Some(_) => format!(
+            "TidbCluster/DMCluster objects made {}: Service port names and TiProxy's scheme follow it",
+            target.describe()
+        ),
+        None => format!(
+            "TidbCluster/DMCluster objects made {}: Service port names and TiProxy's scheme follow v1.6 (pass --operator-version for an older one: PD has no tcp-peer-2379 before {}, TiFlash no metrics ports before {})",
+            target.describe(),
+            Target::since(Fact::PdPeerServiceClientPort),
+            Target::since(Fact::TiflashPeerServiceMetricsPorts),
+        ),
+    }
 }
 
 fn monitor_object(input: &ClusterInput, component: &Component, options: &Options) -> Value {
@@ -336,18 +386,22 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
             });
             endpoint[options.kind.relabelings_key()] =
                 json!(relabelings(e.port_annotation, service, component.job));
-            if let Some(secret) = &input.tls_secret {
-                endpoint["scheme"] = json!("https");
-                endpoint["tlsConfig"] = if component.component == "tiproxy" {
-                    // TiProxy's API serves a certificate the client Secret's CA does not sign.
-                    json!({"insecureSkipVerify": true})
-                } else {
-                    json!({
+            match (component.https_unverified, &input.tls_secret) {
+                (Some(false), _) | (None, None) => {}
+                (Some(true), _) => {
+                    // TiProxy serves the TiDB server certificate (or one with skip-ca): no CA of ours
+                    // verifies it, and it asks for no client certificate, as TidbMonitor's own job does.
+                    endpoint["scheme"] = json!("https");
+                    endpoint["tlsConfig"] = json!({"insecureSkipVerify": true});
+                }
+                (None, Some(secret)) => {
+                    endpoint["scheme"] = json!("https");
+                    endpoint["tlsConfig"] = json!({
                         "ca": {"secret": {"name": secret, "key": "ca.crt"}},
                         "cert": {"secret": {"name": secret, "key": "tls.crt"}},
                         "keySecret": {"name": secret, "key": "tls.key"},
-                    })
-                };
+                    });
+                }
             }
             endpoint
         })
