@@ -427,52 +427,6 @@ fn relabelings_keep_the_default_path_without_annotation_and_use_the_tiflash_prox
 }
 
 #[test]
-fn suggests_the_labels_a_prometheus_selects_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let prometheus = dir.path().join("prometheus.yaml");
-    std::fs::write(
-        &prometheus,
-        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: kps, namespace: monitoring}\nspec:\n  serviceMonitorSelector: {matchLabels: {release: kps}}\n",
-    )
-    .unwrap();
-    let basic = example("basic");
-    let out = plugin()
-        .args([
-            "scaffold",
-            "servicemonitor",
-            "-A",
-            "-f",
-            &basic,
-            "-f",
-            prometheus.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Prometheus monitoring/kps selects monitors by labels; add --prometheus-label release=kps"), "{stderr}");
-    let labelled = plugin()
-        .args([
-            "scaffold",
-            "servicemonitor",
-            "-A",
-            "--prometheus-label",
-            "release=kps",
-            "-f",
-            &basic,
-            "-f",
-            prometheus.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        labelled.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&labelled.stderr)
-    );
-    assert!(String::from_utf8_lossy(&labelled.stdout).contains("release: kps"));
-}
-
-#[test]
 fn thanos_with_grpc_tls() {
     insta::assert_snapshot!(
         "thanos_grpc_tls",
@@ -875,5 +829,159 @@ fn tiproxy_scheme_follows_tidb_client_tls() {
     assert_eq!(
         endpoint_of(&both, "proxied-pd")["tlsConfig"]["keySecret"]["name"],
         "proxied-cluster-client-secret"
+    );
+}
+
+fn prometheus_file(dir: &std::path::Path, spec: &str) -> String {
+    let path = dir.join("prometheus.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {{name: kps, namespace: monitoring}}\nspec:\n{spec}"
+        ),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn run(args: &[&str]) -> (String, String) {
+    let out = plugin().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The namespace selector counts: a null one is the Prometheus' own namespace, so the right label alone does not
+/// get a monitor in another namespace loaded.
+#[test]
+fn warns_when_no_prometheus_would_load_the_monitors() {
+    let dir = tempfile::tempdir().unwrap();
+    let basic = example("basic");
+    let own_namespace = prometheus_file(
+        dir.path(),
+        "  serviceMonitorSelector: {matchLabels: {release: kps}}\n",
+    );
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "--prometheus-label",
+        "release=kps",
+        "-f",
+        &basic,
+        "-f",
+        &own_namespace,
+    ]);
+    let expected = "no Prometheus would load 3 ServiceMonitor(s) (default/basic-pd, default/basic-tidb, default/basic-tikv): Prometheus monitoring/kps has no serviceMonitorNamespaceSelector, so it watches only its own namespace, not default";
+    assert_eq!(stderr, format!("Warning: {expected}\n"));
+    assert!(yaml.contains(&format!("# WARNING: {expected}\n")), "{yaml}");
+    // PodMonitors: a null podMonitorSelector selects none.
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "podmonitor",
+        "-A",
+        "-f",
+        &basic,
+        "-f",
+        &own_namespace,
+    ]);
+    assert!(
+        stderr.contains("Prometheus monitoring/kps has no podMonitorSelector, so it loads none"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(yaml.contains("# WARNING: no Prometheus would load 3 PodMonitor(s)"));
+}
+
+#[test]
+fn names_the_label_that_gets_the_monitors_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let basic = example("basic");
+    let all_namespaces = prometheus_file(
+        dir.path(),
+        "  serviceMonitorSelector: {matchLabels: {release: kps}}\n  serviceMonitorNamespaceSelector: {}\n",
+    );
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "-f",
+        &basic,
+        "-f",
+        &all_namespaces,
+    ]);
+    assert!(
+        stderr.contains("Prometheus monitoring/kps selects serviceMonitorSelector release=kps (add --prometheus-label release=kps)\n"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(yaml.contains("# WARNING: no Prometheus would load"));
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "--prometheus-label",
+        "release=kps",
+        "-f",
+        &basic,
+        "-f",
+        &all_namespaces,
+    ]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(
+        yaml.contains("# ServiceMonitors loaded by Prometheus monitoring/kps\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("release: kps"));
+}
+
+/// Without any Prometheus object to read nothing can be said: no warning, and the header says it was not checked.
+#[test]
+fn says_not_checked_when_no_prometheus_was_read() {
+    let (yaml, stderr) = run(&["scaffold", "servicemonitor", "-f", &example("basic")]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(
+        yaml.contains("# Prometheus selection not checked: the Prometheus objects (or the Namespaces their selectors need) could not be read\n"),
+        "{yaml}"
+    );
+    // VictoriaMetrics kinds are picked up by VMAgents, which are not evaluated: no line at all.
+    let (yaml, _) = run(&["scaffold", "vmservicescrape", "-f", &example("basic")]);
+    assert!(!yaml.contains("Prometheus selection"), "{yaml}");
+}
+
+/// Monitors in the Prometheus' namespace are loaded, the others named in the one warning line.
+#[test]
+fn a_partly_loaded_run_names_only_the_monitors_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prometheus.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: local, namespace: db}\nspec:\n  serviceMonitorSelector: {}\n",
+    )
+    .unwrap();
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "-f",
+        &example("basic"),
+        "-f",
+        &tiproxy_cluster(false, false),
+        "-f",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        stderr,
+        "Warning: no Prometheus would load 3 ServiceMonitor(s) (default/basic-pd, default/basic-tidb, default/basic-tikv): Prometheus db/local has no serviceMonitorNamespaceSelector, so it watches only its own namespace, not default\n"
+    );
+    assert!(
+        yaml.contains("; 4 ServiceMonitor(s) loaded by Prometheus db/local\n"),
+        "{yaml}"
     );
 }

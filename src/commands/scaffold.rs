@@ -218,11 +218,15 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
     let flag = operator_flag(command.operator_version)?;
     let mut auxiliary = vec![Kind::DmCluster, Kind::Cluster];
     auxiliary.extend(crate::core::scraping::group_kinds());
-    auxiliary.extend([Kind::Secret, Kind::Service, Kind::Prometheus]);
+    auxiliary.extend([Kind::Secret, Kind::Service]);
     let request = Request {
         primary: Kind::TidbCluster,
-        // The operator (usually in tidb-admin) tells which port names it gave its Services.
-        related: vec![Kind::Deployment],
+        // Prometheus objects usually sit in a monitoring namespace, the operator in tidb-admin: whether a
+        // Prometheus loads the output, and which port names the operator gave its Services, are read there.
+        related: crate::core::scraping::SELECTION_KINDS
+            .into_iter()
+            .chain([Kind::Deployment])
+            .collect(),
         auxiliary,
         selected: vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
         keep_raw: vec![],
@@ -254,6 +258,9 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
     result.objects.extend(v2_result.objects);
     result.warnings.extend(v2_result.warnings);
     result.notes.extend(v2_result.notes);
+    let loading = servicemonitor::prometheus_check(snapshot, command.kind, &result.objects);
+    result.warnings.extend(loading.warning);
+    result.notes.extend(loading.note);
     let mut inputs: Vec<String> = snapshot
         .clusters
         .iter()
@@ -334,11 +341,12 @@ fn header(h: &Header) -> String {
         if h.inputs.is_empty() {
             "none".to_string()
         } else {
-            h.inputs.join(", ")
+            crate::render::escape(&h.inputs.join(", ")).into_owned()
         }
     ));
+    // Notes and inputs carry names from manifests: a control character must not end the comment line.
     for note in h.notes {
-        text.push_str(&format!("# {note}\n"));
+        text.push_str(&format!("# {}\n", crate::render::escape(note)));
     }
     text
 }

@@ -12,9 +12,10 @@ use serde_json::{Value, json};
 use super::versions::{Fact, Target};
 use super::{Scaffold, labels};
 use crate::checks::operator::Version;
-use crate::model::ObjectMeta;
+use crate::core::scraping::{Loaded, loaded_by};
+use crate::model::{LabelSelector, ObjectMeta, ScrapeObject};
 use crate::naming;
-use crate::snapshot::{Lookup, Snapshot};
+use crate::snapshot::{Kind, Lookup, Snapshot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MonitorKind {
@@ -333,7 +334,6 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
                 .push(monitor_object(&input, component, options));
         }
     }
-    suggest_prometheus_labels(snapshot, options, &mut scaffold.warnings);
     if !scaffold.objects.is_empty() {
         scaffold.notes.push(operator_note(&options.target));
     }
@@ -423,45 +423,284 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
     })
 }
 
-/// Live mode: tell which labels the Prometheus CRs found select on, so the monitors are not ignored.
-/// VictoriaMetrics kinds are picked up by VMAgents, which the snapshot does not read: no suggestion for them.
-pub fn suggest_prometheus_labels(
+/// Whether the Prometheus objects in the snapshot would load the generated monitors, by the same predicate
+/// `check` and `clusters` use (`core::scraping::loaded_by`: a null label selector selects nothing, a null
+/// namespace selector only the Prometheus' own namespace).
+#[derive(Debug, Default, PartialEq)]
+pub struct PrometheusCheck {
+    /// One line for stderr when some objects would be loaded by no Prometheus; never when nothing could be read.
+    pub warning: Option<String>,
+    /// The header line: who loads them, the same warning, or "not checked".
+    pub note: Option<String>,
+}
+
+pub fn prometheus_check(
     snapshot: &Snapshot,
-    options: &Options,
-    warnings: &mut Vec<String>,
-) {
-    let wanted: Vec<(String, BTreeMap<String, String>)> = snapshot
-        .prometheuses
-        .iter()
-        .filter_map(|p| {
-            let selector = match options.kind {
-                MonitorKind::ServiceMonitor => p.spec.service_monitor_selector.as_ref(),
-                MonitorKind::PodMonitor => p.spec.pod_monitor_selector.as_ref(),
-                MonitorKind::VmServiceScrape | MonitorKind::VmPodScrape => None,
-            }?;
-            Some((
-                format!("{}/{}", p.metadata.namespace(), p.metadata.name),
-                selector.match_labels.clone(),
-            ))
-        })
-        .collect();
-    for (prometheus, labels) in &wanted {
-        let satisfied = labels
-            .iter()
-            .all(|(k, v)| options.prometheus_labels.get(k) == Some(v));
-        if !satisfied && !labels.is_empty() {
-            let flags: Vec<String> = labels
-                .iter()
-                .map(|(k, v)| format!("--prometheus-label {k}={v}"))
-                .collect();
-            let warning = format!(
-                "Prometheus {prometheus} selects monitors by labels; add {} for it to pick these up",
-                flags.join(" ")
-            );
-            // v1 and v2 clusters in one run share the suggestion.
-            if !warnings.contains(&warning) {
-                warnings.push(warning);
+    kind: MonitorKind,
+    objects: &[Value],
+) -> PrometheusCheck {
+    let scrape_kind = match kind {
+        MonitorKind::ServiceMonitor => Kind::ServiceMonitor,
+        MonitorKind::PodMonitor => Kind::PodMonitor,
+        // VMAgent selection is not evaluated (`Loaded::NotApplicable`).
+        MonitorKind::VmServiceScrape | MonitorKind::VmPodScrape => {
+            return PrometheusCheck::default();
+        }
+    };
+    let kind_name = kind.kind_name();
+    let mut loaders: Vec<String> = Vec::new();
+    let mut loaded = 0;
+    let mut unloaded: Vec<(String, ScrapeObject)> = Vec::new();
+    let mut unchecked = 0;
+    for object in objects.iter().filter(|o| o["kind"] == kind_name) {
+        let Ok(mut scraper) = serde_json::from_value::<ScrapeObject>(object.clone()) else {
+            unchecked += 1;
+            continue;
+        };
+        scraper.kind = scrape_kind;
+        match loaded_by(snapshot, &scraper) {
+            Loaded::By(names) => {
+                loaded += 1;
+                for name in names {
+                    if !loaders.contains(&name) {
+                        loaders.push(name);
+                    }
+                }
+            }
+            Loaded::Nobody => unloaded.push((
+                format!("{}/{}", scraper.metadata.namespace(), scraper.metadata.name),
+                scraper,
+            )),
+            Loaded::Unknown | Loaded::NotApplicable => unchecked += 1,
+        }
+    }
+    let total = loaded + unloaded.len() + unchecked;
+    if total == 0 {
+        return PrometheusCheck::default();
+    }
+    if snapshot.prometheuses.is_empty() && !unloaded.is_empty() {
+        // The kinds exist but no Prometheus does: the VictoriaMetrics operator may convert the objects into its
+        // own (victoria-metrics-k8s-stack installs prometheus-operator's CRDs for that), which is not read here.
+        return PrometheusCheck {
+            warning: None,
+            note: Some(format!(
+                "no Prometheus object exists, so no Prometheus loads these {kind_name}s; a converter such as the VictoriaMetrics operator was not checked"
+            )),
+        };
+    }
+    let mut parts = Vec::new();
+    let mut warning = None;
+    if !unloaded.is_empty() {
+        let mut reasons: Vec<String> = Vec::new();
+        for (_, scraper) in &unloaded {
+            for p in &snapshot.prometheuses {
+                let reason = why_not_loaded(snapshot, p, scraper);
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
             }
         }
+        let names: Vec<&str> = unloaded.iter().map(|(n, _)| n.as_str()).collect();
+        let shown = if names.len() > 3 {
+            format!("{}, …", names[..3].join(", "))
+        } else {
+            names.join(", ")
+        };
+        let text = format!(
+            "no Prometheus would load {} {kind_name}(s) ({shown}): {}",
+            unloaded.len(),
+            reasons.join("; ")
+        );
+        parts.push(format!("WARNING: {text}"));
+        warning = Some(text);
+    }
+    loaders.sort();
+    if !loaders.is_empty() {
+        let how_many = if loaded == total {
+            format!("{kind_name}s")
+        } else {
+            format!("{loaded} {kind_name}(s)")
+        };
+        parts.push(format!(
+            "{how_many} loaded by Prometheus {}",
+            loaders.join(", ")
+        ));
+    }
+    if unchecked > 0 {
+        parts.push(format!(
+            "Prometheus selection not checked{}: the Prometheus objects (or the Namespaces their selectors need) could not be read",
+            if unchecked == total {
+                String::new()
+            } else {
+                format!(" for {unchecked} object(s)")
+            }
+        ));
+    }
+    PrometheusCheck {
+        warning,
+        note: Some(parts.join("; ")),
+    }
+}
+
+/// Why `p` does not load `scraper`, with the `--prometheus-label` flags that would make it (checked by the same
+/// predicate before they are suggested).
+fn why_not_loaded(
+    snapshot: &Snapshot,
+    p: &crate::model::Prometheus,
+    scraper: &ScrapeObject,
+) -> String {
+    let name = format!("{}/{}", p.metadata.namespace(), p.metadata.name);
+    let (field, selector, ns_field, ns_selector) = if scraper.selects_pods() {
+        (
+            "podMonitorSelector",
+            &p.spec.pod_monitor_selector,
+            "podMonitorNamespaceSelector",
+            &p.spec.pod_monitor_namespace_selector,
+        )
+    } else {
+        (
+            "serviceMonitorSelector",
+            &p.spec.service_monitor_selector,
+            "serviceMonitorNamespaceSelector",
+            &p.spec.service_monitor_namespace_selector,
+        )
+    };
+    let Some(selector) = selector else {
+        return format!("Prometheus {name} has no {field}, so it loads none");
+    };
+    let mut relabelled = scraper.clone();
+    relabelled
+        .metadata
+        .labels
+        .extend(selector.match_labels.clone());
+    if !selector.matches(&relabelled.metadata.labels) {
+        return format!(
+            "Prometheus {name} selects {field} {}, which no label added here can meet",
+            describe(selector)
+        );
+    }
+    let mut parts = Vec::new();
+    if !selector.matches(&scraper.metadata.labels) {
+        let flags: Vec<String> = selector
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("--prometheus-label {k}={v}"))
+            .collect();
+        parts.push(format!(
+            "selects {field} {} (add {})",
+            describe(selector),
+            flags.join(" ")
+        ));
+    }
+    // With the labels it wants, what is left is the namespace (unless the Namespaces could not be read).
+    let namespace_blocks = match loaded_by(snapshot, &relabelled) {
+        Loaded::By(by) => !by.contains(&name),
+        Loaded::Nobody => true,
+        Loaded::Unknown | Loaded::NotApplicable => false,
+    };
+    if namespace_blocks {
+        let ns = scraper.metadata.namespace();
+        parts.push(match ns_selector {
+            None => format!("has no {ns_field}, so it watches only its own namespace, not {ns}"),
+            Some(s) => format!("does not watch namespace {ns} ({ns_field} {})", describe(s)),
+        });
+    }
+    if parts.is_empty() {
+        // Labels fit and the namespace could not be judged (its labels were not read).
+        parts.push("may not watch the namespace (its labels could not be read)".to_string());
+    }
+    format!("Prometheus {name} {}", parts.join(" and "))
+}
+
+fn describe(selector: &LabelSelector) -> String {
+    let mut terms: Vec<String> = selector
+        .match_labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    terms.extend(selector.match_expressions.iter().map(|r| {
+        if r.values.is_empty() {
+            format!("{} {}", r.key, r.operator)
+        } else {
+            format!("{} {} ({})", r.key, r.operator, r.values.join(","))
+        }
+    }));
+    if terms.is_empty() {
+        "{}".to_string()
+    } else {
+        terms.join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Scope;
+
+    fn monitors(options: &Options, snapshot: &Snapshot) -> Vec<Value> {
+        service_monitors(snapshot, options).objects
+    }
+
+    fn cluster() -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        snapshot
+            .add(
+                Kind::TidbCluster,
+                json!({"apiVersion": "pingcap.com/v1alpha1", "kind": "TidbCluster",
+                       "metadata": {"name": "basic", "namespace": "db"},
+                       "spec": {"pd": {}, "tikv": {}, "tidb": {}}}),
+                None,
+            )
+            .expect("test cluster decodes");
+        snapshot
+    }
+
+    /// Read cluster-wide and none found: not an alarm, since a converter may load them; the header says so.
+    #[test]
+    fn no_prometheus_at_all_is_a_note_not_a_warning() {
+        let mut snapshot = cluster();
+        snapshot
+            .scopes
+            .insert(Kind::Prometheus, Scope::AllNamespaces);
+        let options = Options::default();
+        let check = prometheus_check(
+            &snapshot,
+            MonitorKind::ServiceMonitor,
+            &monitors(&options, &snapshot),
+        );
+        assert_eq!(check.warning, None);
+        assert!(
+            check
+                .note
+                .unwrap()
+                .starts_with("no Prometheus object exists")
+        );
+    }
+
+    /// Counted per object: three monitors of which one Prometheus loads all are "loaded", nothing unchecked.
+    #[test]
+    fn loaded_monitors_are_counted_per_object() {
+        let mut snapshot = cluster();
+        snapshot
+            .add(
+                Kind::Prometheus,
+                json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus",
+                       "metadata": {"name": "kps", "namespace": "monitoring"},
+                       "spec": {"serviceMonitorSelector": {}, "serviceMonitorNamespaceSelector": {}}}),
+                None,
+            )
+            .expect("test Prometheus decodes");
+        snapshot
+            .scopes
+            .insert(Kind::Prometheus, Scope::AllNamespaces);
+        let options = Options::default();
+        let objects = monitors(&options, &snapshot);
+        assert_eq!(objects.len(), 3);
+        let check = prometheus_check(&snapshot, MonitorKind::ServiceMonitor, &objects);
+        assert_eq!(check.warning, None);
+        assert_eq!(
+            check.note.as_deref(),
+            Some("ServiceMonitors loaded by Prometheus monitoring/kps")
+        );
     }
 }
