@@ -771,10 +771,16 @@ fn monitors_match_the_prometheus_operator_crds() {
     }
 }
 
-/// A TidbCluster `db/proxied` with TiDB and TiProxy, written to a temporary file kept for the test run.
+/// A TidbCluster `db/proxied` with TiDB and TiProxy, written to a temporary file kept for the test run (one
+/// file per call: tests run in parallel and must not rewrite a file another test's plugin is reading).
 fn tiproxy_cluster(tls_client: bool, tls_cluster: bool) -> String {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let path = dir.join(format!("tiproxy-{tls_client}-{tls_cluster}.yaml"));
+    let path = dir.join(format!(
+        "tiproxy-{tls_client}-{tls_cluster}-{}-{call}.yaml",
+        std::process::id()
+    ));
     std::fs::write(
         &path,
         format!(
