@@ -199,6 +199,9 @@ pub struct ServiceMonitorArgs {
     /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
     #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
     pub prometheus_labels: Vec<String>,
+    /// The tidb-operator version the objects are for (default: the image tag of its controller Deployment).
+    #[arg(long, value_name = "VERSION")]
+    pub operator_version: Option<String>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }
@@ -210,6 +213,9 @@ pub struct ScrapeArgs {
     /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
     #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
     pub prometheus_labels: Vec<String>,
+    /// The tidb-operator version the objects are for (default: the image tag of its controller Deployment).
+    #[arg(long, value_name = "VERSION")]
+    pub operator_version: Option<String>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }
@@ -240,6 +246,9 @@ pub struct ThanosArgs {
     /// Works with -A, which cannot be combined with -n.
     #[arg(long, value_name = "NS")]
     pub query_namespace: Option<String>,
+    /// The tidb-operator version the objects are for (default: the image tag of its controller Deployment).
+    #[arg(long, value_name = "VERSION")]
+    pub operator_version: Option<String>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }

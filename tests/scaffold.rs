@@ -72,6 +72,8 @@ fn thanos_sharded_monitor_with_replicas() {
             "metrics",
             "--objstore-secret",
             "thanos-objstore",
+            "--operator-version",
+            "v1.6.6",
             "-f",
             &(project_examples() + "/thanos")
         ])
@@ -425,52 +427,6 @@ fn relabelings_keep_the_default_path_without_annotation_and_use_the_tiflash_prox
 }
 
 #[test]
-fn suggests_the_labels_a_prometheus_selects_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let prometheus = dir.path().join("prometheus.yaml");
-    std::fs::write(
-        &prometheus,
-        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: kps, namespace: monitoring}\nspec:\n  serviceMonitorSelector: {matchLabels: {release: kps}}\n",
-    )
-    .unwrap();
-    let basic = example("basic");
-    let out = plugin()
-        .args([
-            "scaffold",
-            "servicemonitor",
-            "-A",
-            "-f",
-            &basic,
-            "-f",
-            prometheus.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Prometheus monitoring/kps selects monitors by labels; add --prometheus-label release=kps"), "{stderr}");
-    let labelled = plugin()
-        .args([
-            "scaffold",
-            "servicemonitor",
-            "-A",
-            "--prometheus-label",
-            "release=kps",
-            "-f",
-            &basic,
-            "-f",
-            prometheus.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        labelled.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&labelled.stderr)
-    );
-    assert!(String::from_utf8_lossy(&labelled.stdout).contains("release: kps"));
-}
-
-#[test]
 fn thanos_with_grpc_tls() {
     insta::assert_snapshot!(
         "thanos_grpc_tls",
@@ -489,5 +445,549 @@ fn thanos_with_grpc_tls() {
             "-f",
             &(project_examples() + "/single"),
         ])
+    );
+}
+
+/// The fields of `value` that `schema` (a CRD's openAPIV3Schema) does not declare: what a strict server-side
+/// apply refuses ("unknown field") and a lenient one prunes. Required fields missing are reported too.
+fn schema_violations(schema: &Value, value: &Value, path: &str, out: &mut Vec<String>) {
+    if schema["x-kubernetes-preserve-unknown-fields"] == true {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            if let Some(required) = schema["required"].as_array() {
+                for field in required.iter().filter_map(Value::as_str) {
+                    if !map.contains_key(field) {
+                        out.push(format!("{path}.{field}: required"));
+                    }
+                }
+            }
+            for (key, child) in map {
+                let child_path = format!("{path}.{key}");
+                if let Some(property) = schema["properties"].get(key) {
+                    schema_violations(property, child, &child_path, out);
+                } else if schema["additionalProperties"].is_object() {
+                    schema_violations(&schema["additionalProperties"], child, &child_path, out);
+                } else if schema["additionalProperties"] != true {
+                    out.push(format!("{child_path}: unknown field"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                schema_violations(&schema["items"], item, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `spec` schema of the CRD in `../shared/fixtures/<file>`.
+fn crd_spec_schema(file: &str) -> Value {
+    let text = std::fs::read_to_string(common::fixtures().join(file)).unwrap();
+    let crd: Value = serde_saphyr::from_str(&text).unwrap();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"].clone()
+}
+
+fn spec_violations(crd_file: &str, objects: &[Value]) -> Vec<String> {
+    let schema = crd_spec_schema(crd_file);
+    let mut out = Vec::new();
+    for object in objects {
+        let name = format!(
+            "{}/{}",
+            object["kind"].as_str().unwrap(),
+            object["metadata"]["name"].as_str().unwrap()
+        );
+        schema_violations(&schema, &object["spec"], &format!("{name} spec"), &mut out);
+    }
+    out
+}
+
+fn thanos_json(extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["scaffold", "thanos", "-n", "default", "-o", "json"];
+    args.extend_from_slice(extra);
+    let list: Value = serde_json::from_str(&stdout(&args)).unwrap();
+    list["items"].as_array().unwrap().clone()
+}
+
+fn monitors_of(items: &[Value]) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|o| o["kind"] == "TidbMonitor")
+        .cloned()
+        .collect()
+}
+
+const V166_MONITOR_CRD: &str = "crds/pingcap.com_tidbmonitors.yaml";
+const V165_MONITOR_CRD: &str = "crds-v1.6.5/pingcap.com_tidbmonitors.yaml";
+
+/// spec.thanos.securityContext exists only in the v1.6.6 TidbMonitor CRD: an older operator's API server refuses
+/// the whole monitor under a strict apply. Without a known version only the fields of every CRD are emitted.
+#[test]
+fn thanos_sidecar_fields_follow_the_operator_version() {
+    let basic = example("basic");
+    for flags in [
+        vec!["--operator-version", "v1.6.5", "-f", &basic],
+        vec!["--operator-version", "v1.3.0", "-f", &basic],
+        vec!["-f", &basic],
+    ] {
+        let monitors = monitors_of(&thanos_json(&flags));
+        assert_eq!(monitors.len(), 1);
+        assert!(monitors[0]["spec"]["thanos"]["securityContext"].is_null());
+        let violations = spec_violations(V165_MONITOR_CRD, &monitors);
+        assert!(violations.is_empty(), "{flags:?}: {violations:?}");
+    }
+    let current = monitors_of(&thanos_json(&[
+        "--operator-version",
+        "v1.6.6",
+        "-f",
+        &basic,
+    ]));
+    assert_eq!(
+        current[0]["spec"]["thanos"]["securityContext"]["allowPrivilegeEscalation"],
+        false
+    );
+    assert!(spec_violations(V166_MONITOR_CRD, &current).is_empty());
+    // The check itself sees the difference the release made.
+    assert_eq!(
+        spec_violations(V165_MONITOR_CRD, &current),
+        ["TidbMonitor/basic spec.thanos.securityContext: unknown field"]
+    );
+    // With the gRPC TLS wiring the extra volume fields exist since v1.2.0 too.
+    let tls = monitors_of(&thanos_json(&[
+        "--operator-version",
+        "v1.6.5",
+        "--grpc-tls-secret",
+        "thanos-grpc",
+        "-f",
+        &basic,
+    ]));
+    assert!(spec_violations(V165_MONITOR_CRD, &tls).is_empty());
+}
+
+#[test]
+fn thanos_header_says_which_operator_the_sidecar_is_for() {
+    let basic = example("basic");
+    let unknown = stdout(&["scaffold", "thanos", "-n", "default", "-f", &basic]);
+    assert!(
+        unknown.contains("# spec.thanos made for an unknown tidb-operator version: only the fields every operator since v1.2.0 accepts, so no securityContext (pass --operator-version v1.6.6 or newer to add it)\n"),
+        "{unknown}"
+    );
+    let old = stdout(&[
+        "scaffold",
+        "thanos",
+        "-n",
+        "default",
+        "--operator-version",
+        "1.5.2",
+        "-f",
+        &basic,
+    ]);
+    assert!(old.contains("# Options: querier-namespace=default operator-version=v1.5.2"));
+    assert!(
+        old.contains(
+            "without securityContext, which its TidbMonitor CRD does not have before v1.6.6"
+        ),
+        "{old}"
+    );
+    // Below v1.2.0 there is no spec.thanos at all.
+    let out = plugin()
+        .args([
+            "scaffold",
+            "thanos",
+            "-n",
+            "default",
+            "--operator-version",
+            "v1.1.15",
+            "-f",
+            &basic,
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("has no TidbMonitor spec.thanos (added in v1.2.0)"),
+        "{stderr}"
+    );
+    plugin()
+        .args([
+            "scaffold",
+            "thanos",
+            "--operator-version",
+            "latest",
+            "-f",
+            &basic,
+        ])
+        .assert()
+        .code(2);
+}
+
+/// Live, the version comes from the controller Deployment's image as `check` reads it; `-f` takes it from a
+/// Deployment among the files the same way.
+#[test]
+fn thanos_reads_the_operator_version_from_its_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    let operator = dir.path().join("operator.yaml");
+    std::fs::write(
+        &operator,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tidb-controller-manager\n  namespace: tidb-admin\n  labels: {app.kubernetes.io/name: tidb-operator, app.kubernetes.io/component: controller-manager}\nspec:\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      containers:\n      - name: tidb-operator\n        image: pingcap/tidb-operator:v1.6.6\n",
+    )
+    .unwrap();
+    let basic = example("basic");
+    let text = stdout(&[
+        "scaffold",
+        "thanos",
+        "-A",
+        "-n",
+        "default",
+        "-f",
+        &basic,
+        "-f",
+        operator.to_str().unwrap(),
+    ]);
+    assert!(
+        text.contains("made for tidb-operator v1.6.6 (from tidb-admin/tidb-controller-manager)"),
+        "{text}"
+    );
+    assert!(text.contains("securityContext:"), "{text}");
+}
+
+fn endpoint_ports(monitors: &[Value], name: &str) -> Vec<String> {
+    monitors
+        .iter()
+        .find(|m| m["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {name}"))["spec"]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["port"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Through v1.3.1 the PD peer Service has only `peer` (2380); `tcp-peer-2379` came with v1.3.2. TiFlash's peer
+/// Service got `metrics`/`proxy-metrics` in v1.4.0. The address is rebuilt from the pod annotation either way.
+#[test]
+fn service_ports_follow_the_operator_version() {
+    let heterogeneous = example("heterogeneous") + "/heterogeneous-cluster.yaml";
+    let basic = example("basic");
+    let at = |version: &str| {
+        scaffold_json(&[
+            "-A",
+            "--operator-version",
+            version,
+            "-f",
+            &basic,
+            "-f",
+            &heterogeneous,
+        ])
+    };
+    let old = at("v1.3.1");
+    assert_eq!(endpoint_ports(&old, "basic-pd"), ["peer"]);
+    let tiflash = old
+        .iter()
+        .find(|m| {
+            m["metadata"]["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("-tiflash")
+        })
+        .unwrap()["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(endpoint_ports(&old, &tiflash), ["tiflash", "proxy"]);
+    let mut labels = target("basic-pd-0", "basic-pd-peer", "pd", "2379");
+    let pd = old
+        .iter()
+        .find(|m| m["metadata"]["name"] == "basic-pd")
+        .unwrap();
+    relabel(
+        &mut labels,
+        pd["spec"]["endpoints"][0]["relabelings"]
+            .as_array()
+            .unwrap(),
+    );
+    assert_eq!(labels["__address__"], "basic-pd-0.basic-pd-peer.db:2379");
+    let v132 = at("v1.3.2");
+    assert_eq!(endpoint_ports(&v132, "basic-pd"), ["tcp-peer-2379"]);
+    assert_eq!(endpoint_ports(&v132, &tiflash), ["tiflash", "proxy"]);
+    for current in [
+        at("v1.4.0"),
+        scaffold_json(&["-A", "-f", &basic, "-f", &heterogeneous]),
+    ] {
+        assert_eq!(endpoint_ports(&current, "basic-pd"), ["tcp-peer-2379"]);
+        assert_eq!(
+            endpoint_ports(&current, &tiflash),
+            ["metrics", "proxy-metrics"]
+        );
+    }
+    // PodMonitors name container ports, which did not change.
+    let pods = scaffold_json(&[
+        "--kind",
+        "podmonitor",
+        "--operator-version",
+        "v1.3.1",
+        "-f",
+        &basic,
+    ]);
+    let pd = pods
+        .iter()
+        .find(|m| m["metadata"]["name"] == "basic-pd")
+        .unwrap();
+    assert_eq!(pd["spec"]["podMetricsEndpoints"][0]["port"], "client");
+}
+
+/// Every ServiceMonitor and PodMonitor the scaffold makes is accepted field by field by prometheus-operator's CRDs.
+#[test]
+fn monitors_match_the_prometheus_operator_crds() {
+    let tls = example("basic-tls");
+    let dm = example("dm");
+    for (kind, crd) in [
+        (
+            "servicemonitor",
+            "crds/monitoring.coreos.com_servicemonitors.yaml",
+        ),
+        ("podmonitor", "crds/monitoring.coreos.com_podmonitors.yaml"),
+    ] {
+        for version in ["v1.3.1", "v1.6.6"] {
+            let objects = scaffold_json(&[
+                "-A",
+                "--kind",
+                kind,
+                "--operator-version",
+                version,
+                "-f",
+                &tls,
+                "-f",
+                &dm,
+                "-f",
+                &tiproxy_cluster(true, false),
+            ]);
+            assert!(objects.len() > 5);
+            let violations = spec_violations(crd, &objects);
+            assert!(violations.is_empty(), "{kind} {version}: {violations:?}");
+        }
+    }
+}
+
+/// A TidbCluster `db/proxied` with TiDB and TiProxy, written to a temporary file kept for the test run (one
+/// file per call: tests run in parallel and must not rewrite a file another test's plugin is reading).
+fn tiproxy_cluster(tls_client: bool, tls_cluster: bool) -> String {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!(
+        "tiproxy-{tls_client}-{tls_cluster}-{}-{call}.yaml",
+        std::process::id()
+    ));
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: proxied, namespace: db}}\nspec:\n  version: v8.5.2\n  tlsCluster: {{enabled: {tls_cluster}}}\n  pd: {{baseImage: pingcap/pd, replicas: 1}}\n  tikv: {{baseImage: pingcap/tikv, replicas: 1}}\n  tidb:\n    baseImage: pingcap/tidb\n    replicas: 1\n    tlsClient: {{enabled: {tls_client}}}\n  tiproxy: {{baseImage: pingcap/tiproxy, version: v1.3.0, replicas: 1}}\n"
+        ),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn endpoint_of(monitors: &[Value], name: &str) -> Value {
+    monitors
+        .iter()
+        .find(|m| m["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {name}"))["spec"]["endpoints"][0]
+        .clone()
+}
+
+/// TiProxy serves its API with the TiDB server certificate whenever `spec.tidb.tlsClient.enabled` (operator
+/// v1.6: server-http-tls when tlsCluster or tlsClient), so it is scraped over HTTPS without cluster TLS too.
+#[test]
+fn tiproxy_scheme_follows_tidb_client_tls() {
+    let client_only = scaffold_json(&["-f", &tiproxy_cluster(true, false)]);
+    let tiproxy = endpoint_of(&client_only, "proxied-tiproxy");
+    assert_eq!(tiproxy["scheme"], "https");
+    assert_eq!(
+        tiproxy["tlsConfig"],
+        serde_json::json!({"insecureSkipVerify": true})
+    );
+    // The other components still speak plain HTTP: tlsClient is about the MySQL port only.
+    let tidb = endpoint_of(&client_only, "proxied-tidb");
+    assert_eq!(tidb["scheme"], "http");
+    assert!(tidb["tlsConfig"].is_null());
+    // Without any TLS, and on v1.5 (which configures no server-http-tls, read by TiProxy v0.2.0+), plain HTTP.
+    let plain = scaffold_json(&["-f", &tiproxy_cluster(false, false)]);
+    assert_eq!(endpoint_of(&plain, "proxied-tiproxy")["scheme"], "http");
+    let v15 = scaffold_json(&[
+        "--operator-version",
+        "v1.5.5",
+        "-f",
+        &tiproxy_cluster(true, true),
+    ]);
+    let tiproxy = endpoint_of(&v15, "proxied-tiproxy");
+    assert_eq!(tiproxy["scheme"], "http");
+    assert!(tiproxy["tlsConfig"].is_null());
+    // Cluster TLS: TiProxy https without client certificate, the rest mTLS with the client Secret.
+    let both = scaffold_json(&["-f", &tiproxy_cluster(false, true)]);
+    assert_eq!(
+        endpoint_of(&both, "proxied-tiproxy")["tlsConfig"],
+        serde_json::json!({"insecureSkipVerify": true})
+    );
+    assert_eq!(
+        endpoint_of(&both, "proxied-pd")["tlsConfig"]["keySecret"]["name"],
+        "proxied-cluster-client-secret"
+    );
+}
+
+fn prometheus_file(dir: &std::path::Path, spec: &str) -> String {
+    let path = dir.join("prometheus.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {{name: kps, namespace: monitoring}}\nspec:\n{spec}"
+        ),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn run(args: &[&str]) -> (String, String) {
+    let out = plugin().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The namespace selector counts: a null one is the Prometheus' own namespace, so the right label alone does not
+/// get a monitor in another namespace loaded.
+#[test]
+fn warns_when_no_prometheus_would_load_the_monitors() {
+    let dir = tempfile::tempdir().unwrap();
+    let basic = example("basic");
+    let own_namespace = prometheus_file(
+        dir.path(),
+        "  serviceMonitorSelector: {matchLabels: {release: kps}}\n",
+    );
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "--prometheus-label",
+        "release=kps",
+        "-f",
+        &basic,
+        "-f",
+        &own_namespace,
+    ]);
+    let expected = "no Prometheus would load 3 ServiceMonitor(s) (default/basic-pd, default/basic-tidb, default/basic-tikv): Prometheus monitoring/kps has no serviceMonitorNamespaceSelector, so it watches only its own namespace, not default";
+    assert_eq!(stderr, format!("Warning: {expected}\n"));
+    assert!(yaml.contains(&format!("# WARNING: {expected}\n")), "{yaml}");
+    // PodMonitors: a null podMonitorSelector selects none.
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "podmonitor",
+        "-A",
+        "-f",
+        &basic,
+        "-f",
+        &own_namespace,
+    ]);
+    assert!(
+        stderr.contains("Prometheus monitoring/kps has no podMonitorSelector, so it loads none"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(yaml.contains("# WARNING: no Prometheus would load 3 PodMonitor(s)"));
+}
+
+#[test]
+fn names_the_label_that_gets_the_monitors_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let basic = example("basic");
+    let all_namespaces = prometheus_file(
+        dir.path(),
+        "  serviceMonitorSelector: {matchLabels: {release: kps}}\n  serviceMonitorNamespaceSelector: {}\n",
+    );
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "-f",
+        &basic,
+        "-f",
+        &all_namespaces,
+    ]);
+    assert!(
+        stderr.contains("Prometheus monitoring/kps selects serviceMonitorSelector release=kps (add --prometheus-label release=kps)\n"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(yaml.contains("# WARNING: no Prometheus would load"));
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "--prometheus-label",
+        "release=kps",
+        "-f",
+        &basic,
+        "-f",
+        &all_namespaces,
+    ]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(
+        yaml.contains("# ServiceMonitors loaded by Prometheus monitoring/kps\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("release: kps"));
+}
+
+/// Without any Prometheus object to read nothing can be said: no warning, and the header says it was not checked.
+#[test]
+fn says_not_checked_when_no_prometheus_was_read() {
+    let (yaml, stderr) = run(&["scaffold", "servicemonitor", "-f", &example("basic")]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(
+        yaml.contains("# Prometheus selection not checked: the Prometheus objects (or the Namespaces their selectors need) could not be read\n"),
+        "{yaml}"
+    );
+    // VictoriaMetrics kinds are picked up by VMAgents, which are not evaluated: no line at all.
+    let (yaml, _) = run(&["scaffold", "vmservicescrape", "-f", &example("basic")]);
+    assert!(!yaml.contains("Prometheus selection"), "{yaml}");
+}
+
+/// Monitors in the Prometheus' namespace are loaded, the others named in the one warning line.
+#[test]
+fn a_partly_loaded_run_names_only_the_monitors_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prometheus.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: local, namespace: db}\nspec:\n  serviceMonitorSelector: {}\n",
+    )
+    .unwrap();
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "-f",
+        &example("basic"),
+        "-f",
+        &tiproxy_cluster(false, false),
+        "-f",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        stderr,
+        "Warning: no Prometheus would load 3 ServiceMonitor(s) (default/basic-pd, default/basic-tidb, default/basic-tikv): Prometheus db/local has no serviceMonitorNamespaceSelector, so it watches only its own namespace, not default\n"
+    );
+    assert!(
+        yaml.contains("; 4 ServiceMonitor(s) loaded by Prometheus db/local\n"),
+        "{yaml}"
     );
 }

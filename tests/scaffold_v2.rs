@@ -110,6 +110,7 @@ fn tls_cluster_without_its_client_secret_warns() {
     let options = |kind| Options {
         kind,
         prometheus_labels: BTreeMap::new(),
+        ..Default::default()
     };
     let unknown = v2::scrape_objects(&snapshot, &options(MonitorKind::PodMonitor));
     assert!(unknown.warnings.is_empty(), "{:?}", unknown.warnings);
@@ -470,7 +471,7 @@ fn v1_vm_kinds_mirror_the_v1_monitors() {
     }
 }
 
-/// `--prometheus-label` and the suggestion from Prometheus CRs work for the new subcommands; with one
+/// `--prometheus-label` and the load check against Prometheus CRs work for the new subcommands; with one
 /// Prometheus CR the header's PDGroup patch names its Service.
 #[test]
 fn prometheus_labels_and_the_dashboard_patch() {
@@ -492,7 +493,7 @@ fn prometheus_labels_and_the_dashboard_patch() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("Prometheus monitoring/k8s selects monitors by labels; add --prometheus-label release=kps"),
+        stderr.contains("Prometheus monitoring/k8s selects podMonitorSelector release=kps (add --prometheus-label release=kps) and has no podMonitorNamespaceSelector, so it watches only its own namespace, not default"),
         "{stderr}"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -507,7 +508,13 @@ fn prometheus_labels_and_the_dashboard_patch() {
     args.extend(["--prometheus-label".to_string(), "release=kps".to_string()]);
     let out = cmd.args(&args).args(["-o", "json"]).output().unwrap();
     assert!(out.status.success());
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("selects monitors"));
+    // The label is there now; the Prometheus still watches only its own namespace, and says so.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("add --prometheus-label"), "{stderr}");
+    assert!(
+        stderr.contains("has no podMonitorNamespaceSelector, so it watches only its own namespace"),
+        "{stderr}"
+    );
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     for item in list["items"].as_array().unwrap() {
         assert_eq!(item["metadata"]["labels"]["release"], "kps");
@@ -532,6 +539,7 @@ fn cluster_subdomain_gate_moves_the_scrape_address() {
     let options = Options {
         kind: MonitorKind::PodMonitor,
         prometheus_labels: BTreeMap::new(),
+        ..Default::default()
     };
     for (cluster_text, scaffold_from, expect_ok) in [
         (&gated, &gated, true),

@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{CommandError, Settings, emit, live_options, load, report_problems, runtime};
+use crate::checks::operator::{self, Version};
 use crate::cli::{DryRun, MonitorKindArg, ScaffoldCommand, ScaffoldOutput};
 use crate::render::OutputFormat;
+use crate::scaffold::versions::Target;
 use crate::scaffold::{self, Scaffold, ScaffoldError, identity, servicemonitor, thanos, v2};
-use crate::snapshot::Kind;
-use crate::source::{Request, live};
+use crate::snapshot::{Kind, Snapshot};
+use crate::source::{OPERATOR, Request, live};
 
 impl From<ScaffoldError> for CommandError {
     fn from(e: ScaffoldError) -> Self {
@@ -33,6 +35,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 kind,
                 names: &args.names,
                 prometheus_labels: &args.prometheus_labels,
+                operator_version: args.operator_version.as_deref(),
                 output: &args.output,
             };
             scrape(settings, &command)
@@ -57,6 +60,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 kind,
                 names: &args.names,
                 prometheus_labels: &args.prometheus_labels,
+                operator_version: args.operator_version.as_deref(),
                 output: &args.output,
             };
             scrape(settings, &command)
@@ -90,13 +94,15 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                     Ok((name.to_string(), key.to_string()))
                 })
                 .transpose()?;
+            let flag = operator_flag(args.operator_version.as_deref())?;
             let request = Request {
                 primary: Kind::TidbMonitor,
-                related: vec![],
+                // The operator's Deployment (usually in tidb-admin) tells which TidbMonitor CRD applies.
+                related: vec![Kind::Deployment],
                 auxiliary: vec![],
                 selected: vec![Kind::TidbMonitor],
                 keep_raw: vec![Kind::TidbMonitor],
-                narrow: vec![],
+                narrow: vec![(Kind::Deployment, OPERATOR)],
             };
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);
@@ -141,6 +147,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 namespace: query_namespace,
                 objstore,
                 grpc_tls,
+                target: target(&loaded.snapshot, flag),
             };
             let result = thanos::thanos(&loaded.snapshot, &options)?;
             let inputs: Vec<String> = loaded
@@ -150,19 +157,23 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 .map(|m| format!("TidbMonitor {}/{}", m.metadata.namespace(), m.metadata.name))
                 .collect();
             let mut described = format!("querier-namespace={}", options.namespace);
+            if let Some(version) = flag {
+                described.push_str(&format!(" operator-version={version}"));
+            }
             if let Some((name, key)) = &options.objstore {
                 described.push_str(&format!(" objstore-secret={name}:{key}"));
             }
             if let Some(tls) = &options.grpc_tls {
                 described.push_str(&format!(" grpc-tls-secret={}", tls.secret));
             }
+            let notes = result.notes.clone();
             finish(
                 settings,
                 &Header {
                     command: "thanos",
                     inputs: &inputs,
                     options: &described,
-                    notes: &[],
+                    notes: &notes,
                 },
                 result,
                 &args.output,
@@ -178,7 +189,22 @@ struct ScrapeCommand<'a> {
     kind: servicemonitor::MonitorKind,
     names: &'a [String],
     prometheus_labels: &'a [String],
+    operator_version: Option<&'a str>,
     output: &'a ScaffoldOutput,
+}
+
+/// `--operator-version`, parsed as `check` parses it.
+fn operator_flag(text: Option<&str>) -> Result<Option<Version>, CommandError> {
+    text.map(|v| {
+        v.parse::<Version>()
+            .map_err(|e| CommandError::Usage(format!("--operator-version: {e}")))
+    })
+    .transpose()
+}
+
+/// The operator the output is for: the flag, else the controller Deployment's image, as `check` detects it.
+fn target(snapshot: &Snapshot, flag: Option<Version>) -> Target {
+    Target::new(operator::operator_version(snapshot, flag))
 }
 
 /// Scrape objects for v1 TidbClusters and DMClusters (`scaffold::servicemonitor`) and v2 Clusters
@@ -189,16 +215,22 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
         let (k, v) = scaffold::parse_label(text)?;
         prometheus_labels.insert(k, v);
     }
+    let flag = operator_flag(command.operator_version)?;
     let mut auxiliary = vec![Kind::DmCluster, Kind::Cluster];
     auxiliary.extend(crate::core::scraping::group_kinds());
-    auxiliary.extend([Kind::Secret, Kind::Service, Kind::Prometheus]);
+    auxiliary.extend([Kind::Secret, Kind::Service]);
     let request = Request {
         primary: Kind::TidbCluster,
-        related: vec![],
+        // Prometheus objects usually sit in a monitoring namespace, the operator in tidb-admin: whether a
+        // Prometheus loads the output, and which port names the operator gave its Services, are read there.
+        related: crate::core::scraping::SELECTION_KINDS
+            .into_iter()
+            .chain([Kind::Deployment])
+            .collect(),
         auxiliary,
         selected: vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
         keep_raw: vec![],
-        narrow: vec![],
+        narrow: vec![(Kind::Deployment, OPERATOR)],
     };
     let mut loaded = load(settings, &request)?;
     let skipped = report_problems(&loaded);
@@ -219,11 +251,16 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
     let options = servicemonitor::Options {
         kind: command.kind,
         prometheus_labels,
+        target: target(snapshot, flag),
     };
     let mut result = servicemonitor::service_monitors(snapshot, &options);
     let v2_result = v2::scrape_objects(snapshot, &options);
     result.objects.extend(v2_result.objects);
     result.warnings.extend(v2_result.warnings);
+    result.notes.extend(v2_result.notes);
+    let loading = servicemonitor::prometheus_check(snapshot, command.kind, &result.objects);
+    result.warnings.extend(loading.warning);
+    result.notes.extend(loading.note);
     let mut inputs: Vec<String> = snapshot
         .clusters
         .iter()
@@ -251,7 +288,11 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
     for (k, v) in &options.prometheus_labels {
         described.push_str(&format!(" prometheus-label={k}={v}"));
     }
-    let notes = v2::dashboard_notes(snapshot);
+    if let Some(version) = flag {
+        described.push_str(&format!(" operator-version={version}"));
+    }
+    let mut notes = v2::dashboard_notes(snapshot);
+    notes.extend(result.notes.iter().cloned());
     finish(
         settings,
         &Header {
@@ -300,11 +341,12 @@ fn header(h: &Header) -> String {
         if h.inputs.is_empty() {
             "none".to_string()
         } else {
-            h.inputs.join(", ")
+            crate::render::escape(&h.inputs.join(", ")).into_owned()
         }
     ));
+    // Notes and inputs carry names from manifests: a control character must not end the comment line.
     for note in h.notes {
-        text.push_str(&format!("# {note}\n"));
+        text.push_str(&format!("# {}\n", crate::render::escape(note)));
     }
     text
 }

@@ -154,6 +154,10 @@ pub struct ComponentSpec {
     pub replicas: Option<i32>,
     pub base_image: Option<String>,
     pub version: Option<String>,
+    /// `spec.tidb.tlsClient` (TiDB only): TLS for MySQL clients, whose certificate TiProxy serves too.
+    pub tls_client: Option<TlsCluster>,
+    /// `spec.tiproxy.certLayout` (TiProxy only, v1.6.1+): "" (legacy) or "v1".
+    pub cert_layout: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -4,6 +4,7 @@
 pub mod servicemonitor;
 pub mod thanos;
 pub mod v2;
+pub mod versions;
 
 use serde_json::{Value, json};
 
@@ -15,6 +16,8 @@ pub const MANAGED_BY: &str = "kubectl-tidbmonitor";
 pub struct Scaffold {
     pub objects: Vec<Value>,
     pub warnings: Vec<String>,
+    /// Lines for the YAML header comment: what the output was made for and what was assumed or found.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

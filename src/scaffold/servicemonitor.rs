@@ -9,10 +9,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::versions::{Fact, Target};
 use super::{Scaffold, labels};
-use crate::model::ObjectMeta;
+use crate::checks::operator::Version;
+use crate::core::scraping::{Loaded, loaded_by};
+use crate::model::{LabelSelector, ObjectMeta, ScrapeObject};
 use crate::naming;
-use crate::snapshot::{Lookup, Snapshot};
+use crate::snapshot::{Kind, Lookup, Snapshot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MonitorKind {
@@ -77,6 +80,8 @@ impl MonitorKind {
 pub struct Options {
     pub kind: MonitorKind,
     pub prometheus_labels: BTreeMap<String, String>,
+    /// The tidb-operator the v1 objects are for: some Service port names and TiProxy's scheme changed.
+    pub target: Target,
 }
 
 /// One scrape endpoint of a component.
@@ -103,6 +108,9 @@ struct Component {
     peer_only: bool,
     path: &'static str,
     endpoints: Vec<Endpoint>,
+    /// Serves metrics over HTTPS with a certificate no client CA verifies (TiProxy); `None`: follows the
+    /// cluster's `tlsCluster`.
+    https_unverified: Option<bool>,
 }
 
 fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpoint> {
@@ -113,8 +121,9 @@ fn single(service_port: &'static str, container_port: &'static str) -> Vec<Endpo
     }]
 }
 
-/// A TidbCluster component from the v1 facts table (`naming::v1::COMPONENTS`).
-fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
+/// A TidbCluster component from the v1 facts table (`naming::v1::COMPONENTS`), with the Service port names of
+/// the target operator.
+fn from_facts(cluster: &str, c: &naming::v1::Component, target: &Target) -> Component {
     Component {
         component: c.name.to_string(),
         job: c.job,
@@ -125,7 +134,7 @@ fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
             .metrics
             .iter()
             .map(|m| Endpoint {
-                service_port: m.service_port,
+                service_port: target.service_port(c.name, m.service_port),
                 container_port: m.container_port,
                 port_annotation: if m.annotation == naming::v1::PORT_ANNOTATION {
                     PORT
@@ -134,6 +143,7 @@ fn from_facts(cluster: &str, c: &naming::v1::Component) -> Component {
                 },
             })
             .collect(),
+        https_unverified: None,
     }
 }
 
@@ -141,13 +151,14 @@ fn tidb_components(
     snapshot: &Snapshot,
     tc: &crate::model::TidbCluster,
     instance: &str,
+    target: &Target,
 ) -> Vec<Component> {
     let c = &tc.metadata.name;
     let s = &tc.spec;
     let mut out = Vec::new();
     let mut add = |present: bool, name: &str| {
         if present && let Some(facts) = naming::v1::component(name) {
-            out.push(from_facts(c, facts));
+            out.push(from_facts(c, facts, target));
         }
     };
     add(s.pd.is_some(), "pd");
@@ -162,6 +173,26 @@ fn tidb_components(
     add(s.ticdc.is_some(), "ticdc");
     add(s.pump.is_some(), "pump");
     add(s.tiproxy.is_some(), "tiproxy");
+    if let Some(tiproxy) = &s.tiproxy
+        && let Some(component) = out.iter_mut().find(|c| c.component == "tiproxy")
+    {
+        let tidb_tls_client = s
+            .tidb
+            .as_ref()
+            .and_then(|t| t.tls_client.as_ref())
+            .is_some_and(|t| t.enabled);
+        // Only a TiProxy tag below v0.2.0 changes the answer; "main" or none is taken as a current TiProxy.
+        let tiproxy_version = tiproxy
+            .version
+            .as_deref()
+            .and_then(|v| v.parse::<Version>().ok());
+        component.https_unverified = Some(target.tiproxy_serves_https(
+            tc.tls_enabled(),
+            tidb_tls_client,
+            tiproxy.cert_layout.as_deref() == Some("v1"),
+            tiproxy_version,
+        ));
+    }
     // Drainers come from a separate Helm chart: scaffold them only when their Service is there to see.
     for svc in snapshot.services.iter().filter(|svc| {
         svc.metadata.namespace() == tc.metadata.namespace()
@@ -185,12 +216,13 @@ fn tidb_components(
             peer_only: false,
             path: "/metrics",
             endpoints: single("drainer", "drainer"),
+            https_unverified: None,
         });
     }
     out
 }
 
-fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
+fn dm_components(dc: &crate::model::DmCluster, target: &Target) -> Vec<Component> {
     let c = &dc.metadata.name;
     [
         (dc.spec.master.is_some(), "dm-master"),
@@ -199,7 +231,7 @@ fn dm_components(dc: &crate::model::DmCluster) -> Vec<Component> {
     .into_iter()
     .filter(|(present, _)| *present)
     .filter_map(|(_, name)| naming::v1::component(name))
-    .map(|facts| from_facts(c, facts))
+    .map(|facts| from_facts(c, facts, target))
     .collect()
 }
 
@@ -262,7 +294,7 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
             tls_secret: tc
                 .tls_enabled()
                 .then(|| naming::cluster_client_secret(&tc.metadata.name)),
-            components: tidb_components(snapshot, tc, &instance),
+            components: tidb_components(snapshot, tc, &instance, &options.target),
             instance,
         });
     }
@@ -274,7 +306,7 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
             tls_secret: dc
                 .tls_enabled()
                 .then(|| naming::dm_client_secret(&dc.metadata.name)),
-            components: dm_components(dc),
+            components: dm_components(dc, &options.target),
         });
     }
     inputs.sort_by(|a, b| {
@@ -302,8 +334,26 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
                 .push(monitor_object(&input, component, options));
         }
     }
-    suggest_prometheus_labels(snapshot, options, &mut scaffold.warnings);
+    if !scaffold.objects.is_empty() {
+        scaffold.notes.push(operator_note(&options.target));
+    }
     scaffold
+}
+
+/// What the v1 objects assume about the operator, for the header.
+fn operator_note(target: &Target) -> String {
+    match target.version() {
+        Some(_) => format!(
+            "TidbCluster/DMCluster objects made {}: Service port names and TiProxy's scheme follow it",
+            target.describe()
+        ),
+        None => format!(
+            "TidbCluster/DMCluster objects made {}: Service port names and TiProxy's scheme follow v1.6 (pass --operator-version for an older one: PD has no tcp-peer-2379 before {}, TiFlash no metrics ports before {})",
+            target.describe(),
+            Target::since(Fact::PdPeerServiceClientPort),
+            Target::since(Fact::TiflashPeerServiceMetricsPorts),
+        ),
+    }
 }
 
 fn monitor_object(input: &ClusterInput, component: &Component, options: &Options) -> Value {
@@ -336,18 +386,22 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
             });
             endpoint[options.kind.relabelings_key()] =
                 json!(relabelings(e.port_annotation, service, component.job));
-            if let Some(secret) = &input.tls_secret {
-                endpoint["scheme"] = json!("https");
-                endpoint["tlsConfig"] = if component.component == "tiproxy" {
-                    // TiProxy's API serves a certificate the client Secret's CA does not sign.
-                    json!({"insecureSkipVerify": true})
-                } else {
-                    json!({
+            match (component.https_unverified, &input.tls_secret) {
+                (Some(false), _) | (None, None) => {}
+                (Some(true), _) => {
+                    // TiProxy serves the TiDB server certificate (or one with skip-ca): no CA of ours
+                    // verifies it, and it asks for no client certificate, as TidbMonitor's own job does.
+                    endpoint["scheme"] = json!("https");
+                    endpoint["tlsConfig"] = json!({"insecureSkipVerify": true});
+                }
+                (None, Some(secret)) => {
+                    endpoint["scheme"] = json!("https");
+                    endpoint["tlsConfig"] = json!({
                         "ca": {"secret": {"name": secret, "key": "ca.crt"}},
                         "cert": {"secret": {"name": secret, "key": "tls.crt"}},
                         "keySecret": {"name": secret, "key": "tls.key"},
-                    })
-                };
+                    });
+                }
             }
             endpoint
         })
@@ -369,45 +423,284 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
     })
 }
 
-/// Live mode: tell which labels the Prometheus CRs found select on, so the monitors are not ignored.
-/// VictoriaMetrics kinds are picked up by VMAgents, which the snapshot does not read: no suggestion for them.
-pub fn suggest_prometheus_labels(
+/// Whether the Prometheus objects in the snapshot would load the generated monitors, by the same predicate
+/// `check` and `clusters` use (`core::scraping::loaded_by`: a null label selector selects nothing, a null
+/// namespace selector only the Prometheus' own namespace).
+#[derive(Debug, Default, PartialEq)]
+pub struct PrometheusCheck {
+    /// One line for stderr when some objects would be loaded by no Prometheus; never when nothing could be read.
+    pub warning: Option<String>,
+    /// The header line: who loads them, the same warning, or "not checked".
+    pub note: Option<String>,
+}
+
+pub fn prometheus_check(
     snapshot: &Snapshot,
-    options: &Options,
-    warnings: &mut Vec<String>,
-) {
-    let wanted: Vec<(String, BTreeMap<String, String>)> = snapshot
-        .prometheuses
-        .iter()
-        .filter_map(|p| {
-            let selector = match options.kind {
-                MonitorKind::ServiceMonitor => p.spec.service_monitor_selector.as_ref(),
-                MonitorKind::PodMonitor => p.spec.pod_monitor_selector.as_ref(),
-                MonitorKind::VmServiceScrape | MonitorKind::VmPodScrape => None,
-            }?;
-            Some((
-                format!("{}/{}", p.metadata.namespace(), p.metadata.name),
-                selector.match_labels.clone(),
-            ))
-        })
-        .collect();
-    for (prometheus, labels) in &wanted {
-        let satisfied = labels
-            .iter()
-            .all(|(k, v)| options.prometheus_labels.get(k) == Some(v));
-        if !satisfied && !labels.is_empty() {
-            let flags: Vec<String> = labels
-                .iter()
-                .map(|(k, v)| format!("--prometheus-label {k}={v}"))
-                .collect();
-            let warning = format!(
-                "Prometheus {prometheus} selects monitors by labels; add {} for it to pick these up",
-                flags.join(" ")
-            );
-            // v1 and v2 clusters in one run share the suggestion.
-            if !warnings.contains(&warning) {
-                warnings.push(warning);
+    kind: MonitorKind,
+    objects: &[Value],
+) -> PrometheusCheck {
+    let scrape_kind = match kind {
+        MonitorKind::ServiceMonitor => Kind::ServiceMonitor,
+        MonitorKind::PodMonitor => Kind::PodMonitor,
+        // VMAgent selection is not evaluated (`Loaded::NotApplicable`).
+        MonitorKind::VmServiceScrape | MonitorKind::VmPodScrape => {
+            return PrometheusCheck::default();
+        }
+    };
+    let kind_name = kind.kind_name();
+    let mut loaders: Vec<String> = Vec::new();
+    let mut loaded = 0;
+    let mut unloaded: Vec<(String, ScrapeObject)> = Vec::new();
+    let mut unchecked = 0;
+    for object in objects.iter().filter(|o| o["kind"] == kind_name) {
+        let Ok(mut scraper) = serde_json::from_value::<ScrapeObject>(object.clone()) else {
+            unchecked += 1;
+            continue;
+        };
+        scraper.kind = scrape_kind;
+        match loaded_by(snapshot, &scraper) {
+            Loaded::By(names) => {
+                loaded += 1;
+                for name in names {
+                    if !loaders.contains(&name) {
+                        loaders.push(name);
+                    }
+                }
+            }
+            Loaded::Nobody => unloaded.push((
+                format!("{}/{}", scraper.metadata.namespace(), scraper.metadata.name),
+                scraper,
+            )),
+            Loaded::Unknown | Loaded::NotApplicable => unchecked += 1,
+        }
+    }
+    let total = loaded + unloaded.len() + unchecked;
+    if total == 0 {
+        return PrometheusCheck::default();
+    }
+    if snapshot.prometheuses.is_empty() && !unloaded.is_empty() {
+        // The kinds exist but no Prometheus does: the VictoriaMetrics operator may convert the objects into its
+        // own (victoria-metrics-k8s-stack installs prometheus-operator's CRDs for that), which is not read here.
+        return PrometheusCheck {
+            warning: None,
+            note: Some(format!(
+                "no Prometheus object exists, so no Prometheus loads these {kind_name}s; a converter such as the VictoriaMetrics operator was not checked"
+            )),
+        };
+    }
+    let mut parts = Vec::new();
+    let mut warning = None;
+    if !unloaded.is_empty() {
+        let mut reasons: Vec<String> = Vec::new();
+        for (_, scraper) in &unloaded {
+            for p in &snapshot.prometheuses {
+                let reason = why_not_loaded(snapshot, p, scraper);
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
             }
         }
+        let names: Vec<&str> = unloaded.iter().map(|(n, _)| n.as_str()).collect();
+        let shown = if names.len() > 3 {
+            format!("{}, …", names[..3].join(", "))
+        } else {
+            names.join(", ")
+        };
+        let text = format!(
+            "no Prometheus would load {} {kind_name}(s) ({shown}): {}",
+            unloaded.len(),
+            reasons.join("; ")
+        );
+        parts.push(format!("WARNING: {text}"));
+        warning = Some(text);
+    }
+    loaders.sort();
+    if !loaders.is_empty() {
+        let how_many = if loaded == total {
+            format!("{kind_name}s")
+        } else {
+            format!("{loaded} {kind_name}(s)")
+        };
+        parts.push(format!(
+            "{how_many} loaded by Prometheus {}",
+            loaders.join(", ")
+        ));
+    }
+    if unchecked > 0 {
+        parts.push(format!(
+            "Prometheus selection not checked{}: the Prometheus objects (or the Namespaces their selectors need) could not be read",
+            if unchecked == total {
+                String::new()
+            } else {
+                format!(" for {unchecked} object(s)")
+            }
+        ));
+    }
+    PrometheusCheck {
+        warning,
+        note: Some(parts.join("; ")),
+    }
+}
+
+/// Why `p` does not load `scraper`, with the `--prometheus-label` flags that would make it (checked by the same
+/// predicate before they are suggested).
+fn why_not_loaded(
+    snapshot: &Snapshot,
+    p: &crate::model::Prometheus,
+    scraper: &ScrapeObject,
+) -> String {
+    let name = format!("{}/{}", p.metadata.namespace(), p.metadata.name);
+    let (field, selector, ns_field, ns_selector) = if scraper.selects_pods() {
+        (
+            "podMonitorSelector",
+            &p.spec.pod_monitor_selector,
+            "podMonitorNamespaceSelector",
+            &p.spec.pod_monitor_namespace_selector,
+        )
+    } else {
+        (
+            "serviceMonitorSelector",
+            &p.spec.service_monitor_selector,
+            "serviceMonitorNamespaceSelector",
+            &p.spec.service_monitor_namespace_selector,
+        )
+    };
+    let Some(selector) = selector else {
+        return format!("Prometheus {name} has no {field}, so it loads none");
+    };
+    let mut relabelled = scraper.clone();
+    relabelled
+        .metadata
+        .labels
+        .extend(selector.match_labels.clone());
+    if !selector.matches(&relabelled.metadata.labels) {
+        return format!(
+            "Prometheus {name} selects {field} {}, which no label added here can meet",
+            describe(selector)
+        );
+    }
+    let mut parts = Vec::new();
+    if !selector.matches(&scraper.metadata.labels) {
+        let flags: Vec<String> = selector
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("--prometheus-label {k}={v}"))
+            .collect();
+        parts.push(format!(
+            "selects {field} {} (add {})",
+            describe(selector),
+            flags.join(" ")
+        ));
+    }
+    // With the labels it wants, what is left is the namespace (unless the Namespaces could not be read).
+    let namespace_blocks = match loaded_by(snapshot, &relabelled) {
+        Loaded::By(by) => !by.contains(&name),
+        Loaded::Nobody => true,
+        Loaded::Unknown | Loaded::NotApplicable => false,
+    };
+    if namespace_blocks {
+        let ns = scraper.metadata.namespace();
+        parts.push(match ns_selector {
+            None => format!("has no {ns_field}, so it watches only its own namespace, not {ns}"),
+            Some(s) => format!("does not watch namespace {ns} ({ns_field} {})", describe(s)),
+        });
+    }
+    if parts.is_empty() {
+        // Labels fit and the namespace could not be judged (its labels were not read).
+        parts.push("may not watch the namespace (its labels could not be read)".to_string());
+    }
+    format!("Prometheus {name} {}", parts.join(" and "))
+}
+
+fn describe(selector: &LabelSelector) -> String {
+    let mut terms: Vec<String> = selector
+        .match_labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    terms.extend(selector.match_expressions.iter().map(|r| {
+        if r.values.is_empty() {
+            format!("{} {}", r.key, r.operator)
+        } else {
+            format!("{} {} ({})", r.key, r.operator, r.values.join(","))
+        }
+    }));
+    if terms.is_empty() {
+        "{}".to_string()
+    } else {
+        terms.join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Scope;
+
+    fn monitors(options: &Options, snapshot: &Snapshot) -> Vec<Value> {
+        service_monitors(snapshot, options).objects
+    }
+
+    fn cluster() -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        snapshot
+            .add(
+                Kind::TidbCluster,
+                json!({"apiVersion": "pingcap.com/v1alpha1", "kind": "TidbCluster",
+                       "metadata": {"name": "basic", "namespace": "db"},
+                       "spec": {"pd": {}, "tikv": {}, "tidb": {}}}),
+                None,
+            )
+            .expect("test cluster decodes");
+        snapshot
+    }
+
+    /// Read cluster-wide and none found: not an alarm, since a converter may load them; the header says so.
+    #[test]
+    fn no_prometheus_at_all_is_a_note_not_a_warning() {
+        let mut snapshot = cluster();
+        snapshot
+            .scopes
+            .insert(Kind::Prometheus, Scope::AllNamespaces);
+        let options = Options::default();
+        let check = prometheus_check(
+            &snapshot,
+            MonitorKind::ServiceMonitor,
+            &monitors(&options, &snapshot),
+        );
+        assert_eq!(check.warning, None);
+        assert!(
+            check
+                .note
+                .unwrap()
+                .starts_with("no Prometheus object exists")
+        );
+    }
+
+    /// Counted per object: three monitors of which one Prometheus loads all are "loaded", nothing unchecked.
+    #[test]
+    fn loaded_monitors_are_counted_per_object() {
+        let mut snapshot = cluster();
+        snapshot
+            .add(
+                Kind::Prometheus,
+                json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus",
+                       "metadata": {"name": "kps", "namespace": "monitoring"},
+                       "spec": {"serviceMonitorSelector": {}, "serviceMonitorNamespaceSelector": {}}}),
+                None,
+            )
+            .expect("test Prometheus decodes");
+        snapshot
+            .scopes
+            .insert(Kind::Prometheus, Scope::AllNamespaces);
+        let options = Options::default();
+        let objects = monitors(&options, &snapshot);
+        assert_eq!(objects.len(), 3);
+        let check = prometheus_check(&snapshot, MonitorKind::ServiceMonitor, &objects);
+        assert_eq!(check.warning, None);
+        assert_eq!(
+            check.note.as_deref(),
+            Some("ServiceMonitors loaded by Prometheus monitoring/kps")
+        );
     }
 }

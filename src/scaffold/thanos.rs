@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+use super::versions::{Fact, Target};
 use super::{Scaffold, ScaffoldError, labels};
 use crate::model::TidbMonitor;
 use crate::naming;
@@ -23,6 +24,9 @@ pub struct Options {
     pub objstore: Option<(String, String)>,
     /// `--grpc-tls-secret NAME`: ca.crt, tls.crt, tls.key for TLS between querier, sidecars and store.
     pub grpc_tls: Option<GrpcTls>,
+    /// The tidb-operator whose TidbMonitor CRD must accept `spec.thanos`: a strict (server-side) apply refuses
+    /// fields an older CRD does not know.
+    pub target: Target,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -59,6 +63,14 @@ pub fn thanos(snapshot: &Snapshot, options: &Options) -> Result<Scaffold, Scaffo
             "no TidbMonitor selected: nothing to scaffold".into(),
         ));
     }
+    if !options.target.has(Fact::ThanosSpec) {
+        return Err(ScaffoldError::Refused(format!(
+            "{} has no TidbMonitor spec.thanos (added in {}): upgrade tidb-operator first",
+            options.target.operator.describe(),
+            Target::since(Fact::ThanosSpec)
+        )));
+    }
+    scaffold.notes.push(sidecar_fields_note(&options.target));
     let mut endpoints = Vec::new();
     let mut replica_labels = BTreeSet::new();
     for monitor in &monitors {
@@ -180,12 +192,10 @@ fn monitor_with_sidecar(
             "version": THANOS_VERSION,
             "requests": {"cpu": "100m", "memory": "128Mi"},
             "limits": {"memory": "512Mi"},
-            "securityContext": {
-                "allowPrivilegeEscalation": false,
-                "readOnlyRootFilesystem": true,
-                "capabilities": {"drop": ["ALL"]},
-            },
         });
+        if options.target.has(Fact::ThanosSecurityContext) {
+            thanos["securityContext"] = restricted_container_security();
+        }
         if let Some((secret, key)) = &options.objstore {
             thanos["objectStorageConfig"] = json!({"name": secret, "key": key});
         }
@@ -205,6 +215,26 @@ fn monitor_with_sidecar(
         spec.insert("thanos".into(), thanos);
     }
     object
+}
+
+/// The header line saying which TidbMonitor CRD `spec.thanos` was cut for.
+fn sidecar_fields_note(target: &Target) -> String {
+    let since = Target::since(Fact::ThanosSecurityContext);
+    match (target.version(), target.has(Fact::ThanosSecurityContext)) {
+        (Some(_), true) => format!(
+            "spec.thanos made {}, with the restricted securityContext (accepted since {since})",
+            target.describe()
+        ),
+        (Some(_), false) => format!(
+            "spec.thanos made {}: without securityContext, which its TidbMonitor CRD does not have before {since}",
+            target.describe()
+        ),
+        (None, _) => format!(
+            "spec.thanos made {}: only the fields every operator since {} accepts, so no securityContext (pass --operator-version {since} or newer to add it)",
+            target.describe(),
+            Target::since(Fact::ThanosSpec)
+        ),
+    }
 }
 
 /// The operator's pod labels for a shard: what its Services select on.
