@@ -231,13 +231,14 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
             }
         }
         let warnings = load
-            .redefined
+            .skipped_files
             .iter()
-            .map(|object| {
+            .cloned()
+            .chain(load.redefined.iter().map(|object| {
                 format!(
                     "{object} is defined more than once in the files; the last definition is used"
                 )
-            })
+            }))
             .collect();
         let row_namespace = if global.all_namespaces {
             None
