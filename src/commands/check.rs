@@ -8,8 +8,8 @@ use super::{CommandError, Settings, emit, load, report_problems};
 use crate::checks::{self, Context, Finding, OperatorVersion, Severity, Version, operator};
 use crate::cli::CheckArgs;
 use crate::core::{VIEW_API_VERSION, scraping};
-use crate::render::OutputFormat;
 use crate::render::style::{Tone, paint};
+use crate::render::{OutputFormat, escape};
 use crate::snapshot::Kind;
 use crate::source::{MONITOR_OBJECTS, MONITOR_OBJECTS_AND_OPERATOR, Request};
 
@@ -73,8 +73,13 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         }
     }
     if args.list_rules {
-        emit(&list_rules(settings.format));
+        emit(&list_rules(settings.format, settings.no_headers));
         return Ok(0);
+    }
+    if settings.no_headers && matches!(settings.format, OutputFormat::Table | OutputFormat::Wide) {
+        return Err(CommandError::Usage(
+            "--no-headers: the findings report has no header row (it is grouped by object); use -o name, json or yaml for scripts, or --list-rules".into(),
+        ));
     }
     let flag = args
         .operator_version
@@ -95,21 +100,38 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         (args.rules.is_empty() || args.rules.iter().any(|r| r == id))
             && !args.skip.iter().any(|s| s == id)
     };
+    // Rules always see the whole snapshot (coverage and duplicates are about several objects); NAMEs and the
+    // namespace only pick which findings are shown.
     let mut findings = checks::run(&loaded.snapshot, &context, selected);
-    if let Some(ns) = &loaded.row_namespace {
-        findings.retain(|f| &f.object.namespace == ns);
-    }
-    let monitors = loaded
-        .snapshot
+    let in_scope = |namespace: &str| {
+        loaded
+            .row_namespace
+            .as_ref()
+            .is_none_or(|ns| namespace == ns)
+    };
+    let named = |name: &str| args.names.is_empty() || args.names.iter().any(|n| n == name);
+    findings.retain(|f| {
+        in_scope(&f.object.namespace)
+            && (args.names.is_empty()
+                || (NAMED_KINDS.iter().any(|k| k.kind_name() == f.object.kind)
+                    && named(&f.object.name)))
+    });
+    let snapshot = &loaded.snapshot;
+    let monitors = snapshot
         .monitors
         .iter()
-        .filter(|m| {
-            loaded
-                .row_namespace
-                .as_ref()
-                .is_none_or(|ns| m.metadata.namespace() == ns)
-        })
+        .filter(|m| in_scope(m.metadata.namespace()) && named(&m.metadata.name))
         .count();
+    let found: Vec<&str> = snapshot
+        .monitors
+        .iter()
+        .map(|m| &m.metadata)
+        .chain(snapshot.clusters.iter().map(|c| &c.metadata))
+        .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata))
+        .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata))
+        .filter(|m| in_scope(m.namespace()))
+        .map(|m| m.name.as_str())
+        .collect();
     let summary = summarize(&findings, monitors);
     let text = match settings.format {
         OutputFormat::Json | OutputFormat::Yaml => {
@@ -129,18 +151,21 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 serde_saphyr::to_string(&report).unwrap_or_default()
             }
         }
-        OutputFormat::Name => findings
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}/{}/{}/{}\n",
-                    f.rule,
-                    f.object.kind.to_lowercase(),
-                    f.object.namespace,
-                    f.object.name
-                )
-            })
-            .collect(),
+        // kubectl's `kind.group/name` of each object with an active finding, once, in report order.
+        OutputFormat::Name => {
+            let mut seen = BTreeSet::new();
+            findings
+                .iter()
+                .filter(|f| f.suppressed.is_none() && seen.insert(&f.object))
+                .map(|f| {
+                    let name = match Kind::ALL.iter().find(|k| k.kind_name() == f.object.kind) {
+                        Some(kind) => crate::render::kind_object_name(*kind, &f.object.name),
+                        None => crate::render::object_name(f.object.kind, "", &f.object.name),
+                    };
+                    format!("{}\n", escape(&name))
+                })
+                .collect()
+        }
         OutputFormat::Table | OutputFormat::Wide => {
             let mut text = render_table(
                 &findings,
@@ -152,11 +177,16 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         }
     };
     emit(&text);
+    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
     let failing = findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
-    Ok(if failing || skipped { 1 } else { 0 })
+    Ok(if failing || skipped || !missing.is_empty() {
+        1
+    } else {
+        0
+    })
 }
 
 fn summarize(findings: &[Finding], monitors: usize) -> Summary {
@@ -215,7 +245,6 @@ fn summary_line(findings: &[Finding], monitors: usize, context: &Context) -> Str
 
 /// Grouped by object: a heading line, then one line per finding with its hint below.
 fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
-    use crate::render::escape;
     let mut out = String::new();
     let mut current = None;
     for f in findings {
@@ -280,7 +309,15 @@ fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
     out
 }
 
-fn list_rules(format: OutputFormat) -> String {
+/// The kinds `check NAME…` picks findings of: monitors and the clusters whose rules report on the cluster.
+const NAMED_KINDS: [Kind; 4] = [
+    Kind::TidbMonitor,
+    Kind::TidbCluster,
+    Kind::DmCluster,
+    Kind::Cluster,
+];
+
+fn list_rules(format: OutputFormat, no_headers: bool) -> String {
     #[derive(Serialize)]
     struct RuleDoc {
         id: &'static str,
@@ -307,7 +344,11 @@ fn list_rules(format: OutputFormat) -> String {
         OutputFormat::Yaml => serde_saphyr::to_string(&rules).unwrap_or_default(),
         OutputFormat::Name => rules.iter().map(|r| format!("{}\n", r.id)).collect(),
         _ => {
-            let mut out = format!("{:<6} {:<8} {}\n", "ID", "SEVERITY", "TITLE");
+            let mut out = if no_headers {
+                String::new()
+            } else {
+                format!("{:<6} {:<8} {}\n", "ID", "SEVERITY", "TITLE")
+            };
             for r in &rules {
                 out.push_str(&format!(
                     "{:<6} {:<8} {}\n",
