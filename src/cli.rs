@@ -157,6 +157,7 @@ pub struct TableArgs {
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// Only these monitors.
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     #[command(flatten)]
     pub table: TableArgs,
@@ -165,6 +166,7 @@ pub struct GetArgs {
 #[derive(Debug, Args)]
 pub struct ClustersArgs {
     /// Only these clusters (TidbCluster, DMCluster or Cluster names).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Only clusters nothing scrapes (no TidbMonitor, and no scrape object that a Prometheus loads).
     #[arg(long)]
@@ -176,6 +178,7 @@ pub struct ClustersArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Only the findings about these TidbMonitors and clusters (TidbCluster, DMCluster or Cluster names).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Print the rules and exit.
     #[arg(long)]
@@ -292,7 +295,8 @@ pub enum ScaffoldCommand {
 
 #[derive(Debug, Args)]
 pub struct ServiceMonitorArgs {
-    /// Only these clusters (TidbCluster or DMCluster names).
+    /// Only these clusters (TidbCluster, DMCluster or v2 Cluster names).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Generate ServiceMonitors or PodMonitors.
     #[arg(long, value_enum, default_value_t = MonitorKindArg::Servicemonitor)]
@@ -307,6 +311,7 @@ pub struct ServiceMonitorArgs {
 #[derive(Debug, Args)]
 pub struct ScrapeArgs {
     /// Only these clusters (TidbCluster, DMCluster or v2 Cluster names).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
     #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
@@ -324,6 +329,7 @@ pub enum MonitorKindArg {
 #[derive(Debug, Args)]
 pub struct ThanosArgs {
     /// Only these monitors.
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Object storage config Secret for the sidecars and a Store Gateway: NAME[:KEY] (key default objstore.yml).
     #[arg(long, value_name = "NAME[:KEY]")]

@@ -423,8 +423,9 @@ fn apply(settings: &Settings, objects: &[Value], dry_run: DryRun) -> Result<(), 
         for object in objects {
             let (_, ns, _) = identity(object);
             emit(&format!(
-                "{} (namespace {ns}) would be applied (dry run)\n",
-                crate::render::escape(&object_name(object))
+                "{} (namespace {}) would be applied (dry run)\n",
+                crate::render::escape(&object_name(object)),
+                crate::render::escape(&ns)
             ));
         }
         return Ok(());
