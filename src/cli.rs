@@ -177,7 +177,8 @@ pub struct ClustersArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Only the findings about these TidbMonitors and clusters (TidbCluster, DMCluster or Cluster names).
+    /// Only the findings about these TidbMonitors and clusters (TidbCluster, DMCluster or Cluster names), and for a
+    /// cluster those of the TidbMonitors and scrape objects that watch it.
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Print the rules and exit.

@@ -428,30 +428,48 @@ fn check_rules_take_comma_lists_in_any_case() {
 
 #[test]
 fn check_names_pick_monitors_and_clusters() {
+    let objects_of = |args: &[&str]| {
+        let (code, stdout, stderr) = run_in(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let objects: std::collections::BTreeSet<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["object"]["kind"].as_str().unwrap(),
+                    f["object"]["name"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (
+            objects.into_iter().collect::<Vec<_>>(),
+            report["summary"]["monitors"].clone(),
+        )
+    };
     let examples = project_examples();
-    let (code, stdout, stderr) = run_in(&[
+    // shop is a TidbMonitor and a TidbCluster (TM051, TM030) that central also watches (TM040, TM050);
+    // ledger is a v2 Cluster nothing scrapes (TM060). Nothing else is shown.
+    let (objects, monitors) = objects_of(&[
         "check", "-A", "-o", "json", "-f", &examples, "shop", "ledger",
     ]);
-    assert_eq!(code, 0, "{stderr}");
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let objects: std::collections::BTreeSet<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["object"]["kind"].as_str().unwrap(),
-                f["object"]["name"].as_str().unwrap()
-            )
-        })
-        .collect();
-    // shop is a TidbMonitor and a TidbCluster (TM051, TM030); ledger a v2 Cluster (TM060).
     assert_eq!(
-        objects.into_iter().collect::<Vec<_>>(),
-        ["Cluster ledger", "TidbCluster shop", "TidbMonitor shop"]
+        objects,
+        [
+            "Cluster ledger",
+            "TidbCluster shop",
+            "TidbMonitor central",
+            "TidbMonitor shop"
+        ]
     );
-    assert_eq!(report["summary"]["monitors"], 1);
+    assert_eq!(monitors, 2);
+    // A v2 cluster's findings include those of the scrape objects that reach its pods (TM065 on the
+    // PodMonitor), wherever they live.
+    let v2_docs = format!("{}/testdata/v2-docs", env!("CARGO_MANIFEST_DIR"));
+    let (objects, _) = objects_of(&["check", "-A", "-o", "json", "-f", &v2_docs, "basic"]);
+    assert_eq!(objects, ["Cluster basic", "PodMonitor tidb-cluster"]);
 }
 
 #[test]

@@ -110,17 +110,33 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
             .is_none_or(|ns| namespace == ns)
     };
     let named = |name: &str| args.names.is_empty() || args.names.iter().any(|n| n == name);
+    let watching = watchers_of_named_clusters(&loaded.snapshot, &args.names, &in_scope);
     findings.retain(|f| {
-        in_scope(&f.object.namespace)
-            && (args.names.is_empty()
-                || (NAMED_KINDS.iter().any(|k| k.kind_name() == f.object.kind)
-                    && named(&f.object.name)))
+        let object = (
+            f.object.kind,
+            f.object.namespace.as_str(),
+            f.object.name.as_str(),
+        );
+        if args.names.is_empty() {
+            return in_scope(object.1);
+        }
+        let is_named = NAMED_KINDS.iter().any(|k| k.kind_name() == object.0) && named(object.2);
+        (is_named && in_scope(object.1))
+            || watching
+                .iter()
+                .any(|(kind, ns, name)| (*kind, ns.as_str(), name.as_str()) == object)
     });
     let snapshot = &loaded.snapshot;
     let monitors = snapshot
         .monitors
         .iter()
-        .filter(|m| in_scope(m.metadata.namespace()) && named(&m.metadata.name))
+        .filter(|m| {
+            let (ns, name) = (m.metadata.namespace(), m.metadata.name.as_str());
+            (in_scope(ns) && named(name))
+                || watching.iter().any(|(kind, wns, wname)| {
+                    *kind == Kind::TidbMonitor.kind_name() && wns == ns && wname == name
+                })
+        })
         .count();
     let found: Vec<&str> = snapshot
         .monitors
@@ -307,6 +323,40 @@ fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The TidbMonitors that list a named cluster and the scrape objects that reach its pods, as `clusters` shows them
+/// (MONITORED-BY), wherever they live: their findings are about how that cluster is monitored.
+fn watchers_of_named_clusters(
+    snapshot: &crate::snapshot::Snapshot,
+    names: &[String],
+    in_scope: &impl Fn(&str) -> bool,
+) -> BTreeSet<(&'static str, String, String)> {
+    let mut watching = BTreeSet::new();
+    if names.is_empty() {
+        return watching;
+    }
+    for view in crate::core::clusters::cluster_views(snapshot) {
+        if !in_scope(&view.metadata.namespace) || !names.contains(&view.metadata.name) {
+            continue;
+        }
+        for scraper in &view.scraped_by {
+            watching.insert((
+                scraper.kind,
+                scraper.namespace.clone(),
+                scraper.name.clone(),
+            ));
+        }
+        // TidbMonitors are `ns/name`; scrape objects `kind/ns/name` (above).
+        for monitor in &view.monitored_by {
+            if let Some((namespace, name)) = monitor.split_once('/')
+                && !name.contains('/')
+            {
+                watching.insert((Kind::TidbMonitor.kind_name(), namespace.into(), name.into()));
+            }
+        }
+    }
+    watching
 }
 
 /// The kinds `check NAME…` picks findings of: monitors and the clusters whose rules report on the cluster.
