@@ -580,6 +580,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_short_selector_parses_or_is_refused_and_round_trips() {
+        // Every string of up to four characters over the grammar's alphabet (plus a non-ASCII one): the parser
+        // never panics, and what it accepts renders to a query that parses back to the same selector.
+        let alphabet = [
+            "a", "b", "=", "!", "(", ")", ",", " ", "in", "notin", "<", ">", "1", "/", "\u{e9}",
+        ];
+        let mut texts = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            frontier = frontier
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(frontier.iter().cloned());
+        }
+        let mut accepted = 0;
+        for text in &texts {
+            if let Ok(selector) = Selector::parse(text) {
+                accepted += 1;
+                let again = Selector::parse(selector.as_str())
+                    .unwrap_or_else(|e| panic!("{text:?} -> {:?}: {e}", selector.as_str()));
+                assert_eq!(again, selector, "{text:?}");
+            }
+        }
+        assert!(accepted > 1000, "{accepted}");
+    }
+
     fn reason(text: &str) -> String {
         let e = Selector::parse(text).expect_err(text).to_string();
         assert!(!e.contains('\n'), "{e}");
