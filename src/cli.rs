@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::render::style::ColorChoice;
 
@@ -29,22 +30,29 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Path to the kubeconfig file to use for CLI requests.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub kubeconfig: Option<PathBuf>,
     /// The name of the kubeconfig context to use.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_hint = ValueHint::Other)]
     pub context: Option<String>,
     /// If present, the namespace scope for this CLI request (default: the context's namespace, else `default`).
-    #[arg(short = 'n', long, global = true)]
+    #[arg(short = 'n', long, global = true, value_hint = ValueHint::Other)]
     pub namespace: Option<String>,
     /// List the requested objects across all namespaces.
     #[arg(short = 'A', long, global = true)]
     pub all_namespaces: bool,
-    /// Label selector to filter on, e.g. -l 'app.kubernetes.io/instance=basic' (=, ==, !=, in, notin, exists).
-    #[arg(short = 'l', long, global = true)]
+    /// Label selector, as kubectl takes it: -l 'app.kubernetes.io/instance=basic', 'env in (prod,dev)', 'env notin (dev)',
+    /// 'tier', '!tier', 'a!=b', comma-separated (all must hold).
+    #[arg(short = 'l', long, global = true, value_hint = ValueHint::Other)]
     pub selector: Option<String>,
     /// Time to wait for the API server before giving up: a Go duration (5s, 1m30s, 500ms) or seconds; 0 waits forever.
-    #[arg(long, global = true, default_value = "30s", value_name = "DURATION")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "30s",
+        value_name = "DURATION",
+        value_hint = ValueHint::Other
+    )]
     pub request_timeout: String,
     /// Output format: table, wide, json, yaml, name.
     #[arg(
@@ -52,12 +60,11 @@ pub struct Global {
         long,
         global = true,
         default_value = "table",
-        value_name = "FORMAT"
+        value_name = "FORMAT",
+        value_parser = Suggested(&["table", "wide", "json", "yaml", "name"]),
+        hide_possible_values = true
     )]
     pub output: String,
-    /// Don't print headers in table output.
-    #[arg(long, global = true)]
-    pub no_headers: bool,
     /// When to colour output: auto (a TTY without NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -66,7 +73,8 @@ pub struct Global {
         short = 'f',
         long = "filename",
         global = true,
-        value_name = "FILE|DIR|-"
+        value_name = "FILE|DIR|-",
+        value_hint = ValueHint::AnyPath
     )]
     pub filenames: Vec<String>,
     /// Skip verification of the server's certificate (insecure; only when you must).
@@ -80,6 +88,13 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show TidbMonitors: clusters, versions, Thanos, workload and migration state, storage, readiness.
+    #[command(after_help = "Examples:\n  \
+        # every TidbMonitor, with its clusters, versions and workload state\n  \
+        kubectl tidbmonitor get -A\n  \
+        # two monitors of one namespace, with storage class, external labels and images\n  \
+        kubectl tidbmonitor get -n tidb basic thanos -o wide\n  \
+        # offline, on manifests\n  \
+        kubectl tidbmonitor get -A -f manifests/")]
     Get(GetArgs),
     /// Show TidbClusters, DMClusters (v1) and Clusters (v2) across namespaces and what really scrapes them.
     #[command(after_help = "Examples:\n  \
@@ -93,13 +108,37 @@ pub enum Command {
         kubectl tidbmonitor clusters -A -f manifests/")]
     Clusters(ClustersArgs),
     /// Find TLS, reference, migration, coverage and configuration pitfalls (exit 1 on errors).
+    #[command(after_help = "Examples:\n  \
+        # every rule on every namespace; exit 1 on errors (with --strict on warnings too)\n  \
+        kubectl tidbmonitor check -A --strict\n  \
+        # two rules, on one monitor and one cluster\n  \
+        kubectl tidbmonitor check -n tidb --rule TM030,TM031 basic orders\n  \
+        # the rules, their severities and titles\n  \
+        kubectl tidbmonitor check --list-rules")]
     Check(CheckArgs),
     /// Generate ready-to-apply YAML: ServiceMonitors/PodMonitors for clusters, or Thanos for monitors.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+        # a PodMonitor per component of one cluster, for kube-prometheus-stack\n  \
+        kubectl tidbmonitor scaffold podmonitor -n tidb basic --prometheus-label release=kube-prometheus-stack\n  \
+        # Thanos sidecars for every monitor and a Thanos Query in observability, validated by the server\n  \
+        kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server"
+    )]
     Scaffold(ScaffoldCommand),
-    /// Print the plugin version.
+    /// Print the plugin version, and the server's and tidb-operator's when the cluster is reachable.
+    #[command(after_help = "Examples:\n  \
+        # plugin, server and tidb-operator versions\n  \
+        kubectl tidbmonitor version\n  \
+        # the same as JSON, for scripts\n  \
+        kubectl tidbmonitor version -o json")]
     Version,
     /// Print a shell completion script (bash, zsh, fish, powershell).
+    #[command(after_help = "Examples:\n  \
+        # complete kubectl-tidbmonitor in this bash session\n  \
+        source <(kubectl tidbmonitor completion bash)\n  \
+        # install for zsh\n  \
+        kubectl tidbmonitor completion zsh > \"${fpath[1]}/_kubectl-tidbmonitor\"")]
     Completion(CompletionArgs),
     /// Completion candidates for `kubectl tidbmonitor <TAB>` (kubectl >= 1.26 calls it through
     /// kubectl_complete-tidbmonitor), in cobra's `__complete` format.
@@ -107,29 +146,49 @@ pub enum Command {
     Complete(CompleteArgs),
 }
 
+/// `--no-headers`, on the commands that print tables (clap refuses it elsewhere instead of ignoring it).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct TableArgs {
+    /// Don't print headers in table output.
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// Only these monitors.
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ClustersArgs {
+    /// Only these clusters (TidbCluster, DMCluster or Cluster names).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
     /// Only clusters nothing scrapes (no TidbMonitor, and no scrape object that a Prometheus loads).
     #[arg(long)]
     pub unmonitored: bool,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Only the findings about these TidbMonitors and clusters (TidbCluster, DMCluster or Cluster names), and for a
+    /// cluster those of the TidbMonitors and scrape objects that watch it.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
     /// Print the rules and exit.
     #[arg(long)]
     pub list_rules: bool,
-    /// Only these rules (repeatable, e.g. --rule TM002).
-    #[arg(long = "rule", value_name = "ID")]
+    /// Only these rules: comma-separated or repeated, any case (--rule TM030,tm031).
+    #[arg(long = "rule", value_name = "ID", value_delimiter = ',', value_parser = RuleId, hide_possible_values = true)]
     pub rules: Vec<String>,
-    /// Skip these rules (repeatable).
-    #[arg(long = "skip", value_name = "ID")]
+    /// Skip these rules: comma-separated or repeated, any case.
+    #[arg(long = "skip", value_name = "ID", value_delimiter = ',', value_parser = RuleId, hide_possible_values = true)]
     pub skip: Vec<String>,
     /// Exit 1 on warnings too, and whenever something could not be checked (a kind RBAC or the server refused,
     /// an unresolved reference): a CI gate never passes on what it did not see.
@@ -142,6 +201,57 @@ pub struct CheckArgs {
     /// The tidb-operator version to assume when the controller Deployment cannot be read (e.g. v1.6.1).
     #[arg(long, value_name = "VERSION")]
     pub operator_version: Option<String>,
+    /// Don't print the header of --list-rules' table.
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+/// A free-text value whose usual values shells complete; the command checks it and names a bad one in one line
+/// (clap's own refusal is several lines).
+#[derive(Debug, Clone, Copy)]
+pub struct Suggested(pub &'static [&'static str]);
+
+impl TypedValueParser for Suggested {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|v| PossibleValue::new(*v))))
+    }
+}
+
+/// A rule ID for `--rule`/`--skip`: upper-cased here, checked against the registry by `check` (one error line
+/// naming the ID, instead of clap's list of 41 values); the registry's IDs are what shells complete.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleId;
+
+impl TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().trim().to_ascii_uppercase())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::checks::registry()
+                .into_iter()
+                .map(|rule| PossibleValue::new(rule.id).help(rule.title)),
+        ))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -191,7 +301,8 @@ pub enum ScaffoldCommand {
 
 #[derive(Debug, Args)]
 pub struct ServiceMonitorArgs {
-    /// Only these clusters (TidbCluster or DMCluster names).
+    /// Only these clusters (TidbCluster, DMCluster or v2 Cluster names).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Generate ServiceMonitors or PodMonitors.
     #[arg(long, value_enum, default_value_t = MonitorKindArg::Servicemonitor)]
@@ -209,6 +320,7 @@ pub struct ServiceMonitorArgs {
 #[derive(Debug, Args)]
 pub struct ScrapeArgs {
     /// Only these clusters (TidbCluster, DMCluster or v2 Cluster names).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// A label your Prometheus selects monitors by, e.g. release=kube-prometheus-stack (repeatable).
     #[arg(long = "prometheus-label", value_name = "KEY=VALUE")]
@@ -229,12 +341,13 @@ pub enum MonitorKindArg {
 #[derive(Debug, Args)]
 pub struct ThanosArgs {
     /// Only these monitors.
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// Object storage config Secret for the sidecars and a Store Gateway: NAME[:KEY] (key default objstore.yml).
     #[arg(long, value_name = "NAME[:KEY]")]
     pub objstore_secret: Option<String>,
     /// Print the object storage config skeleton for a provider on stderr.
-    #[arg(long, value_name = "s3|gcs|azure")]
+    #[arg(long, value_name = "s3|gcs|azure", value_parser = Suggested(&["s3", "gcs", "azure"]), hide_possible_values = true)]
     pub objstore_skeleton: Option<String>,
     /// Secret with ca.crt, tls.crt, tls.key for TLS between Thanos Query, the sidecars and the store.
     #[arg(long, value_name = "NAME")]
@@ -256,7 +369,7 @@ pub struct ThanosArgs {
 #[derive(Debug, Args)]
 pub struct ScaffoldOutput {
     /// Write one file per object into DIR instead of stdout.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub output_dir: Option<PathBuf>,
     /// Overwrite existing files in --output-dir.
     #[arg(long)]
@@ -264,9 +377,10 @@ pub struct ScaffoldOutput {
     /// Server-side apply the objects (field manager kubectl-tidbmonitor).
     #[arg(long)]
     pub apply: bool,
-    /// With --apply: none, client (print only) or server (validated by the API server, not persisted).
-    #[arg(long, value_enum, default_value_t = DryRun::None, require_equals = true, num_args = 0..=1, default_missing_value = "client")]
-    pub dry_run: DryRun,
+    /// With --apply: client (print only) or server (validated by the API server, not persisted); alone: client.
+    /// `--dry-run server` and `--dry-run=server` are the same.
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client")]
+    pub dry_run: Option<DryRun>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

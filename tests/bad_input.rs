@@ -51,6 +51,40 @@ fn every_error_is_one_line_with_its_exit_code() {
             "label selector",
         ),
         (
+            vec!["get".into(), "-l".into(), "a=b=c".into()],
+            2,
+            "invalid label selector \"a=b=c\": found '='",
+        ),
+        (
+            vec!["get".into(), "-l".into(), "x/y/z=1".into()],
+            2,
+            "\"x/y/z\" has more than one '/'",
+        ),
+        (
+            vec![
+                "scaffold".into(),
+                "podmonitor".into(),
+                "--dry-run=server".into(),
+                "-f".into(),
+                examples.clone(),
+            ],
+            2,
+            "--dry-run only applies to --apply",
+        ),
+        (
+            vec![
+                "scaffold".into(),
+                "thanos".into(),
+                "--apply".into(),
+                "--output-dir".into(),
+                dir.path().join("out").display().to_string(),
+                "-f".into(),
+                examples.clone(),
+            ],
+            2,
+            "--apply and --output-dir",
+        ),
+        (
             vec!["get".into(), "-A".into(), "-n".into(), "x".into()],
             2,
             "either -A or -n",

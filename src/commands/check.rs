@@ -8,8 +8,8 @@ use super::{CommandError, Settings, emit, load, report_problems};
 use crate::checks::{self, Context, Finding, OperatorVersion, Severity, Version, operator};
 use crate::cli::CheckArgs;
 use crate::core::{VIEW_API_VERSION, scraping};
-use crate::render::OutputFormat;
 use crate::render::style::{Tone, paint};
+use crate::render::{OutputFormat, escape};
 use crate::snapshot::{Gap, Kind, Scope};
 use crate::source::{MONITOR_OBJECTS, MONITOR_OBJECTS_AND_OPERATOR, Request};
 
@@ -128,8 +128,13 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         }
     }
     if args.list_rules {
-        emit(&list_rules(settings.format));
+        emit(&list_rules(settings.format, settings.no_headers));
         return Ok(0);
+    }
+    if settings.no_headers && matches!(settings.format, OutputFormat::Table | OutputFormat::Wide) {
+        return Err(CommandError::Usage(
+            "--no-headers: the findings report has no header row (it is grouped by object); use -o name, json or yaml for scripts, or --list-rules".into(),
+        ));
     }
     let flag = args
         .operator_version
@@ -161,21 +166,54 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         (args.rules.is_empty() || args.rules.iter().any(|r| r == id))
             && !args.skip.iter().any(|s| s == id)
     };
+    // Rules always see the whole snapshot (coverage and duplicates are about several objects); NAMEs and the
+    // namespace only pick which findings are shown.
     let mut findings = checks::run(&loaded.snapshot, &context, selected);
-    if let Some(ns) = &loaded.row_namespace {
-        findings.retain(|f| &f.object.namespace == ns);
-    }
-    let monitors = loaded
-        .snapshot
+    let in_scope = |namespace: &str| {
+        loaded
+            .row_namespace
+            .as_ref()
+            .is_none_or(|ns| namespace == ns)
+    };
+    let named = |name: &str| args.names.is_empty() || args.names.iter().any(|n| n == name);
+    let watching = watchers_of_named_clusters(&loaded.snapshot, &args.names, &in_scope);
+    findings.retain(|f| {
+        let object = (
+            f.object.kind,
+            f.object.namespace.as_str(),
+            f.object.name.as_str(),
+        );
+        if args.names.is_empty() {
+            return in_scope(object.1);
+        }
+        let is_named = NAMED_KINDS.iter().any(|k| k.kind_name() == object.0) && named(object.2);
+        (is_named && in_scope(object.1))
+            || watching
+                .iter()
+                .any(|(kind, ns, name)| (*kind, ns.as_str(), name.as_str()) == object)
+    });
+    let snapshot = &loaded.snapshot;
+    let monitors = snapshot
         .monitors
         .iter()
         .filter(|m| {
-            loaded
-                .row_namespace
-                .as_ref()
-                .is_none_or(|ns| m.metadata.namespace() == ns)
+            let (ns, name) = (m.metadata.namespace(), m.metadata.name.as_str());
+            (in_scope(ns) && named(name))
+                || watching.iter().any(|(kind, wns, wname)| {
+                    *kind == Kind::TidbMonitor.kind_name() && wns == ns && wname == name
+                })
         })
         .count();
+    let found: Vec<&str> = snapshot
+        .monitors
+        .iter()
+        .map(|m| &m.metadata)
+        .chain(snapshot.clusters.iter().map(|c| &c.metadata))
+        .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata))
+        .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata))
+        .filter(|m| in_scope(m.namespace()))
+        .map(|m| m.name.as_str())
+        .collect();
     let not_checked = not_checked(&loaded);
     let summary = summarize(&findings, monitors, &not_checked);
     let text = match settings.format {
@@ -211,18 +249,21 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                     .unwrap_or_default()
             )
         }
-        OutputFormat::Name => findings
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}/{}/{}/{}\n",
-                    f.rule,
-                    f.object.kind.to_lowercase(),
-                    f.object.namespace,
-                    f.object.name
-                )
-            })
-            .collect(),
+        // kubectl's `kind.group/name` of each object with an active finding, once, in report order.
+        OutputFormat::Name => {
+            let mut seen = BTreeSet::new();
+            findings
+                .iter()
+                .filter(|f| f.suppressed.is_none() && seen.insert(&f.object))
+                .map(|f| {
+                    let name = match Kind::ALL.iter().find(|k| k.kind_name() == f.object.kind) {
+                        Some(kind) => crate::render::kind_object_name(*kind, &f.object.name),
+                        None => crate::render::object_name(f.object.kind, "", &f.object.name),
+                    };
+                    format!("{}\n", escape(&name))
+                })
+                .collect()
+        }
         OutputFormat::Table | OutputFormat::Wide => {
             let mut text = render_table(
                 &findings,
@@ -234,12 +275,17 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         }
     };
     emit(&text);
+    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
     let active = || findings.iter().filter(|f| f.suppressed.is_none());
     let failing = active().any(|f| f.severity == Severity::Error)
         || (args.strict
             && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
                 || !not_checked.is_empty()));
-    Ok(if failing || skipped { 1 } else { 0 })
+    Ok(if failing || skipped || !missing.is_empty() {
+        1
+    } else {
+        0
+    })
 }
 
 fn summarize(findings: &[Finding], monitors: usize, not_checked: &[NotChecked]) -> Summary {
@@ -320,7 +366,6 @@ fn summary_line(
 
 /// Grouped by object: a heading line, then one line per finding with its hint below.
 fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
-    use crate::render::escape;
     let mut out = String::new();
     let mut current = None;
     for f in findings {
@@ -385,7 +430,49 @@ fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
     out
 }
 
-fn list_rules(format: OutputFormat) -> String {
+/// The TidbMonitors that list a named cluster and the scrape objects that reach its pods, as `clusters` shows them
+/// (MONITORED-BY), wherever they live: their findings are about how that cluster is monitored.
+fn watchers_of_named_clusters(
+    snapshot: &crate::snapshot::Snapshot,
+    names: &[String],
+    in_scope: &impl Fn(&str) -> bool,
+) -> BTreeSet<(&'static str, String, String)> {
+    let mut watching = BTreeSet::new();
+    if names.is_empty() {
+        return watching;
+    }
+    for view in crate::core::clusters::cluster_views(snapshot) {
+        if !in_scope(&view.metadata.namespace) || !names.contains(&view.metadata.name) {
+            continue;
+        }
+        for scraper in &view.scraped_by {
+            watching.insert((
+                scraper.kind,
+                scraper.namespace.clone(),
+                scraper.name.clone(),
+            ));
+        }
+        // TidbMonitors are `ns/name`; scrape objects `kind/ns/name` (above).
+        for monitor in &view.monitored_by {
+            if let Some((namespace, name)) = monitor.split_once('/')
+                && !name.contains('/')
+            {
+                watching.insert((Kind::TidbMonitor.kind_name(), namespace.into(), name.into()));
+            }
+        }
+    }
+    watching
+}
+
+/// The kinds `check NAME…` picks findings of: monitors and the clusters whose rules report on the cluster.
+const NAMED_KINDS: [Kind; 4] = [
+    Kind::TidbMonitor,
+    Kind::TidbCluster,
+    Kind::DmCluster,
+    Kind::Cluster,
+];
+
+fn list_rules(format: OutputFormat, no_headers: bool) -> String {
     #[derive(Serialize)]
     struct RuleDoc {
         id: &'static str,
@@ -412,7 +499,11 @@ fn list_rules(format: OutputFormat) -> String {
         OutputFormat::Yaml => serde_saphyr::to_string(&rules).unwrap_or_default(),
         OutputFormat::Name => rules.iter().map(|r| format!("{}\n", r.id)).collect(),
         _ => {
-            let mut out = format!("{:<6} {:<8} {}\n", "ID", "SEVERITY", "TITLE");
+            let mut out = if no_headers {
+                String::new()
+            } else {
+                format!("{:<6} {:<8} {}\n", "ID", "SEVERITY", "TITLE")
+            };
             for r in &rules {
                 out.push_str(&format!(
                     "{:<6} {:<8} {}\n",

@@ -7,6 +7,7 @@ use crate::cli::ClustersArgs;
 use crate::core::clusters::{ClusterView, cluster_views};
 use crate::core::scraping;
 use crate::render::age::age;
+use crate::render::kind_object_name;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
@@ -44,6 +45,11 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
                 .is_none_or(|ns| &v.metadata.namespace == ns)
         })
         .collect();
+    if !args.names.is_empty() {
+        views.retain(|v| args.names.contains(&v.metadata.name));
+    }
+    // Names are looked up before --unmonitored filters: a monitored cluster exists, it is just not listed.
+    let found: Vec<String> = views.iter().map(|v| v.metadata.name.clone()).collect();
     if args.unmonitored {
         // A PodMonitor/ServiceMonitor no Prometheus loads scrapes nothing: such a cluster is unmonitored too.
         // So does one whose scrape objects reach no metrics port (wrong host, wrong port).
@@ -64,7 +70,6 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
         settings,
         &views,
         "TidbClusterViewList",
-        |v| &v.metadata.namespace,
         |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
         |v| {
             let kind = match v.cluster_kind {
@@ -72,11 +77,17 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
                 "Cluster" => Kind::Cluster,
                 _ => Kind::TidbCluster,
             };
-            format!("{}/{}", kind.name_prefix(), v.metadata.name)
+            kind_object_name(kind, &v.metadata.name)
         },
-        Some(&loaded),
+        args.names.is_empty().then_some(&loaded),
     );
-    Ok(if skipped { 1 } else { 0 })
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    let missing = super::report_not_found(
+        &[Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
+        &args.names,
+        &found,
+    );
+    Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
 }
 
 pub fn table(views: &[ClusterView], wide: bool, namespace_column: bool, now: Timestamp) -> Table {

@@ -6,6 +6,7 @@ use super::{CommandError, Settings, load, report_problems};
 use crate::cli::GetArgs;
 use crate::core::monitors::{MonitorView, RefState, TlsState, Workload, monitor_views};
 use crate::render::age::age;
+use crate::render::kind_object_name;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::snapshot::Kind;
@@ -54,23 +55,15 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
                 .is_none_or(|ns| &v.metadata.namespace == ns)
         })
         .collect();
-    let mut missing = Vec::new();
     if !args.names.is_empty() {
         views.retain(|v| args.names.contains(&v.metadata.name));
-        missing = args
-            .names
-            .iter()
-            .filter(|n| !views.iter().any(|v| &&v.metadata.name == n))
-            .cloned()
-            .collect();
     }
     super::print_views(
         settings,
         &views,
         "TidbMonitorViewList",
-        |v| &v.metadata.namespace,
         |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
-        |v| format!("{}/{}", Kind::TidbMonitor.name_prefix(), v.metadata.name),
+        |v| kind_object_name(Kind::TidbMonitor, &v.metadata.name),
         args.names.is_empty().then_some(&loaded),
     );
     if views.is_empty()
@@ -82,9 +75,8 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
     {
         point_to_v2_clusters(settings, &loaded);
     }
-    for name in &missing {
-        eprintln!("Error from server (NotFound): tidbmonitors.pingcap.com {name:?} not found");
-    }
+    let found: Vec<&str> = views.iter().map(|v| v.metadata.name.as_str()).collect();
+    let missing = super::report_not_found(&[Kind::TidbMonitor], &args.names, &found);
     Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
 }
 

@@ -17,7 +17,7 @@ use crate::cli::{Cli, Command, Global};
 use crate::render::OutputFormat;
 use crate::render::style::use_color;
 use crate::selector::Selector;
-use crate::snapshot::{Scope, Snapshot};
+use crate::snapshot::{Kind, Scope, Snapshot};
 use crate::source::{self, Request, live};
 
 /// An error that ends the command: one line on stderr and an exit code.
@@ -68,6 +68,8 @@ pub struct Settings {
     pub selector: Option<Selector>,
     pub request_timeout: Option<Duration>,
     pub now: Timestamp,
+    /// `--no-headers` of the commands that print tables.
+    pub no_headers: bool,
 }
 
 impl Settings {
@@ -98,6 +100,7 @@ impl Settings {
             selector,
             request_timeout,
             now: Timestamp::now(),
+            no_headers: false,
         })
     }
 
@@ -105,16 +108,11 @@ impl Settings {
         !self.global.filenames.is_empty()
     }
 
-    /// Whether rows from several namespaces are shown, so the NAMESPACE column is needed.
-    pub fn namespace_column(&self, namespaces: impl Iterator<Item = String>) -> bool {
-        if self.global.all_namespaces {
-            return true;
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        namespaces.for_each(|ns| {
-            seen.insert(ns);
-        });
-        seen.len() > 1
+    /// kubectl's rule for the NAMESPACE column: shown with `-A`, hidden without, whatever the rows hold (so a
+    /// script's column numbers do not depend on the data; `-f` files from several namespaces stay unlabelled,
+    /// as with `kubectl get -f`).
+    pub fn namespace_column(&self) -> bool {
+        self.global.all_namespaces
     }
 }
 
@@ -248,13 +246,14 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
             }
         }
         let warnings = load
-            .redefined
+            .skipped_files
             .iter()
-            .map(|object| {
+            .cloned()
+            .chain(load.redefined.iter().map(|object| {
                 format!(
                     "{object} is defined more than once in the files; the last definition is used"
                 )
-            })
+            }))
             .collect();
         let row_namespace = if global.all_namespaces {
             None
@@ -331,24 +330,25 @@ pub fn print_views<T: serde::Serialize>(
     settings: &Settings,
     views: &[T],
     list_kind: &'static str,
-    namespace_of: impl Fn(&T) -> &str,
     table: impl Fn(bool, bool) -> crate::render::table::Table,
     name: impl Fn(&T) -> String,
     // The snapshot read, when an empty table should get kubectl's "No resources found" note.
     note_when_empty: Option<&Loaded>,
 ) {
     use crate::render::structured;
-    let namespace_column =
-        settings.namespace_column(views.iter().map(|v| namespace_of(v).to_string()));
+    let namespace_column = settings.namespace_column();
     let text = match settings.format {
         OutputFormat::Table | OutputFormat::Wide => {
             table(settings.format == OutputFormat::Wide, namespace_column)
-                .render(settings.global.no_headers, settings.color)
+                .render(settings.no_headers, settings.color)
         }
         // Refused before any command runs but check.
         OutputFormat::Json | OutputFormat::Sarif => structured::json(list_kind, views),
         OutputFormat::Yaml => structured::yaml(list_kind, views),
-        OutputFormat::Name => views.iter().map(|v| format!("{}\n", name(v))).collect(),
+        OutputFormat::Name => views
+            .iter()
+            .map(|v| format!("{}\n", crate::render::escape(&name(v))))
+            .collect(),
     };
     emit(&text);
     if let Some(loaded) = note_when_empty.filter(|_| views.is_empty())
@@ -359,6 +359,29 @@ pub fn print_views<T: serde::Serialize>(
             None => eprintln!("No resources found"),
         }
     }
+}
+
+/// Names the user asked for that are not in `found`, each reported as kubectl reports a missing object (one
+/// line on stderr). Every command that takes NAMEs uses it, so a missing name means exit 1 everywhere (README:
+/// "the cluster said no").
+pub fn report_not_found<'a>(
+    kinds: &[Kind],
+    names: &'a [String],
+    found: &[&str],
+) -> Vec<&'a String> {
+    let resources: Vec<String> = kinds.iter().map(|k| k.resource()).collect();
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !found.contains(&n.as_str()))
+        .collect();
+    for name in &missing {
+        eprintln!(
+            "Error from server (NotFound): {} {:?} not found",
+            resources.join(", "),
+            crate::render::escape(name)
+        );
+    }
+    missing
 }
 
 /// Set once stdout's reader has gone away (`| head`): later output is dropped.
@@ -398,11 +421,20 @@ pub fn run(cli: Cli) -> i32 {
                     "-o sarif is check's format (findings); use -o json or yaml here".into(),
                 ))
             }
-            Ok(settings) => match command {
+            Ok(mut settings) => match command {
                 Command::Version => version::run(&settings),
-                Command::Get(args) => get::run(&settings, args),
-                Command::Clusters(args) => clusters::run(&settings, args),
-                Command::Check(args) => check::run(&settings, args),
+                Command::Get(args) => {
+                    settings.no_headers = args.table.no_headers;
+                    get::run(&settings, args)
+                }
+                Command::Clusters(args) => {
+                    settings.no_headers = args.table.no_headers;
+                    clusters::run(&settings, args)
+                }
+                Command::Check(args) => {
+                    settings.no_headers = args.no_headers;
+                    check::run(&settings, args)
+                }
                 Command::Scaffold(command) => scaffold::run(&settings, command),
                 _ => unreachable!("handled above"),
             },

@@ -23,7 +23,34 @@ impl From<ScaffoldError> for CommandError {
     }
 }
 
+/// Output flags that cannot act together are refused before anything is read, never silently dropped.
+fn check_output_flags(output: &ScaffoldOutput) -> Result<(), CommandError> {
+    let refuse = |text: &str| Err(CommandError::Usage(text.into()));
+    if output.dry_run.is_some() && !output.apply {
+        return refuse(
+            "--dry-run only applies to --apply (without --apply nothing is sent: the YAML is printed)",
+        );
+    }
+    if output.apply && output.output_dir.is_some() {
+        return refuse(
+            "--apply and --output-dir exclude each other: apply the objects, or write files",
+        );
+    }
+    if output.force && output.output_dir.is_none() {
+        return refuse("--force only applies to --output-dir (it overwrites existing files)");
+    }
+    Ok(())
+}
+
 pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, CommandError> {
+    let output = match command {
+        ScaffoldCommand::Servicemonitor(args) => &args.output,
+        ScaffoldCommand::Podmonitor(args)
+        | ScaffoldCommand::Vmpodscrape(args)
+        | ScaffoldCommand::Vmservicescrape(args) => &args.output,
+        ScaffoldCommand::Thanos(args) => &args.output,
+    };
+    check_output_flags(output)?;
     match command {
         ScaffoldCommand::Servicemonitor(args) => {
             let kind = match args.kind {
@@ -107,16 +134,15 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);
             restrict(&mut loaded, &args.names);
-            if let Some(missing) = args.names.iter().find(|n| {
-                !loaded
-                    .snapshot
-                    .monitors
-                    .iter()
-                    .any(|m| &&m.metadata.name == n)
-            }) {
-                return Err(CommandError::Usage(format!(
-                    "no TidbMonitor named {missing:?} in the selected namespaces"
-                )));
+            let found: Vec<&str> = loaded
+                .snapshot
+                .monitors
+                .iter()
+                .map(|m| m.metadata.name.as_str())
+                .collect();
+            // Nothing is generated for a partial list: applied or written, it would look complete.
+            if !super::report_not_found(&[Kind::TidbMonitor], &args.names, &found).is_empty() {
+                return Ok(1);
             }
             // --query-namespace, else -n, else the context's namespace: with -A (which -n cannot join) the
             // flag is the only way to put the querier somewhere other than the context's namespace.
@@ -236,17 +262,26 @@ fn scrape(settings: &Settings, command: &ScrapeCommand) -> Result<i32, CommandEr
     let skipped = report_problems(&loaded);
     restrict(&mut loaded, command.names);
     let snapshot = &loaded.snapshot;
-    let found: Vec<&String> = snapshot
+    let found: Vec<&str> = snapshot
         .clusters
         .iter()
-        .map(|c| &c.metadata.name)
-        .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata.name))
-        .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata.name))
+        .map(|c| c.metadata.name.as_str())
+        .chain(
+            snapshot
+                .dm_clusters
+                .iter()
+                .map(|c| c.metadata.name.as_str()),
+        )
+        .chain(
+            snapshot
+                .v2_clusters
+                .iter()
+                .map(|c| c.metadata.name.as_str()),
+        )
         .collect();
-    if let Some(missing) = command.names.iter().find(|n| !found.contains(n)) {
-        return Err(CommandError::Usage(format!(
-            "no TidbCluster, DMCluster or Cluster named {missing:?} in the selected namespaces"
-        )));
+    let kinds = [Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
+    if !super::report_not_found(&kinds, command.names, &found).is_empty() {
+        return Ok(1);
     }
     let options = servicemonitor::Options {
         kind: command.kind,
@@ -351,6 +386,16 @@ fn header(h: &Header) -> String {
     text
 }
 
+/// kubectl's `-o name` for a generated manifest: `kind.group/name` (`podmonitor.monitoring.coreos.com/basic-pd`).
+fn object_name(object: &Value) -> String {
+    let (kind, _, name) = identity(object);
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    crate::render::object_name(&kind, api_version, &name)
+}
+
 pub fn render_yaml(objects: &[Value]) -> String {
     let mut text = String::new();
     for object in objects {
@@ -376,13 +421,13 @@ fn finish(
         ));
     }
     if output.apply {
-        if settings.offline() && output.dry_run != DryRun::Client {
+        let dry_run = output.dry_run.unwrap_or(DryRun::None);
+        if settings.offline() && dry_run != DryRun::Client {
             return Err(CommandError::Usage(
                 "--apply talks to the cluster; with -f use --dry-run=client or drop --apply".into(),
             ));
         }
-        return apply(settings, &result.objects, output.dry_run)
-            .map(|()| if skipped { 1 } else { 0 });
+        return apply(settings, &result.objects, dry_run).map(|()| if skipped { 1 } else { 0 });
     }
     if let Some(dir) = &output.output_dir {
         write_dir(dir, &result.objects, output.force, settings.format)?;
@@ -401,10 +446,7 @@ fn finish(
         OutputFormat::Name => result
             .objects
             .iter()
-            .map(|o| {
-                let (kind, _, name) = identity(o);
-                format!("{}/{name}\n", kind.to_lowercase())
-            })
+            .map(|o| format!("{}\n", crate::render::escape(&object_name(o))))
             .collect(),
         _ => {
             // One object at a time: thousands of monitors never become one output string.
@@ -422,10 +464,11 @@ fn finish(
 fn apply(settings: &Settings, objects: &[Value], dry_run: DryRun) -> Result<(), CommandError> {
     if dry_run == DryRun::Client {
         for object in objects {
-            let (kind, ns, name) = identity(object);
+            let (_, ns, _) = identity(object);
             emit(&format!(
-                "{}/{name} (namespace {ns}) would be applied (dry run)\n",
-                kind.to_lowercase()
+                "{} (namespace {}) would be applied (dry run)\n",
+                crate::render::escape(&object_name(object)),
+                crate::render::escape(&ns)
             ));
         }
         return Ok(());

@@ -39,6 +39,21 @@ impl FromStr for OutputFormat {
     }
 }
 
+/// kubectl's `-o name`: `kind.group/name`, the group taken from the apiVersion (`pingcap.com/v1alpha1`); core
+/// kinds (`v1`) have none: `tidbmonitor.pingcap.com/basic`, `cluster.core.pingcap.com/x`, `service/x`.
+pub fn object_name(kind: &str, api_version: &str, name: &str) -> String {
+    let kind = kind.to_ascii_lowercase();
+    match api_version.rsplit_once('/') {
+        Some((group, _)) if !group.is_empty() => format!("{kind}.{group}/{name}"),
+        _ => format!("{kind}/{name}"),
+    }
+}
+
+/// [`object_name`] of a kind the plugin reads.
+pub fn kind_object_name(kind: crate::snapshot::Kind, name: &str) -> String {
+    object_name(kind.kind_name(), &kind.api_version(), name)
+}
+
 /// Text from manifests on its way to a terminal: control characters (ANSI/OSC escapes, carriage returns, tabs
 /// that would break columns) become visible `\u{…}` escapes, so a manifest cannot drive the user's terminal.
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
@@ -60,6 +75,19 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_are_kind_dot_group_slash_name() {
+        assert_eq!(
+            super::object_name("TidbMonitor", "pingcap.com/v1alpha1", "basic"),
+            "tidbmonitor.pingcap.com/basic"
+        );
+        assert_eq!(
+            super::object_name("PodMonitor", "monitoring.coreos.com/v1", "x"),
+            "podmonitor.monitoring.coreos.com/x"
+        );
+        assert_eq!(super::object_name("Service", "v1", "x"), "service/x");
+    }
+
     #[test]
     fn control_characters_are_shown_not_sent() {
         assert_eq!(super::escape("db-1"), "db-1");

@@ -27,6 +27,8 @@ pub struct FileLoad {
     pub ignored_kinds: std::collections::BTreeMap<String, usize>,
     /// Objects defined more than once; the later definition is kept, as `kubectl apply` would leave it.
     pub redefined: Vec<String>,
+    /// Files found in a directory and skipped (a symbolic link to nothing): the rest of the run goes on.
+    pub skipped_files: Vec<String>,
 }
 
 /// Reads every path into one snapshot. Unreadable paths are errors (the user named them); bad documents are
@@ -71,7 +73,7 @@ pub fn load_keeping(
             },
         })?;
         let files = if metadata.is_dir() {
-            manifest_files(root)?
+            manifest_files(root, &mut load.skipped_files)?
         } else {
             vec![root.to_path_buf()]
         };
@@ -94,8 +96,9 @@ pub fn load_keeping(
     Ok(load)
 }
 
-/// Manifest files below a directory, sorted so output does not depend on the file system's order.
-fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, FilesError> {
+/// Manifest files below a directory, sorted so output does not depend on the file system's order. A dangling
+/// symbolic link (an editor's lock file, a moved target) is not a file to read: it is named in `skipped`.
+fn manifest_files(dir: &Path, skipped: &mut Vec<String>) -> Result<Vec<PathBuf>, FilesError> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
@@ -111,11 +114,21 @@ fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, FilesError> {
                 path.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml" | "json")
             ) {
-                found.push(path);
+                if std::fs::metadata(&path).is_err()
+                    && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+                {
+                    skipped.push(format!(
+                        "{}: symbolic link to a file that does not exist; skipped",
+                        path.display()
+                    ));
+                } else {
+                    found.push(path);
+                }
             }
         }
     }
     found.sort();
+    skipped.sort();
     Ok(found)
 }
 
