@@ -469,3 +469,87 @@ fn check_reads_the_v2_and_scrape_kinds_as_auxiliary() {
         assert!(request.auxiliary.contains(&kind), "{kind:?}");
     }
 }
+
+/// Every upstream example, one set of manifests at a time (the two monitor-with-thanos monitors share a name).
+fn upstream_example_sets() -> Vec<Vec<String>> {
+    let dir = common::fixtures().join("examples");
+    let mut dirs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut sets = Vec::new();
+    for path in dirs {
+        if path.ends_with("monitor-with-thanos") {
+            for file in [
+                "tidb-monitor.yaml",
+                "tidb-monitor-with-additional-volumes.yaml",
+            ] {
+                sets.push(vec![path.join(file).display().to_string()]);
+            }
+        } else {
+            sets.push(vec![path.display().to_string()]);
+        }
+    }
+    assert!(sets.len() >= 12, "{sets:?}");
+    sets
+}
+
+/// One rule over manifest files, as `check -f` runs it.
+fn run_on_files(paths: &[String], rule: &str, operator: Option<&str>) -> Vec<checks::Finding> {
+    let snapshot = load(paths);
+    let ctx = Context {
+        all_namespaces: true,
+        offline: true,
+        ..context(operator)
+    };
+    checks::run(&snapshot, &ctx, |id| id == rule)
+}
+
+/// A TidbMonitor `mon` in `monitoring` with `spec` lines plus prometheus and reloader images.
+fn monitor_with(spec: &str) -> String {
+    format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: mon, namespace: monitoring}}\nspec:\n{spec}  prometheus: {{baseImage: prom/prometheus, version: v2.53.2}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+    )
+}
+
+#[test]
+fn tm054_every_upstream_example_sets_prometheus_reloader_the_project_examples_mostly_do_not() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM054", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let mut monitors: Vec<String> = run_on_files(&[project_examples()], "TM054", None)
+        .into_iter()
+        .map(|f| format!("{}/{}", f.object.namespace, f.object.name))
+        .collect();
+    monitors.sort();
+    assert_eq!(
+        monitors,
+        [
+            "legacy/billing",
+            "monitoring/central",
+            "secure/vault",
+            "shop/shop"
+        ]
+    );
+    // On an operator older than the field the hint says to upgrade first.
+    let old = checks::run(
+        &as_live(&monitor_with("  clusters: [{name: db}]\n")),
+        &context(Some("v1.2.1")),
+        |id| id == "TM054",
+    );
+    assert_eq!(old.len(), 1);
+    assert!(
+        old[0].hint.contains("upgrade to v1.2.2+"),
+        "{}",
+        old[0].hint
+    );
+    let current = checks::run(
+        &as_live(&monitor_with("  clusters: [{name: db}]\n")),
+        &context(Some("v1.2.2")),
+        |id| id == "TM054",
+    );
+    assert!(!current[0].hint.contains("upgrade"), "{}", current[0].hint);
+}
