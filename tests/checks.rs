@@ -507,6 +507,11 @@ fn run_on_files(paths: &[String], rule: &str, operator: Option<&str>) -> Vec<che
     checks::run(&snapshot, &ctx, |id| id == rule)
 }
 
+/// One rule over manifest text taken as the whole live cluster.
+fn run_live(yaml: &str, rule: &str) -> Vec<checks::Finding> {
+    checks::run(&as_live(yaml), &context(None), |id| id == rule)
+}
+
 /// A TidbMonitor `mon` in `monitoring` with `spec` lines plus prometheus and reloader images.
 fn monitor_with(spec: &str) -> String {
     format!(
@@ -552,4 +557,57 @@ fn tm054_every_upstream_example_sets_prometheus_reloader_the_project_examples_mo
         |id| id == "TM054",
     );
     assert!(!current[0].hint.contains("upgrade"), "{}", current[0].hint);
+}
+
+/// A TidbCluster in `monitoring` running `version`, with extra spec fields in flow style.
+fn tidb_cluster(name: &str, version: &str, extra: &str) -> String {
+    format!(
+        "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: monitoring}}\nspec: {{version: {version}, {extra}tikv: {{replicas: 1}}}}\n"
+    )
+}
+
+#[test]
+fn tm056_compares_the_initializer_with_each_cluster_by_major_minor() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM056", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let estate = |image: &str, tag: &str| {
+        monitor_with(&format!(
+            "  clusters: [{{name: db}}, {{name: old}}]\n  initializer: {{baseImage: {image}, version: {tag}}}\n"
+        )) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+            + &tidb_cluster("old", "v7.5.6", "pd: {replicas: 1}, ")
+    };
+    let found = run_live(
+        &estate("pingcap/tidb-monitor-initializer", "v8.5.2"),
+        "TM056",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("TidbCluster monitoring/old runs v7.5.6")
+            && found[0].message.contains("TiDB 8.5"),
+        "{}",
+        found[0].message
+    );
+    // A mirror keeps the image name; the comparison holds.
+    let mirrored = run_live(
+        &estate(
+            "registry.example.com/pingcap/tidb-monitor-initializer",
+            "v7.5.1",
+        ),
+        "TM056",
+    );
+    assert_eq!(mirrored.len(), 1, "{mirrored:#?}");
+    assert!(mirrored[0].message.contains("monitoring/db runs v8.5.7"));
+    // A floating tag or another image says nothing about the dashboards inside.
+    assert!(
+        run_live(
+            &estate("pingcap/tidb-monitor-initializer", "latest"),
+            "TM056"
+        )
+        .is_empty()
+    );
+    assert!(run_live(&estate("example/custom-initializer", "v7.5.1"), "TM056").is_empty());
 }

@@ -4,12 +4,28 @@
 
 use super::util::monitor_id;
 use super::{Context, Emitter, Rule, Severity, Version};
+use crate::model::{ContainerSpec, TidbCluster};
 use crate::snapshot::Snapshot;
 
 /// The `prometheusReloader` block of tidb-operator's examples (v1.6.6 examples/basic/tidb-monitor.yaml).
 macro_rules! prometheus_reloader {
     () => {
         "  prometheusReloader: {baseImage: quay.io/prometheus-operator/prometheus-config-reloader, version: v0.49.0}\n"
+    };
+}
+
+/// A TidbCluster `$name` in `team` running `$version`, with `$extra` spec fields (flow style, may be empty).
+macro_rules! tidb_cluster {
+    ($name:literal, $version:literal, $extra:literal) => {
+        concat!(
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: ",
+            $name,
+            ", namespace: team}\nspec: {version: ",
+            $version,
+            ", ",
+            $extra,
+            "tikv: {replicas: 1}}\n"
+        )
     };
 }
 
@@ -41,7 +57,46 @@ pub const RULES: &[Rule] = &[
         example_operator: None,
         check: no_prometheus_reloader,
     },
+    // tidb-operator v1.6.6 util.go getMonitorInitContainer: image initializer.baseImage:version, whose init.sh
+    // (pingcap/monitoring monitor-snapshot/<release>/operator) copies that release's dashboards and rules.
+    Rule {
+        id: "TM056",
+        severity: Severity::Warning,
+        title: "Initializer version differs from the monitored cluster's TiDB version",
+        explanation: "The Grafana dashboards and alert rules a TidbMonitor installs are those baked into its \
+            initializer image (`spec.initializer`, the `monitor-initializer` init container of \
+            `getMonitorInitContainer`, pkg/monitor/monitor/util.go, v1.2.0 through v1.6.6; pingcap/monitoring \
+            builds one `pingcap/tidb-monitor-initializer` per TiDB release). Dashboards change from one TiDB \
+            minor release to the next (metrics are added, renamed and dropped), so an initializer of another \
+            major.minor than a cluster's `spec.version` shows empty or wrong panels for it. One monitor has one \
+            initializer: clusters of different TiDB versions need separate monitors.",
+        bad: concat!(
+            monitor!("  clusters: [{name: db, namespace: team}]\n  clusterScoped: true\n"),
+            tidb_cluster!("db", "v7.5.6", "pd: {replicas: 1}, ")
+        ),
+        good: concat!(
+            monitor!("  clusters: [{name: db, namespace: team}]\n  clusterScoped: true\n"),
+            tidb_cluster!("db", "v8.5.7", "pd: {replicas: 1}, ")
+        ),
+        fix: "Set `spec.initializer.version` to the clusters' TiDB version (the same tag of \
+            pingcap/tidb-monitor-initializer), and keep it in step when upgrading TiDB.",
+        example_operator: None,
+        check: initializer_version_mismatch,
+    },
 ];
+
+/// The initializer image's version when it is pingcap's `tidb-monitor-initializer` with a release tag: other
+/// images (forks, mirrors renamed) or tags like `latest` say nothing about the dashboards inside.
+fn pingcap_initializer(container: Option<&ContainerSpec>) -> Option<(&str, Version)> {
+    let container = container?;
+    let image = container.base_image.as_deref()?;
+    let name = image.rsplit('/').next().unwrap_or(image);
+    if name != "tidb-monitor-initializer" {
+        return None;
+    }
+    let tag = container.version.as_deref()?;
+    Some((tag, tag.parse().ok()?))
+}
 
 /// tidb-operator v1.2.2 (release-1.2) and v1.3.0 (#4158) introduced `spec.prometheusReloader`.
 const PROMETHEUS_RELOADER_SINCE: Version = Version::new(1, 2, 2);
@@ -63,5 +118,46 @@ fn no_prometheus_reloader(snapshot: &Snapshot, context: &Context, e: &mut Emitte
             "no spec.prometheusReloader: Prometheus reads its configuration only when its container starts, so new clusters, remoteWrite, externalLabels or alertmanagerURL take effect only after the pod restarts",
             hint,
         );
+    }
+}
+
+/// The TiDB version a cluster runs: `spec.version`, else the first component that names one.
+fn cluster_version(tc: &TidbCluster) -> Option<(&str, Version)> {
+    let s = &tc.spec;
+    let text = s.version.as_deref().filter(|v| !v.is_empty()).or_else(|| {
+        [&s.tidb, &s.tikv, &s.pd]
+            .into_iter()
+            .flatten()
+            .find_map(|c| c.version.as_deref().filter(|v| !v.is_empty()))
+    })?;
+    Some((text, text.parse().ok()?))
+}
+
+fn initializer_version_mismatch(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let Some((tag, dashboards)) = pingcap_initializer(monitor.spec.initializer.as_ref()) else {
+            continue;
+        };
+        let own = monitor.metadata.namespace();
+        for r in &monitor.spec.clusters {
+            let ns = r.namespace_or(own);
+            // A reference that cannot be read is TM010's (missing) or its unresolved note: nothing to compare.
+            let Some(tc) = snapshot.cluster(ns, &r.name).found() else {
+                continue;
+            };
+            let Some((text, version)) = cluster_version(tc) else {
+                continue;
+            };
+            if (version.major, version.minor) != (dashboards.major, dashboards.minor) {
+                e.report(
+                    monitor_id(monitor),
+                    format!(
+                        "initializer {tag} installs the dashboards and alert rules of TiDB {}.{}, but TidbCluster {ns}/{} runs {text}",
+                        dashboards.major, dashboards.minor, r.name
+                    ),
+                    format!("set spec.initializer.version to {text}"),
+                );
+            }
+        }
     }
 }
