@@ -611,3 +611,99 @@ fn tm056_compares_the_initializer_with_each_cluster_by_major_minor() {
     );
     assert!(run_live(&estate("example/custom-initializer", "v7.5.1"), "TM056").is_empty());
 }
+
+#[test]
+fn tm055_replays_the_label_order_of_the_start_up_sed() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM055", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let fired = |spec: &str| -> Vec<(Severity, String)> {
+        run_live(
+            &monitor_with(&format!("  clusters: [{{name: db}}]\n{spec}")),
+            "TM055",
+        )
+        .into_iter()
+        .map(|f| (f.severity, f.message))
+        .collect()
+    };
+    let replicated = "  replicas: 2\n";
+    // yaml.v2 order: letters by code point, `_` before any letter, a shorter prefix first.
+    for labels in [
+        "{cluster: a}",
+        "{Zone: a}",
+        "{_tenant: a}",
+        "{prometheus: a}",
+        "{region: a, env: b}",
+    ] {
+        let found = fired(&format!("{replicated}  externalLabels: {labels}\n"));
+        assert_eq!(found.len(), 1, "{labels}: {found:?}");
+        assert_eq!(found[0].0, Severity::Warning, "{labels}");
+        assert!(
+            found[0]
+                .1
+                .contains("prometheus_replica keeps the literal value $(NAMESPACE)_$(POD_NAME)"),
+            "{}",
+            found[0].1
+        );
+    }
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{region: a, zone: b}}\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{prometheus_replicas: a}}\n"
+        ))
+        .is_empty()
+    );
+    // The first label named by the multi-label case is the one written on line 5.
+    let both = fired(&format!(
+        "{replicated}  externalLabels: {{region: a, env: b}}\n"
+    ));
+    assert!(
+        both[0].1.starts_with("external label env "),
+        "{}",
+        both[0].1
+    );
+    // A renamed replica label that sorts first, no replica label, or the same key set by the user: nothing left.
+    assert!(
+        fired(&format!(
+            "{replicated}  replicaExternalLabelName: a_replica\n  externalLabels: {{cluster: a}}\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        fired(&format!(
+            "{replicated}  replicaExternalLabelName: ''\n  externalLabels: {{cluster: a}}\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{cluster: a, prometheus_replica: r1}}\n"
+        ))
+        .is_empty()
+    );
+    // One replica without Thanos or remote write: nobody tells replicas apart, so it is only info.
+    let single = fired("  externalLabels: {cluster: a}\n");
+    assert_eq!(single.len(), 1);
+    assert_eq!(single[0].0, Severity::Info);
+    // A configMapRef file is the user's own: the generated external labels are not in it.
+    let own_file =
+        monitor_with("  clusters: [{name: db}]\n  replicas: 2\n  externalLabels: {cluster: a}\n")
+            .replace(
+                "version: v2.53.2}",
+                "version: v2.53.2, config: {configMapRef: {name: mine}}}",
+            );
+    assert!(run_live(&own_file, "TM055").is_empty());
+    // prometheusReloader's envsubst expands every $(VAR).
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{cluster: a}}\n  prometheusReloader: {{baseImage: quay.io/prometheus-operator/prometheus-config-reloader, version: v0.49.0}}\n"
+        ))
+        .is_empty()
+    );
+}

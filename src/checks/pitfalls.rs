@@ -4,7 +4,7 @@
 
 use super::util::monitor_id;
 use super::{Context, Emitter, Rule, Severity, Version};
-use crate::model::{ContainerSpec, TidbCluster};
+use crate::model::{ContainerSpec, TidbCluster, TidbMonitorSpec};
 use crate::snapshot::Snapshot;
 
 /// The `prometheusReloader` block of tidb-operator's examples (v1.6.6 examples/basic/tidb-monitor.yaml).
@@ -56,6 +56,36 @@ pub const RULES: &[Rule] = &[
             version: v0.49.0}` (tidb-operator v1.2.2+), or restart the Prometheus pods after every change.",
         example_operator: None,
         check: no_prometheus_reloader,
+    },
+    // tidb-operator v1.6.6 util.go: buildExternalLabels (replica label = "$(NAMESPACE)_$(POD_NAME)"),
+    // getMonitorPrometheusContainer (`sed -e '5s/[()]//g'`); template.go newPrometheusConfig (global: evaluation_
+    // interval, scrape_interval, external_labels); gopkg.in/yaml.v2 v2.4.0 sorter.go (map key order).
+    Rule {
+        id: "TM055",
+        severity: Severity::Warning,
+        title: "Replica label left as the literal $(NAMESPACE)_$(POD_NAME)",
+        explanation: "The replica external label (`replicaExternalLabelName`, default `prometheus_replica`) gets the \
+            value `$(NAMESPACE)_$(POD_NAME)` (`buildExternalLabels`, pkg/monitor/monitor/util.go). Without \
+            `prometheusReloader` only the `prometheus` container's start-up `sed` fills it in, and that `sed` strips \
+            the parentheses on line 5 of prometheus.yml alone (`5s/[()]//g`; `$NAMESPACE`/`$POD_NAME` without \
+            parentheses are then replaced everywhere). Line 5 is the first external label: the file starts \
+            `global:`, `evaluation_interval`, `scrape_interval`, `external_labels:` (`newPrometheusConfig`, \
+            template.go, v1.4.0 through v1.6.6) and gopkg.in/yaml.v2 writes the labels sorted (letters by code point, \
+            any other character before a letter, digit runs by value). So an `externalLabels` key that sorts before \
+            the replica label (`cluster`, `env`, `k8s_cluster` all sort before `prometheus_replica`) leaves the \
+            replica label at the literal `$(NAMESPACE)_$(POD_NAME)` on every replica: Thanos Query and remote-write \
+            receivers cannot tell the replicas apart. `prometheusReloader` expands every `$(VAR)` (envsubst) and \
+            avoids it. A monitor with `configMapRef` uses its own file and is not checked.",
+        bad: monitor!(
+            "  clusters: [{name: db}]\n  replicas: 2\n  externalLabels: {cluster: eu-west-1}\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1}\n"
+        ),
+        good: monitor!(concat!(
+            "  clusters: [{name: db}]\n  replicas: 2\n  externalLabels: {cluster: eu-west-1}\n  thanos: {baseImage: quay.io/thanos/thanos, version: v0.36.1}\n",
+            prometheus_reloader!()
+        )),
+        fix: "Add `spec.prometheusReloader`, or rename the external labels so they sort after the replica label.",
+        example_operator: None,
+        check: replica_label_literal,
     },
     // tidb-operator v1.6.6 util.go getMonitorInitContainer: image initializer.baseImage:version, whose init.sh
     // (pingcap/monitoring monitor-snapshot/<release>/operator) copies that release's dashboards and rules.
@@ -118,6 +148,112 @@ fn no_prometheus_reloader(snapshot: &Snapshot, context: &Context, e: &mut Emitte
             "no spec.prometheusReloader: Prometheus reads its configuration only when its container starts, so new clusters, remoteWrite, externalLabels or alertmanagerURL take effect only after the pod restarts",
             hint,
         );
+    }
+}
+
+/// gopkg.in/yaml.v2 v2.4.0 `keyList.Less` (sorter.go) on two string keys: the order tidb-operator's prometheus.yml
+/// lists the external labels in. Label names are ASCII (`[a-zA-Z_][a-zA-Z0-9_]*`), where Go's `unicode.IsLetter`
+/// and `IsDigit` are `is_ascii_alphabetic` and `is_ascii_digit`; digit runs overflow as Go's int64 does.
+fn yaml_v2_key_less(a: &str, b: &str) -> bool {
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            continue;
+        }
+        let (al, bl) = (ar[i].is_ascii_alphabetic(), br[i].is_ascii_alphabetic());
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return bl;
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            for j in (0..i).rev() {
+                if !ar[j].is_ascii_digit() {
+                    break;
+                }
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let digits = |run: &[char], n: &mut i64| -> usize {
+            let mut end = i;
+            while end < run.len() && run[end].is_ascii_digit() {
+                *n = n
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(run[end] as u8 - b'0'));
+                end += 1;
+            }
+            end
+        };
+        let ai = digits(&ar, &mut an);
+        let bi = digits(&br, &mut bn);
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
+}
+
+/// `(replica label, external label written before it)` when the start-up `sed` leaves the replica label at
+/// `$(NAMESPACE)_$(POD_NAME)`: only line 5, the first external label, loses its parentheses.
+fn replica_label_left_literal(spec: &TidbMonitorSpec) -> Option<(&str, &str)> {
+    let replica = match spec.replica_external_label_name.as_deref() {
+        None => "prometheus_replica",
+        Some("") => return None,
+        Some(name) => name,
+    };
+    // buildExternalLabels writes externalLabels after the replica label: the same key replaces its value.
+    if spec.external_labels.contains_key(replica) {
+        return None;
+    }
+    let first = spec
+        .external_labels
+        .keys()
+        .map(String::as_str)
+        .reduce(|a, b| if yaml_v2_key_less(b, a) { b } else { a })?;
+    yaml_v2_key_less(first, replica).then_some((replica, first))
+}
+
+fn replica_label_literal(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let spec = &monitor.spec;
+        let own_file = spec
+            .prometheus
+            .as_ref()
+            .and_then(|p| p.config.as_ref())
+            .and_then(|c| c.config_map_ref.as_ref())
+            .is_some_and(|r| !r.name.is_empty());
+        if spec.prometheus_reloader.is_some() || own_file {
+            continue;
+        }
+        let Some((replica, first)) = replica_label_left_literal(spec) else {
+            continue;
+        };
+        let message = format!(
+            "external label {first} is written before {replica} and prometheusReloader is not set: {replica} keeps the literal value $(NAMESPACE)_$(POD_NAME), the same on every replica"
+        );
+        let hint = "add spec.prometheusReloader";
+        // The replica label only matters to whoever tells replicas apart: several replicas, Thanos, remote write.
+        let consumed = spec.replicas() > 1
+            || spec.thanos.is_some()
+            || spec
+                .prometheus
+                .as_ref()
+                .is_some_and(|p| !p.remote_write.is_empty());
+        if consumed {
+            e.report(monitor_id(monitor), message, hint);
+        } else {
+            e.report_as(Severity::Info, monitor_id(monitor), message, hint);
+        }
     }
 }
 
