@@ -707,3 +707,39 @@ fn tm055_replays_the_label_order_of_the_start_up_sed() {
         .is_empty()
     );
 }
+
+#[test]
+fn tm057_hidden_cluster_selector_before_v4_0_14_and_v5_0_3() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM057", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let monitor = |clusters: &str, grafana: bool, tag: &str| {
+        let grafana = if grafana {
+            "  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n"
+        } else {
+            ""
+        };
+        monitor_with(&format!(
+            "  clusters: {clusters}\n{grafana}  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: {tag}}}\n"
+        ))
+    };
+    let two = "[{name: a}, {name: b}]";
+    for (tag, hidden) in [
+        ("v3.0.20", true),
+        ("v4.0.13", true),
+        ("v4.0.14", false),
+        ("v4.0.16", false),
+        ("v5.0.0", true),
+        ("v5.0.2", true),
+        ("v5.0.3", false),
+        ("v5.1.0", false),
+        ("v8.5.7", false),
+    ] {
+        let found = run_live(&monitor(two, true, tag), "TM057");
+        assert_eq!(found.len(), usize::from(hidden), "{tag}: {found:#?}");
+    }
+    // One cluster needs no selector; without Grafana there are no dashboards.
+    assert!(run_live(&monitor("[{name: a}]", true, "v4.0.10"), "TM057").is_empty());
+    assert!(run_live(&monitor(two, false, "v4.0.10"), "TM057").is_empty());
+}

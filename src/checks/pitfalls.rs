@@ -113,6 +113,32 @@ pub const RULES: &[Rule] = &[
         example_operator: None,
         check: initializer_version_mismatch,
     },
+    // pingcap/monitoring daed92c (#109, merged 2021-06-24): init.sh sets `"hide": 0`; tidb-operator docs
+    // (docs-tidb-operator release-1.6 en/monitor-a-tidb-cluster.md, "Monitor multiple clusters using Grafana").
+    Rule {
+        id: "TM057",
+        severity: Severity::Warning,
+        title: "Several clusters in one monitor with an initializer that hides the cluster selector",
+        explanation: "The TiDB dashboards select one cluster through the `tidb_cluster` variable, which they ship \
+            hidden (`\"hide\": 2`). pingcap/monitoring's operator init.sh rewrites it to `\"hide\": 0` since #109 \
+            (June 2021, for tidb-operator #4022), first in tidb-monitor-initializer v4.0.14 and v5.0.3: with an \
+            older initializer Grafana shows one cluster and offers no way to pick another. tidb-operator's docs \
+            (\"Monitor multiple clusters using Grafana\") tell users of initializers older than v4.0.14 or v5.0.3 to \
+            unhide the variable by hand in every dashboard.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: team}\nspec:\n  clusters: [{name: a}, {name: b}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.27.1}\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v5.0.1}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        good: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: team}\nspec:\n  clusters: [{name: a}, {name: b}]\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.27.1}\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v5.0.6}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        fix: "Use tidb-monitor-initializer v4.0.14+ (4.0 series) or v5.0.3+ (ideally the clusters' TiDB version).",
+        example_operator: None,
+        check: hidden_cluster_selector,
+    },
 ];
 
 /// The initializer image's version when it is pingcap's `tidb-monitor-initializer` with a release tag: other
@@ -294,6 +320,34 @@ fn initializer_version_mismatch(snapshot: &Snapshot, _context: &Context, e: &mut
                     format!("set spec.initializer.version to {text}"),
                 );
             }
+        }
+    }
+}
+
+/// pingcap/monitoring #109 reached the v4.0 and v5.0 release lines in v4.0.14 and v5.0.3.
+fn hides_cluster_selector(version: Version) -> bool {
+    version < Version::new(4, 0, 14)
+        || (Version::new(5, 0, 0) <= version && version < Version::new(5, 0, 3))
+}
+
+fn hidden_cluster_selector(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in snapshot
+        .monitors
+        .iter()
+        .filter(|m| m.spec.grafana.is_some() && m.spec.clusters.len() > 1)
+    {
+        let Some((tag, version)) = pingcap_initializer(monitor.spec.initializer.as_ref()) else {
+            continue;
+        };
+        if hides_cluster_selector(version) {
+            e.report(
+                monitor_id(monitor),
+                format!(
+                    "{} clusters, but initializer {tag} keeps the dashboards' tidb_cluster selector hidden: Grafana shows one cluster and cannot switch",
+                    monitor.spec.clusters.len()
+                ),
+                "use tidb-monitor-initializer v4.0.14+/v5.0.3+ (the clusters' TiDB version)",
+            );
         }
     }
 }
