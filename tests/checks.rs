@@ -743,3 +743,76 @@ fn tm057_hidden_cluster_selector_before_v4_0_14_and_v5_0_3() {
     assert!(run_live(&monitor("[{name: a}]", true, "v4.0.10"), "TM057").is_empty());
     assert!(run_live(&monitor(two, false, "v4.0.10"), "TM057").is_empty());
 }
+
+#[test]
+fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
+    for set in upstream_example_sets() {
+        let found: Vec<_> = run_on_files(&set, "TM069", None)
+            .into_iter()
+            .filter(|f| !f.unresolved)
+            .collect();
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let bad = bad_of("TM069");
+    // Live: the ConfigMap and the Secret (named by username and password) are missing.
+    let live = run_live(bad, "TM069");
+    let messages: Vec<&str> = live.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(live.len(), 3, "{messages:#?}");
+    assert!(
+        live.iter()
+            .all(|f| f.severity == Severity::Error && !f.unresolved)
+    );
+    assert!(messages[0].starts_with("spec.prometheus.config.configMapRef names ConfigMap monitoring/my-prometheus, which does not exist"), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "spec.prometheus.remoteWrite[0].basicAuth.password names Secret monitoring/rw-auth"
+        )),
+        "{messages:#?}"
+    );
+    // Offline the files are not the cluster: unresolved, never missing.
+    let files = offline(bad, "TM069");
+    assert!(
+        !files.is_empty()
+            && files
+                .iter()
+                .all(|f| f.unresolved && f.severity == Severity::Info),
+        "{files:#?}"
+    );
+    // ruleConfigRef's ConfigMap is mounted from the monitor's namespace whatever its namespace field says.
+    let rules = monitor_with("  clusters: [{name: db}]\n").replace(
+        "version: v2.53.2}",
+        "version: v2.53.2, config: {ruleConfigRef: {name: my-rules, namespace: shared}}}",
+    ) + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: my-rules, namespace: shared}\n";
+    let found = run_live(&rules, "TM069");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("ConfigMap monitoring/my-rules")
+            && found[0].message.contains("ContainerCreating"),
+        "{}",
+        found[0].message
+    );
+    // A Secret whose keys are known (files) must hold the selected key; one listed as metadata only is not judged.
+    let good = checks::registry()
+        .iter()
+        .find(|r| r.id == "TM069")
+        .unwrap()
+        .good;
+    let wrong_key = good.replace(
+        "stringData: {user: tidb, password: secret}",
+        "stringData: {username: tidb, password: secret}",
+    );
+    let found = run_live(&wrong_key, "TM069");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains(
+            "wants key \"user\" of Secret monitoring/rw-auth, which has only password, username"
+        ),
+        "{}",
+        found[0].message
+    );
+    let metadata_only = good.replace("\nstringData: {user: tidb, password: secret}", "");
+    assert!(run_live(&metadata_only, "TM069").is_empty());
+    // check lists ConfigMaps (metadata only) wherever the references point.
+    let request = kubectl_tidbmonitor::commands::check::request();
+    assert!(request.related.contains(&Kind::ConfigMap));
+}

@@ -3,8 +3,8 @@
 //! other's dashboards, objects the sync needs that do not exist, alert rules replaced wholesale.
 
 use super::util::monitor_id;
-use super::{Context, Emitter, Rule, Severity, Version};
-use crate::model::{ContainerSpec, TidbCluster, TidbMonitorSpec};
+use super::{Context, Emitter, ObjectId, Rule, Severity, Version};
+use crate::model::{ContainerSpec, TidbCluster, TidbMonitor, TidbMonitorSpec};
 use crate::snapshot::Snapshot;
 
 /// The `prometheusReloader` block of tidb-operator's examples (v1.6.6 examples/basic/tidb-monitor.yaml).
@@ -138,6 +138,43 @@ pub const RULES: &[Rule] = &[
         fix: "Use tidb-monitor-initializer v4.0.14+ (4.0 series) or v5.0.3+ (ideally the clusters' TiDB version).",
         example_operator: None,
         check: hidden_cluster_selector,
+    },
+    // tidb-operator v1.6.6 monitor_manager.go: SyncMonitor → syncBasicAuth (store.go Store.AddBasicAuth: both
+    // Secrets and their keys) and syncTidbMonitorStatefulset → syncTidbMonitorConfig (ConfigMapControl.GetConfigMap
+    // of configMapRef); util.go getMonitorVolumes (ruleConfigRef as the non-optional external-rules volume).
+    Rule {
+        id: "TM069",
+        severity: Severity::Error,
+        title: "ConfigMap or Secret the monitor names does not exist",
+        explanation: "`prometheus.config.configMapRef`: `syncTidbMonitorConfig` (pkg/monitor/monitor/monitor_manager.go, \
+            v1.1.1 through v1.6.6) gets the ConfigMap from the API server (namespace defaulting to the monitor's) and \
+            returns the error, so every sync ends there with a `FailedSync` event: the Prometheus configuration, RBAC \
+            and StatefulSet are never written or updated. `prometheus.remoteWrite[].basicAuth` (v1.4.0+): \
+            `syncBasicAuth` → `Store.AddBasicAuth` (store.go) reads the username and password Secrets from the \
+            monitor's namespace and fails when one is missing, unnamed or lacks its key; the sync stops before the \
+            Services and the StatefulSet, and the error is only logged. `prometheus.config.ruleConfigRef` (v1.2.4+) is \
+            not read by the operator but mounted as the `external-rules` ConfigMap volume, not optional, from the \
+            monitor's namespace (`getMonitorVolumes`, util.go): kubelet cannot start the monitor pods. ConfigMaps and \
+            Secrets are read as metadata only; one that could not be read (offline files, RBAC) is reported as \
+            unresolved, and a Secret's keys are checked only when they are known (files).",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    config: {configMapRef: {name: my-prometheus}}\n",
+            "    remoteWrite: [{url: 'http://receiver:19291/api/v1/receive', basicAuth: {username: {name: rw-auth, key: user}, password: {name: rw-auth, key: password}}}]\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        good: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    config: {configMapRef: {name: my-prometheus}}\n",
+            "    remoteWrite: [{url: 'http://receiver:19291/api/v1/receive', basicAuth: {username: {name: rw-auth, key: user}, password: {name: rw-auth, key: password}}}]\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: my-prometheus, namespace: monitoring}\ndata: {prometheus-config: ''}\n",
+            "---\napiVersion: v1\nkind: Secret\nmetadata: {name: rw-auth, namespace: monitoring}\nstringData: {user: tidb, password: secret}\n"
+        ),
+        fix: "Create the ConfigMap/Secret (Secrets and the ruleConfigRef ConfigMap in the monitor's namespace) or fix \
+            the reference.",
+        example_operator: None,
+        check: missing_needed_object,
     },
 ];
 
@@ -348,6 +385,134 @@ fn hidden_cluster_selector(snapshot: &Snapshot, _context: &Context, e: &mut Emit
                 ),
                 "use tidb-monitor-initializer v4.0.14+/v5.0.3+ (the clusters' TiDB version)",
             );
+        }
+    }
+}
+
+/// The referenced objects one monitor's sync or pods need, with what their absence does.
+struct Needed {
+    kind: &'static str,
+    namespace: String,
+    name: String,
+    field: String,
+    consequence: &'static str,
+}
+
+fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
+    let own = monitor.metadata.namespace();
+    let mut out = Vec::new();
+    let Some(prometheus) = monitor.spec.prometheus.as_ref() else {
+        return out;
+    };
+    let config = prometheus.config.as_ref();
+    if let Some(r) = config
+        .and_then(|c| c.config_map_ref.as_ref())
+        .filter(|r| !r.name.is_empty())
+    {
+        out.push(Needed {
+            kind: "ConfigMap",
+            namespace: r.namespace_or(own).to_string(),
+            name: r.name.clone(),
+            field: "spec.prometheus.config.configMapRef".into(),
+            consequence: "the operator's sync stops there (syncTidbMonitorConfig): no configuration or StatefulSet update reaches the monitor",
+        });
+    }
+    if let Some(r) = config
+        .and_then(|c| c.rule_config_ref.as_ref())
+        .filter(|r| !r.name.is_empty())
+    {
+        // Mounted by name from the monitor's namespace (TM015): its own namespace field is ignored.
+        out.push(Needed {
+            kind: "ConfigMap",
+            namespace: own.to_string(),
+            name: r.name.clone(),
+            field: "spec.prometheus.config.ruleConfigRef".into(),
+            consequence: "the external-rules volume cannot be mounted, so the monitor pods stay in ContainerCreating",
+        });
+    }
+    for (i, rw) in prometheus.remote_write.iter().enumerate() {
+        let Some(auth) = rw.basic_auth.as_ref() else {
+            continue;
+        };
+        for (part, selector) in [("username", &auth.username), ("password", &auth.password)] {
+            out.push(Needed {
+                kind: "Secret",
+                namespace: own.to_string(),
+                name: selector.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+                field: format!("spec.prometheus.remoteWrite[{i}].basicAuth.{part}"),
+                consequence: "the operator's sync stops there (syncBasicAuth): no configuration or StatefulSet update reaches the monitor",
+            });
+        }
+    }
+    out
+}
+
+fn missing_needed_object(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let id = monitor_id(monitor);
+        for need in needed(monitor) {
+            if need.name.is_empty() {
+                e.report(
+                    id.clone(),
+                    format!(
+                        "{} names no {}: {}",
+                        need.field, need.kind, need.consequence
+                    ),
+                    format!("set the {} name in {}", need.kind, need.field),
+                );
+                continue;
+            }
+            let lookup = match need.kind {
+                "Secret" => snapshot.secret(&need.namespace, &need.name).map(|_| ()),
+                _ => snapshot.config_map(&need.namespace, &need.name).map(|_| ()),
+            };
+            let what = format!("{} {}/{}", need.kind, need.namespace, need.name);
+            if let Some(None) = e.found(lookup, &id, what.clone()) {
+                e.report(
+                    id.clone(),
+                    format!(
+                        "{} names {what}, which does not exist: {}",
+                        need.field, need.consequence
+                    ),
+                    format!("create {what}, or fix {}", need.field),
+                );
+            }
+        }
+        basic_auth_keys(snapshot, monitor, &id, e);
+    }
+}
+
+/// `Store.AddBasicAuth` also fails when the Secret lacks the key. Keys are known only from files: live, Secrets
+/// are read as metadata and list none, so a Secret without any key listed is not judged.
+fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e: &mut Emitter) {
+    let own = monitor.metadata.namespace();
+    let Some(prometheus) = monitor.spec.prometheus.as_ref() else {
+        return;
+    };
+    for (i, rw) in prometheus.remote_write.iter().enumerate() {
+        let Some(auth) = rw.basic_auth.as_ref() else {
+            continue;
+        };
+        for (part, selector) in [("username", &auth.username), ("password", &auth.password)] {
+            let Some(selector) = selector.as_ref().filter(|s| !s.name.is_empty()) else {
+                continue;
+            };
+            let Some(secret) = snapshot.secret(own, &selector.name).found() else {
+                continue;
+            };
+            let keys: Vec<&String> = secret.data.iter().chain(&secret.string_data).collect();
+            if !keys.is_empty() && !keys.iter().any(|k| **k == selector.key) {
+                e.report(
+                    id.clone(),
+                    format!(
+                        "spec.prometheus.remoteWrite[{i}].basicAuth.{part} wants key {:?} of Secret {own}/{}, which has only {}: the operator's sync stops there (syncBasicAuth)",
+                        selector.key,
+                        selector.name,
+                        keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                    format!("add key {} to Secret {own}/{}", selector.key, selector.name),
+                );
+            }
         }
     }
 }

@@ -103,6 +103,15 @@ pub struct PrometheusConfig {
 #[serde(default, rename_all = "camelCase")]
 pub struct RemoteWriteSpec {
     pub url: String,
+    pub basic_auth: Option<BasicAuth>,
+}
+
+/// `remoteWrite[].basicAuth`: two `SecretKeySelector`s, read from the monitor's namespace.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BasicAuth {
+    pub username: Option<SecretKeyRef>,
+    pub password: Option<SecretKeyRef>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

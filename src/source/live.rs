@@ -479,8 +479,9 @@ impl Fetcher {
             attempt += 1;
             let started = Instant::now();
             let mut request = http::Request::get(url);
-            if kind == Kind::Secret {
-                // Metadata only: Secret values never reach this process.
+            if matches!(kind, Kind::Secret | Kind::ConfigMap) {
+                // Metadata only: Secret values (and ConfigMap data, which may hold credentials) never reach
+                // this process.
                 request = request.header(
                     "Accept",
                     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
