@@ -816,3 +816,34 @@ fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
     let request = kubectl_tidbmonitor::commands::check::request();
     assert!(request.related.contains(&Kind::ConfigMap));
 }
+
+#[test]
+fn tm070_rule_config_ref_replaces_the_rules_alertmanager_or_enable_alert_rules_load() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM070", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let with_rules = |spec: &str| {
+        monitor_with(&format!("  clusters: [{{name: db}}]\n{spec}")).replace(
+            "version: v2.53.2}",
+            "version: v2.53.2, config: {ruleConfigRef: {name: my-rules}}}",
+        )
+    };
+    let enabled = run_live(&with_rules("  enableAlertRules: true\n"), "TM070");
+    assert_eq!(enabled.len(), 1);
+    assert!(
+        enabled[0].message.starts_with("enableAlertRules loads"),
+        "{}",
+        enabled[0].message
+    );
+    assert_eq!(
+        run_live(
+            &with_rules("  alertmanagerURL: am.monitoring:9093\n"),
+            "TM070"
+        )
+        .len(),
+        1
+    );
+    // Without either the built-in rules were never loaded: ruleConfigRef only adds.
+    assert!(run_live(&with_rules(""), "TM070").is_empty());
+}

@@ -176,6 +176,33 @@ pub const RULES: &[Rule] = &[
         example_operator: None,
         check: missing_needed_object,
     },
+    // tidb-operator v1.6.6 template.go RenderPrometheusConfig: rule_files is /prometheus-rules/rules/*.rules.yml
+    // with alertmanagerURL or enableAlertRules, replaced by /prometheus-external-rules/*.rules.yml with ruleConfigRef.
+    Rule {
+        id: "TM070",
+        severity: Severity::Warning,
+        title: "ruleConfigRef replaces the built-in alert rules",
+        explanation: "`alertmanagerURL` or `enableAlertRules` make the generated prometheus.yml load the initializer's \
+            alert rules (`rule_files: [/prometheus-rules/rules/*.rules.yml]`). `prometheus.config.ruleConfigRef` does \
+            not add to them: `RenderPrometheusConfig` (pkg/monitor/monitor/template.go, v1.2.4 through v1.6.6) \
+            replaces the list with `/prometheus-external-rules/*.rules.yml`, so the built-in TiDB, TiKV and PD alerts \
+            are no longer evaluated and nothing says so. Without either field the built-in rules were never loaded and \
+            ruleConfigRef only adds rules: not reported.",
+        bad: concat!(
+            "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
+            "  alertmanagerURL: alertmanager.monitoring:9093\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2, config: {ruleConfigRef: {name: my-rules}}}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n"
+        ),
+        good: monitor!(
+            "  clusters: [{name: db}]\n  alertmanagerURL: alertmanager.monitoring:9093\n"
+        ),
+        fix: "Copy the built-in rules you rely on (the initializer image's /tmp/*.rules.yml, i.e. pingcap/monitoring \
+            monitor-snapshot/<release>/operator/rules) into the ruleConfigRef ConfigMap beside your own, or drop \
+            ruleConfigRef.",
+        example_operator: None,
+        check: rules_replaced,
+    },
 ];
 
 /// The initializer image's version when it is pingcap's `tidb-monitor-initializer` with a release tag: other
@@ -514,5 +541,36 @@ fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e:
                 );
             }
         }
+    }
+}
+
+fn rules_replaced(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in &snapshot.monitors {
+        let spec = &monitor.spec;
+        let Some(r) = spec
+            .prometheus
+            .as_ref()
+            .and_then(|p| p.config.as_ref())
+            .and_then(|c| c.rule_config_ref.as_ref())
+            .filter(|r| !r.name.is_empty())
+        else {
+            continue;
+        };
+        let asked = match (
+            spec.alertmanager_url.as_deref().filter(|u| !u.is_empty()),
+            spec.enable_alert_rules,
+        ) {
+            (_, true) => "enableAlertRules",
+            (Some(_), false) => "alertmanagerURL",
+            (None, false) => continue,
+        };
+        e.report(
+            monitor_id(monitor),
+            format!(
+                "{asked} loads the initializer's built-in alert rules, but ruleConfigRef {} replaces them: Prometheus evaluates only the rules in that ConfigMap",
+                r.name
+            ),
+            format!("copy the built-in rules you want into ConfigMap {}", r.name),
+        );
     }
 }

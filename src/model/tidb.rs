@@ -36,6 +36,7 @@ pub struct TidbMonitorSpec {
     pub replica_external_label_name: Option<String>,
     #[serde(rename = "alertmanagerURL")]
     pub alertmanager_url: Option<String>,
+    pub enable_alert_rules: bool,
 }
 
 impl TidbMonitorSpec {
