@@ -745,6 +745,32 @@ fn tm057_hidden_cluster_selector_before_v4_0_14_and_v5_0_3() {
 }
 
 #[test]
+fn tm058_dm_initializer_wipes_the_tidb_dashboards_of_a_shared_monitor() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM058", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    // The project's central monitor watches TiDB and DM clusters with Grafana.
+    let central = run_on_files(&[project_examples()], "TM058", None);
+    assert_eq!(central.len(), 1, "{central:#?}");
+    assert_eq!(central[0].object.name, "central");
+    let monitor = |grafana: bool, tag: &str| {
+        let grafana = if grafana {
+            "  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n"
+        } else {
+            ""
+        };
+        monitor_with(&format!(
+            "  clusters: [{{name: db}}]\n{grafana}  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  dm: {{clusters: [{{name: dm}}], initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: {tag}}}}}\n"
+        ))
+    };
+    assert_eq!(run_live(&monitor(true, "v6.1.0"), "TM058").len(), 1);
+    // Before pingcap/monitoring's release-6.1 init.sh had no DM branch that empties the directory.
+    assert!(run_live(&monitor(true, "v5.4.3"), "TM058").is_empty());
+    assert!(run_live(&monitor(false, "v8.5.7"), "TM058").is_empty());
+}
+
+#[test]
 fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
     for set in upstream_example_sets() {
         let found: Vec<_> = run_on_files(&set, "TM069", None)

@@ -139,6 +139,36 @@ pub const RULES: &[Rule] = &[
         example_operator: None,
         check: hidden_cluster_selector,
     },
+    // tidb-operator v1.6.6 util.go getMonitorStatefulSet (init containers monitor-initializer, then dm-initializer,
+    // both mounting grafana-dashboard); pingcap/monitoring init.sh DM branch (release-6.1 onwards).
+    Rule {
+        id: "TM058",
+        severity: Severity::Warning,
+        title: "TiDB and DM clusters in one monitor with Grafana: the DM initializer wipes the TiDB dashboards",
+        explanation: "A monitor with both `spec.clusters` and `spec.dm.clusters` runs two init containers on the same \
+            Grafana dashboards volume, `monitor-initializer` then `dm-initializer` (`getMonitorStatefulSet`, \
+            pkg/monitor/monitor/util.go, v1.2.0 through v1.6.6). The init.sh of tidb-monitor-initializer v6.1.0 and \
+            later (pingcap/monitoring, DM branch added in March 2022) starts the DM run with \
+            `rm -rf $GF_PROVISIONING_PATH/dashboards/*` before copying the DM dashboards, so the TiDB dashboards the \
+            first container installed are gone: Grafana shows DM only.",
+        bad: monitor!(concat!(
+            "  clusters: [{name: db}]\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n",
+            "  dm: {clusters: [{name: dm}], initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n"
+        )),
+        good: concat!(
+            monitor!(
+                "  clusters: [{name: db}]\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n"
+            ),
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: dm, namespace: monitoring}\nspec:\n",
+            "  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n",
+            "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
+            "  dm: {clusters: [{name: dm}], initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n"
+        ),
+        fix: "Monitor the DM clusters with a TidbMonitor of their own (as examples/dm does), or drop Grafana from one \
+            of the two and load its dashboards elsewhere.",
+        example_operator: None,
+        check: dm_wipes_tidb_dashboards,
+    },
     // tidb-operator v1.6.6 monitor_manager.go: SyncMonitor → syncBasicAuth (store.go Store.AddBasicAuth: both
     // Secrets and their keys) and syncTidbMonitorStatefulset → syncTidbMonitorConfig (ConfigMapControl.GetConfigMap
     // of configMapRef); util.go getMonitorVolumes (ruleConfigRef as the non-optional external-rules volume).
@@ -411,6 +441,33 @@ fn hidden_cluster_selector(snapshot: &Snapshot, _context: &Context, e: &mut Emit
                     monitor.spec.clusters.len()
                 ),
                 "use tidb-monitor-initializer v4.0.14+/v5.0.3+ (the clusters' TiDB version)",
+            );
+        }
+    }
+}
+
+/// pingcap/monitoring release-6.1: the first init.sh whose DM branch empties the dashboards directory.
+const DM_BRANCH_WIPES_SINCE: Version = Version::new(6, 1, 0);
+
+fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for monitor in snapshot.monitors.iter().filter(|m| {
+        m.spec.grafana.is_some() && !m.spec.clusters.is_empty() && !m.spec.dm_clusters().is_empty()
+    }) {
+        let dm_initializer = monitor
+            .spec
+            .dm
+            .as_ref()
+            .and_then(|dm| dm.initializer.as_ref());
+        let Some((tag, version)) = pingcap_initializer(dm_initializer) else {
+            continue;
+        };
+        if version >= DM_BRANCH_WIPES_SINCE {
+            e.report(
+                monitor_id(monitor),
+                format!(
+                    "monitors TiDB and DM clusters with Grafana: the dm-initializer ({tag}) runs second and empties the dashboards directory, so only the DM dashboards remain"
+                ),
+                "move spec.dm to a TidbMonitor of its own",
             );
         }
     }
