@@ -771,6 +771,43 @@ fn tm058_dm_initializer_wipes_the_tidb_dashboards_of_a_shared_monitor() {
 }
 
 #[test]
+fn tm059_heterogeneous_cluster_names_start_with_their_origin() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM059", None);
+        let expected = usize::from(set[0].ends_with("heterogeneous-tls"));
+        assert_eq!(found.len(), expected, "{set:?}: {found:#?}");
+    }
+    // tidb-operator's examples/heterogeneous-tls: `heterogeneous` joins `basic`.
+    let tls = run_on_files(&[example("heterogeneous-tls")], "TM059", None);
+    assert_eq!(tls[0].object.kind, "TidbCluster");
+    assert_eq!(tls[0].object.name, "heterogeneous");
+    assert!(
+        tls[0]
+            .message
+            .contains("tidb_cluster=default-heterogeneous")
+            && tls[0].message.contains("tidb_cluster=~\"default-basic.*\""),
+        "{}",
+        tls[0].message
+    );
+    assert_eq!(tls[0].hint, "name it basic-<suffix>");
+    // Not monitored at all: TM031's business, not a dashboard question.
+    let unmonitored = tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+        + &tidb_cluster("olap", "v8.5.7", "cluster: {name: db}, ");
+    assert!(run_live(&unmonitored, "TM059").is_empty());
+    // Another namespace than the origin's: the prefix covers the namespace too.
+    let elsewhere = monitor_with(
+        "  clusterScoped: true\n  clusters: [{name: db}, {name: db-olap, namespace: analytics}]\n",
+    ) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+        + "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db-olap, namespace: analytics}\nspec: {cluster: {name: db, namespace: monitoring}, tikv: {replicas: 1}}\n";
+    let found = run_live(&elsewhere, "TM059");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].hint,
+        "create it in namespace monitoring as db-<suffix>"
+    );
+}
+
+#[test]
 fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
     for set in upstream_example_sets() {
         let found: Vec<_> = run_on_files(&set, "TM069", None)

@@ -4,6 +4,7 @@
 
 use super::util::monitor_id;
 use super::{Context, Emitter, ObjectId, Rule, Severity, Version};
+use crate::core::scraping;
 use crate::model::{ContainerSpec, TidbCluster, TidbMonitor, TidbMonitorSpec};
 use crate::snapshot::Snapshot;
 
@@ -168,6 +169,40 @@ pub const RULES: &[Rule] = &[
             of the two and load its dashboards elsewhere.",
         example_operator: None,
         check: dm_wipes_tidb_dashboards,
+    },
+    // tidb-operator v1.6.6 template.go (tidb_cluster = <namespace>-<instance>); pingcap/monitoring init.sh
+    // (`tidb_cluster=~"$tidb_cluster.*"`); docs-tidb-operator release-1.6 en/deploy-heterogeneous-tidb-cluster.md.
+    Rule {
+        id: "TM059",
+        severity: Severity::Warning,
+        title: "Heterogeneous cluster not named with its origin cluster's name as prefix",
+        explanation: "Every series of a monitored cluster carries `tidb_cluster=<namespace>-<cluster>` (relabel rules \
+            in pkg/monitor/monitor/template.go, v1.2.0 through v1.6.6), and the initializer's init.sh rewrites the \
+            dashboards' `tidb_cluster=\"$tidb_cluster\"` to the prefix match `tidb_cluster=~\"$tidb_cluster.*\"` \
+            (pingcap/monitoring, operator/init.sh) precisely so that picking the origin cluster also shows the \
+            heterogeneous clusters joined to it (`spec.cluster`). That only works when the heterogeneous cluster's \
+            `<namespace>-<name>` starts with the origin's: tidb-operator's docs (\"Deploy a heterogeneous cluster\") \
+            require the origin's name as prefix. Otherwise its TiKV/TiDB/TiFlash appear under a separate \
+            `tidb_cluster` value — which dashboards listing `label_values(pd_cluster_status, tidb_cluster)` never \
+            offer, since it has no PD. tidb-operator's own examples/heterogeneous-tls names its cluster \
+            `heterogeneous` (origin `basic`) and is reported.",
+        bad: concat!(
+            monitor!(
+                "  clusters: [{name: db, namespace: team}, {name: olap, namespace: team}]\n  clusterScoped: true\n"
+            ),
+            tidb_cluster!("db", "v8.5.7", "pd: {replicas: 1}, "),
+            tidb_cluster!("olap", "v8.5.7", "cluster: {name: db}, ")
+        ),
+        good: concat!(
+            monitor!(
+                "  clusters: [{name: db, namespace: team}, {name: db-olap, namespace: team}]\n  clusterScoped: true\n"
+            ),
+            tidb_cluster!("db", "v8.5.7", "pd: {replicas: 1}, "),
+            tidb_cluster!("db-olap", "v8.5.7", "cluster: {name: db}, ")
+        ),
+        fix: "Name the heterogeneous cluster `<origin>-<suffix>` (a new TidbCluster: the name cannot change in place).",
+        example_operator: None,
+        check: heterogeneous_prefix,
     },
     // tidb-operator v1.6.6 monitor_manager.go: SyncMonitor → syncBasicAuth (store.go Store.AddBasicAuth: both
     // Secrets and their keys) and syncTidbMonitorStatefulset → syncTidbMonitorConfig (ConfigMapControl.GetConfigMap
@@ -470,6 +505,48 @@ fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, _context: &Context, e: &mut Emi
                 "move spec.dm to a TidbMonitor of its own",
             );
         }
+    }
+}
+
+/// Whether some TidbMonitor, or a scrape object a Prometheus may load, collects the cluster's metrics: only
+/// then do the dashboards' cluster filters matter.
+fn monitored(snapshot: &Snapshot, tc: &TidbCluster) -> bool {
+    let (covering, _) = crate::core::clusters::monitor_coverage(snapshot, &tc.metadata, |m| {
+        m.spec.clusters.as_slice()
+    });
+    !covering.is_empty()
+        || scraping::tidb_cluster_scrapes(snapshot, tc)
+            .iter()
+            .any(|s| {
+                s.reaches_metrics()
+                    && scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody
+            })
+}
+
+fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+    for tc in &snapshot.clusters {
+        let Some(origin) = tc.spec.cluster.as_ref().filter(|c| !c.name.is_empty()) else {
+            continue;
+        };
+        let ns = tc.metadata.namespace();
+        let origin_ns = origin.namespace_or(ns);
+        let key = format!("{ns}-{}", tc.metadata.name);
+        let origin_key = format!("{origin_ns}-{}", origin.name);
+        if key.starts_with(&origin_key) || !monitored(snapshot, tc) {
+            continue;
+        }
+        e.report(
+            ObjectId::of("TidbCluster", &tc.metadata),
+            format!(
+                "joins TidbCluster {origin_ns}/{} but its series carry tidb_cluster={key}, which the dashboards' tidb_cluster=~\"{origin_key}.*\" does not match: its components are missing from the origin's dashboards",
+                origin.name
+            ),
+            if ns == origin_ns {
+                format!("name it {}-<suffix>", origin.name)
+            } else {
+                format!("create it in namespace {origin_ns} as {}-<suffix>", origin.name)
+            },
+        );
     }
 }
 
