@@ -910,3 +910,37 @@ fn tm070_rule_config_ref_replaces_the_rules_alertmanager_or_enable_alert_rules_l
     // Without either the built-in rules were never loaded: ruleConfigRef only adds.
     assert!(run_live(&with_rules(""), "TM070").is_empty());
 }
+
+#[test]
+fn tm066_covers_scrape_objects_of_v1_clusters_too() {
+    use kubectl_tidbmonitor::scaffold::servicemonitor::{Options, service_monitors};
+    let cluster = "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}, tikv: {replicas: 1}}\n";
+    let scaffolded = |prometheus_selector: &str| {
+        let mut snapshot = Snapshot::default();
+        files::load_text_into("c.yaml", cluster, "default", &[], &mut snapshot);
+        let monitors: Vec<String> = service_monitors(&snapshot, &Options::default())
+            .objects
+            .iter()
+            .map(|o| serde_json::to_string(o).unwrap())
+            .collect();
+        format!(
+            "{cluster}---\n{}\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {{name: k8s, namespace: monitoring}}\nspec:\n  serviceMonitorSelector: {prometheus_selector}\n  serviceMonitorNamespaceSelector: {{}}\n",
+            monitors.join("\n---\n")
+        )
+    };
+    let unloaded = run_live(
+        &scaffolded("{matchLabels: {release: kube-prometheus}}"),
+        "TM066",
+    );
+    assert!(!unloaded.is_empty());
+    assert!(
+        unloaded
+            .iter()
+            .all(|f| f.object.kind == "ServiceMonitor" && f.severity == Severity::Warning),
+        "{unloaded:#?}"
+    );
+    assert!(run_live(&scaffolded("{}"), "TM066").is_empty());
+    // The upstream prometheus-operator example's Prometheus selects its ServiceMonitors.
+    let upstream = run_on_files(&[example("prometheus-operator")], "TM066", None);
+    assert!(upstream.is_empty(), "{upstream:#?}");
+}
