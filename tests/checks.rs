@@ -944,3 +944,50 @@ fn tm066_covers_scrape_objects_of_v1_clusters_too() {
     let upstream = run_on_files(&[example("prometheus-operator")], "TM066", None);
     assert!(upstream.is_empty(), "{upstream:#?}");
 }
+
+#[test]
+fn tm071_tidb_dashboard_job_queries_miss_the_monitor_s_job_names() {
+    // tidb-operator's examples/basic: v8.5.7 with PD, metric-storage unset.
+    let basic = run_on_files(&[example("basic")], "TM071", None);
+    assert_eq!(basic.len(), 1, "{basic:#?}");
+    assert_eq!(basic[0].severity, Severity::Info);
+    assert!(
+        basic[0]
+            .message
+            .contains("whose TiDB job is default-basic-tidb"),
+        "{}",
+        basic[0].message
+    );
+    // Before v1.2.0 the monitor did not register itself in PD.
+    assert!(run_on_files(&[example("basic")], "TM071", Some("v1.1.15")).is_empty());
+    let estate = |pd: &str, version: &str| {
+        monitor_with("  clusters: [{name: db}]\n")
+            + &format!(
+                "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: db, namespace: monitoring}}\nspec:\n  version: {version}\n  pd:\n{pd}  tikv: {{replicas: 1}}\n"
+            )
+    };
+    assert_eq!(
+        run_live(&estate("    replicas: 1\n", "v7.5.6"), "TM071").len(),
+        1
+    );
+    // TiDB Dashboards before release-6.5 were not verified.
+    assert!(run_live(&estate("    replicas: 1\n", "v6.1.7"), "TM071").is_empty());
+    // PD reading another Prometheus (TOML text, a dotted key, or the older map form) is not this monitor's problem.
+    for config in [
+        "    config: |\n      [pd-server]\n      metric-storage = \"http://p:9090\"\n",
+        "    config: |\n      pd-server.metric-storage = \"http://p:9090\"\n",
+        "    config:\n      pd-server: {metric-storage: 'http://p:9090'}\n",
+    ] {
+        let pd = format!("    replicas: 1\n{config}");
+        assert!(
+            run_live(&estate(&pd, "v8.5.7"), "TM071").is_empty(),
+            "{config}"
+        );
+    }
+    // A config of another shape (here a non-string key) neither hides the cluster nor breaks its decoding.
+    let odd = "    replicas: 1\n    config:\n      1: x\n";
+    assert_eq!(run_live(&estate(odd, "v8.5.7"), "TM071").len(), 1);
+    // A commented-out setting does not count.
+    let commented = "    replicas: 1\n    config: |\n      [pd-server]\n      # metric-storage = \"http://p:9090\"\n";
+    assert_eq!(run_live(&estate(commented, "v8.5.7"), "TM071").len(), 1);
+}

@@ -268,6 +268,41 @@ pub const RULES: &[Rule] = &[
         example_operator: None,
         check: rules_replaced,
     },
+    // tidb-operator v1.6.6 template.go scrapeJob (job_name <ns>-<cluster>-<component>), monitor_manager.go
+    // syncDashboardMetricStorage (/topology/prometheus); pingcap/tidb-dashboard release-6.5..release-8.5
+    // ui/packages/tidb-dashboard-for-op/src/apps/{Overview,Monitoring}/metricsQueries.ts (job="tidb" ...).
+    Rule {
+        id: "TM071",
+        severity: Severity::Info,
+        title: "TiDB Dashboard panels that select job=\"tidb\" stay empty on a TidbMonitor's Prometheus",
+        explanation: "For every referenced TidbCluster with PD, tidb-operator v1.2.0 through v1.6.6 registers the \
+            monitor's Prometheus in PD (`/topology/prometheus`, `syncDashboardMetricStorage`, \
+            pkg/monitor/monitor/monitor_manager.go), and TiDB Dashboard reads its metrics there unless PD's \
+            `pd-server.metric-storage` is set (`resolveFinalPromAddress`, tidb-dashboard \
+            pkg/apiserver/metrics/prom_resolve.go). But the monitor names its scrape jobs `<namespace>-<cluster>-<component>` \
+            (`scrapeJob`, template.go; #3606), while TiDB Dashboard (pingcap/tidb-dashboard release-6.5 through \
+            release-8.5, i.e. TiDB v6.5 to v8.5: apps/Overview and apps/Monitoring metricsQueries.ts) selects \
+            `job=\"tidb\"`, `job=\"tikv\"`, `job=\"tiflash\"`, `job=\"tiproxy\"`: the Overview page's TiDB CPU and \
+            memory charts and the Monitoring page's uptime, CPU and memory panels stay empty (tidb-operator #5548, \
+            open). The Grafana dashboards are not affected: the initializer rewrites their `job=` to `component=`. \
+            Checked for clusters whose PD runs v6.5 or later (earlier TiDB Dashboards were not verified) and whose \
+            `spec.pd.config` does not set `metric-storage`; an address set at runtime (TiDB Dashboard's settings, \
+            pd-ctl) is not visible here: silence the rule with the ignore annotation then.",
+        bad: concat!(
+            monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
+            tidb_cluster!("db", "v8.5.7", "pd: {replicas: 1}, ")
+        ),
+        good: concat!(
+            monitor!("  clusterScoped: true\n  clusters: [{name: db, namespace: team}]\n"),
+            "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec:\n  version: v8.5.7\n",
+            "  pd:\n    replicas: 1\n    config: |\n      [pd-server]\n      metric-storage = \"http://prometheus-k8s.monitoring.svc:9090\"\n  tikv: {replicas: 1}\n"
+        ),
+        fix: "Read those metrics in Grafana, or scrape the cluster with ServiceMonitors that set `job` to the component \
+            (`kubectl tidbmonitor scaffold servicemonitor`) and point PD's `pd-server.metric-storage` at that \
+            Prometheus.",
+        example_operator: None,
+        check: dashboard_job_queries,
+    },
 ];
 
 /// The initializer image's version when it is pingcap's `tidb-monitor-initializer` with a release tag: other
@@ -706,5 +741,61 @@ fn rules_replaced(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
             ),
             format!("copy the built-in rules you want into ConfigMap {}", r.name),
         );
+    }
+}
+
+/// pingcap/tidb-dashboard release-6.5 is the oldest branch verified to select `job="tidb"`.
+const DASHBOARD_JOB_QUERIES_SINCE: Version = Version::new(6, 5, 0);
+/// `syncDashboardMetricStorage` (#3924) registers the monitor in PD from tidb-operator v1.2.0.
+const REGISTERS_PROMETHEUS_SINCE: Version = Version::new(1, 2, 0);
+
+fn dashboard_job_queries(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
+    if context
+        .operator
+        .version()
+        .is_some_and(|v| v < REGISTERS_PROMETHEUS_SINCE)
+    {
+        return;
+    }
+    for monitor in &snapshot.monitors {
+        let own = monitor.metadata.namespace();
+        for r in &monitor.spec.clusters {
+            let ns = r.namespace_or(own);
+            // Without clusterScoped a foreign cluster yields no targets at all (TM011).
+            if ns != own && !monitor.spec.cluster_scoped {
+                continue;
+            }
+            let Some(tc) = snapshot.cluster(ns, &r.name).found() else {
+                continue;
+            };
+            let Some(pd) = tc.spec.pd.as_ref() else {
+                continue;
+            };
+            if pd.config_sets_metric_storage {
+                continue;
+            }
+            let Some(text) = [&pd.version, &tc.spec.version]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .find(|v| !v.is_empty())
+            else {
+                continue;
+            };
+            if !text
+                .parse::<Version>()
+                .is_ok_and(|v| v >= DASHBOARD_JOB_QUERIES_SINCE)
+            {
+                continue;
+            }
+            e.report(
+                monitor_id(monitor),
+                format!(
+                    "TiDB Dashboard of TidbCluster {ns}/{} ({text}) reads this monitor's Prometheus, whose TiDB job is {ns}-{}-tidb: its panels that select job=\"tidb\" (Overview CPU and memory, Monitoring uptime/CPU/memory; likewise tikv, tiflash, tiproxy) stay empty",
+                    r.name, r.name
+                ),
+                "use Grafana for these metrics, or scrape with ServiceMonitors whose job is the component and set PD's pd-server.metric-storage to that Prometheus",
+            );
+        }
     }
 }
