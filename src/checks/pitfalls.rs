@@ -183,8 +183,8 @@ pub const RULES: &[Rule] = &[
             heterogeneous clusters joined to it (`spec.cluster`). That only works when the heterogeneous cluster's \
             `<namespace>-<name>` starts with the origin's: tidb-operator's docs (\"Deploy a heterogeneous cluster\") \
             require the origin's name as prefix. Otherwise its TiKV/TiDB/TiFlash appear under a separate \
-            `tidb_cluster` value — which dashboards listing `label_values(pd_cluster_status, tidb_cluster)` never \
-            offer, since it has no PD. tidb-operator's own examples/heterogeneous-tls names its cluster \
+            `tidb_cluster` value, which the dashboards whose selector lists \
+            `label_values(pd_cluster_status, tidb_cluster)` do not even offer for a cluster without PD. tidb-operator's own examples/heterogeneous-tls names its cluster \
             `heterogeneous` (origin `basic`) and is reported.",
         bad: concat!(
             monitor!(
@@ -211,8 +211,8 @@ pub const RULES: &[Rule] = &[
         id: "TM069",
         severity: Severity::Error,
         title: "ConfigMap or Secret the monitor names does not exist",
-        explanation: "`prometheus.config.configMapRef`: `syncTidbMonitorConfig` (pkg/monitor/monitor/monitor_manager.go, \
-            v1.1.1 through v1.6.6) gets the ConfigMap from the API server (namespace defaulting to the monitor's) and \
+        explanation: "`prometheus.config.configMapRef`: `syncTidbMonitorConfig` (pkg/monitor/monitor/monitor_manager.go \
+            v1.6.6; the same code since v1.1.1) gets the ConfigMap from the API server (namespace defaulting to the monitor's) and \
             returns the error, so every sync ends there with a `FailedSync` event: the Prometheus configuration, RBAC \
             and StatefulSet are never written or updated. `prometheus.remoteWrite[].basicAuth` (v1.4.0+): \
             `syncBasicAuth` → `Store.AddBasicAuth` (store.go) reads the username and password Secrets from the \
