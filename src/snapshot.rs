@@ -105,6 +105,7 @@ catalogue! {
         PersistentVolume: PersistentVolume => pvs, "", "v1", "PersistentVolume", "persistentvolumes", false;
         Service: Service => services, "", "v1", "Service", "services", true;
         Secret: Secret => secrets, "", "v1", "Secret", "secrets", true;
+        ConfigMap: ConfigMap => config_maps, "", "v1", "ConfigMap", "configmaps", true;
         Namespace: Namespace => namespaces, "", "v1", "Namespace", "namespaces", false;
         Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
         PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
@@ -114,7 +115,6 @@ catalogue! {
     }
     write_only {
         ServiceAccount => "", "v1", "ServiceAccount", "serviceaccounts", true;
-        ConfigMap => "", "v1", "ConfigMap", "configmaps", true;
     }
 }
 
@@ -258,6 +258,8 @@ pub struct Snapshot {
     pub pvs: Vec<PersistentVolume>,
     pub services: Vec<Service>,
     pub secrets: Vec<Secret>,
+    /// ConfigMaps by name only (TidbMonitor's `configMapRef`/`ruleConfigRef`): their data is never read.
+    pub config_maps: Vec<ConfigMap>,
     pub prometheuses: Vec<Prometheus>,
     /// tidb-operator v2 `Cluster`s.
     pub v2_clusters: Vec<V2Cluster>,
@@ -368,6 +370,10 @@ impl Snapshot {
     pub fn secret(&self, namespace: &str, name: &str) -> Lookup<&Secret> {
         self.lookup(Kind::Secret, &self.secrets, namespace, name)
     }
+
+    pub fn config_map(&self, namespace: &str, name: &str) -> Lookup<&ConfigMap> {
+        self.lookup(Kind::ConfigMap, &self.config_maps, namespace, name)
+    }
 }
 
 /// Why an object could not join the snapshot.
@@ -461,6 +467,7 @@ object!(PersistentVolumeClaim, Kind::PersistentVolumeClaim);
 object!(PersistentVolume, Kind::PersistentVolume);
 object!(Service, Kind::Service);
 object!(Secret, Kind::Secret);
+object!(ConfigMap, Kind::ConfigMap);
 object!(Namespace, Kind::Namespace);
 object!(Prometheus, Kind::Prometheus);
 object!(ScrapeObject);

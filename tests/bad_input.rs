@@ -231,8 +231,8 @@ fn wrong_kinds_empty_files_and_binary_data() {
     )
     .unwrap();
     std::fs::write(
-        dir.path().join("cm.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+        dir.path().join("ingress.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: x}\n",
     )
     .unwrap();
     std::fs::write(
@@ -257,12 +257,12 @@ fn wrong_kinds_empty_files_and_binary_data() {
         "{stderr}"
     );
     assert!(
-        !stderr.contains("ConfigMap"),
+        !stderr.contains("Ingress"),
         "unrelated kinds are skipped quietly: {stderr}"
     );
     let (_, _, verbose) = run(&["get", "-v", "-f", dir.path().to_str().unwrap()]);
     assert!(
-        verbose.contains("ignored 1 object(s) of kind ConfigMap"),
+        verbose.contains("ignored 1 object(s) of kind Ingress"),
         "{verbose}"
     );
 }

@@ -469,3 +469,525 @@ fn check_reads_the_v2_and_scrape_kinds_as_auxiliary() {
         assert!(request.auxiliary.contains(&kind), "{kind:?}");
     }
 }
+
+/// Every upstream example, one set of manifests at a time (the two monitor-with-thanos monitors share a name).
+fn upstream_example_sets() -> Vec<Vec<String>> {
+    let dir = common::fixtures().join("examples");
+    let mut dirs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut sets = Vec::new();
+    for path in dirs {
+        if path.ends_with("monitor-with-thanos") {
+            for file in [
+                "tidb-monitor.yaml",
+                "tidb-monitor-with-additional-volumes.yaml",
+            ] {
+                sets.push(vec![path.join(file).display().to_string()]);
+            }
+        } else {
+            sets.push(vec![path.display().to_string()]);
+        }
+    }
+    assert!(sets.len() >= 12, "{sets:?}");
+    sets
+}
+
+/// One rule over manifest files, as `check -f` runs it.
+fn run_on_files(paths: &[String], rule: &str, operator: Option<&str>) -> Vec<checks::Finding> {
+    let snapshot = load(paths);
+    let ctx = Context {
+        all_namespaces: true,
+        offline: true,
+        ..context(operator)
+    };
+    checks::run(&snapshot, &ctx, |id| id == rule)
+}
+
+/// One rule over manifest text taken as the whole live cluster.
+fn run_live(yaml: &str, rule: &str) -> Vec<checks::Finding> {
+    checks::run(&as_live(yaml), &context(None), |id| id == rule)
+}
+
+/// A TidbMonitor `mon` in `monitoring` with `spec` lines plus prometheus and reloader images.
+fn monitor_with(spec: &str) -> String {
+    format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: mon, namespace: monitoring}}\nspec:\n{spec}  prometheus: {{baseImage: prom/prometheus, version: v2.53.2}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+    )
+}
+
+#[test]
+fn tm054_every_upstream_example_sets_prometheus_reloader_the_project_examples_mostly_do_not() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM054", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let mut monitors: Vec<String> = run_on_files(&[project_examples()], "TM054", None)
+        .into_iter()
+        .map(|f| format!("{}/{}", f.object.namespace, f.object.name))
+        .collect();
+    monitors.sort();
+    assert_eq!(
+        monitors,
+        [
+            "legacy/billing",
+            "monitoring/central",
+            "secure/vault",
+            "shop/shop"
+        ]
+    );
+    // On an operator older than the field the hint says to upgrade first.
+    let old = checks::run(
+        &as_live(&monitor_with("  clusters: [{name: db}]\n")),
+        &context(Some("v1.2.1")),
+        |id| id == "TM054",
+    );
+    assert_eq!(old.len(), 1);
+    assert!(
+        old[0].hint.contains("upgrade to v1.2.2+"),
+        "{}",
+        old[0].hint
+    );
+    let current = checks::run(
+        &as_live(&monitor_with("  clusters: [{name: db}]\n")),
+        &context(Some("v1.2.2")),
+        |id| id == "TM054",
+    );
+    assert!(!current[0].hint.contains("upgrade"), "{}", current[0].hint);
+}
+
+/// A TidbCluster in `monitoring` running `version`, with extra spec fields in flow style.
+fn tidb_cluster(name: &str, version: &str, extra: &str) -> String {
+    format!(
+        "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: monitoring}}\nspec: {{version: {version}, {extra}tikv: {{replicas: 1}}}}\n"
+    )
+}
+
+#[test]
+fn tm056_compares_the_initializer_with_each_cluster_by_major_minor() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM056", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let estate = |image: &str, tag: &str| {
+        monitor_with(&format!(
+            "  clusters: [{{name: db}}, {{name: old}}]\n  initializer: {{baseImage: {image}, version: {tag}}}\n"
+        )) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+            + &tidb_cluster("old", "v7.5.6", "pd: {replicas: 1}, ")
+    };
+    let found = run_live(
+        &estate("pingcap/tidb-monitor-initializer", "v8.5.2"),
+        "TM056",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("TidbCluster monitoring/old runs v7.5.6")
+            && found[0].message.contains("TiDB 8.5"),
+        "{}",
+        found[0].message
+    );
+    // A mirror keeps the image name; the comparison holds.
+    let mirrored = run_live(
+        &estate(
+            "registry.example.com/pingcap/tidb-monitor-initializer",
+            "v7.5.1",
+        ),
+        "TM056",
+    );
+    assert_eq!(mirrored.len(), 1, "{mirrored:#?}");
+    assert!(mirrored[0].message.contains("monitoring/db runs v8.5.7"));
+    // A floating tag or another image says nothing about the dashboards inside.
+    assert!(
+        run_live(
+            &estate("pingcap/tidb-monitor-initializer", "latest"),
+            "TM056"
+        )
+        .is_empty()
+    );
+    assert!(run_live(&estate("example/custom-initializer", "v7.5.1"), "TM056").is_empty());
+}
+
+#[test]
+fn tm055_replays_the_label_order_of_the_start_up_sed() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM055", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let fired = |spec: &str| -> Vec<(Severity, String)> {
+        run_live(
+            &monitor_with(&format!("  clusters: [{{name: db}}]\n{spec}")),
+            "TM055",
+        )
+        .into_iter()
+        .map(|f| (f.severity, f.message))
+        .collect()
+    };
+    let replicated = "  replicas: 2\n";
+    // yaml.v2 order: letters by code point, `_` before any letter, a shorter prefix first.
+    for labels in [
+        "{cluster: a}",
+        "{Zone: a}",
+        "{_tenant: a}",
+        "{prometheus: a}",
+        "{region: a, env: b}",
+    ] {
+        let found = fired(&format!("{replicated}  externalLabels: {labels}\n"));
+        assert_eq!(found.len(), 1, "{labels}: {found:?}");
+        assert_eq!(found[0].0, Severity::Warning, "{labels}");
+        assert!(
+            found[0]
+                .1
+                .contains("prometheus_replica keeps the literal value $(NAMESPACE)_$(POD_NAME)"),
+            "{}",
+            found[0].1
+        );
+    }
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{region: a, zone: b}}\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{prometheus_replicas: a}}\n"
+        ))
+        .is_empty()
+    );
+    // The first label named by the multi-label case is the one written on line 5.
+    let both = fired(&format!(
+        "{replicated}  externalLabels: {{region: a, env: b}}\n"
+    ));
+    assert!(
+        both[0].1.starts_with("external label env "),
+        "{}",
+        both[0].1
+    );
+    // A renamed replica label that sorts first, no replica label, or the same key set by the user: nothing left.
+    assert!(
+        fired(&format!(
+            "{replicated}  replicaExternalLabelName: a_replica\n  externalLabels: {{cluster: a}}\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        fired(&format!(
+            "{replicated}  replicaExternalLabelName: ''\n  externalLabels: {{cluster: a}}\n"
+        ))
+        .is_empty()
+    );
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{cluster: a, prometheus_replica: r1}}\n"
+        ))
+        .is_empty()
+    );
+    // One replica without Thanos or remote write: nobody tells replicas apart, so it is only info.
+    let single = fired("  externalLabels: {cluster: a}\n");
+    assert_eq!(single.len(), 1);
+    assert_eq!(single[0].0, Severity::Info);
+    // A configMapRef file is the user's own: the generated external labels are not in it.
+    let own_file =
+        monitor_with("  clusters: [{name: db}]\n  replicas: 2\n  externalLabels: {cluster: a}\n")
+            .replace(
+                "version: v2.53.2}",
+                "version: v2.53.2, config: {configMapRef: {name: mine}}}",
+            );
+    assert!(run_live(&own_file, "TM055").is_empty());
+    // prometheusReloader's envsubst expands every $(VAR).
+    assert!(
+        fired(&format!(
+            "{replicated}  externalLabels: {{cluster: a}}\n  prometheusReloader: {{baseImage: quay.io/prometheus-operator/prometheus-config-reloader, version: v0.49.0}}\n"
+        ))
+        .is_empty()
+    );
+}
+
+#[test]
+fn tm057_hidden_cluster_selector_before_v4_0_14_and_v5_0_3() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM057", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let monitor = |clusters: &str, grafana: bool, tag: &str| {
+        let grafana = if grafana {
+            "  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n"
+        } else {
+            ""
+        };
+        monitor_with(&format!(
+            "  clusters: {clusters}\n{grafana}  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: {tag}}}\n"
+        ))
+    };
+    let two = "[{name: a}, {name: b}]";
+    for (tag, hidden) in [
+        ("v3.0.20", true),
+        ("v4.0.13", true),
+        ("v4.0.14", false),
+        ("v4.0.16", false),
+        ("v5.0.0", true),
+        ("v5.0.2", true),
+        ("v5.0.3", false),
+        ("v5.1.0", false),
+        ("v8.5.7", false),
+    ] {
+        let found = run_live(&monitor(two, true, tag), "TM057");
+        assert_eq!(found.len(), usize::from(hidden), "{tag}: {found:#?}");
+    }
+    // One cluster needs no selector; without Grafana there are no dashboards.
+    assert!(run_live(&monitor("[{name: a}]", true, "v4.0.10"), "TM057").is_empty());
+    assert!(run_live(&monitor(two, false, "v4.0.10"), "TM057").is_empty());
+}
+
+#[test]
+fn tm058_dm_initializer_wipes_the_tidb_dashboards_of_a_shared_monitor() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM058", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    // The project's central monitor watches TiDB and DM clusters with Grafana.
+    let central = run_on_files(&[project_examples()], "TM058", None);
+    assert_eq!(central.len(), 1, "{central:#?}");
+    assert_eq!(central[0].object.name, "central");
+    let monitor = |grafana: bool, tag: &str| {
+        let grafana = if grafana {
+            "  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n"
+        } else {
+            ""
+        };
+        monitor_with(&format!(
+            "  clusters: [{{name: db}}]\n{grafana}  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  dm: {{clusters: [{{name: dm}}], initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: {tag}}}}}\n"
+        ))
+    };
+    assert_eq!(run_live(&monitor(true, "v6.1.0"), "TM058").len(), 1);
+    // Before pingcap/monitoring's release-6.1 init.sh had no DM branch that empties the directory.
+    assert!(run_live(&monitor(true, "v5.4.3"), "TM058").is_empty());
+    assert!(run_live(&monitor(false, "v8.5.7"), "TM058").is_empty());
+}
+
+#[test]
+fn tm059_heterogeneous_cluster_names_start_with_their_origin() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM059", None);
+        let expected = usize::from(set[0].ends_with("heterogeneous-tls"));
+        assert_eq!(found.len(), expected, "{set:?}: {found:#?}");
+    }
+    // tidb-operator's examples/heterogeneous-tls: `heterogeneous` joins `basic`.
+    let tls = run_on_files(&[example("heterogeneous-tls")], "TM059", None);
+    assert_eq!(tls[0].object.kind, "TidbCluster");
+    assert_eq!(tls[0].object.name, "heterogeneous");
+    assert!(
+        tls[0]
+            .message
+            .contains("tidb_cluster=default-heterogeneous")
+            && tls[0].message.contains("tidb_cluster=~\"default-basic.*\""),
+        "{}",
+        tls[0].message
+    );
+    assert_eq!(tls[0].hint, "name it basic-<suffix>");
+    // Not monitored at all: TM031's business, not a dashboard question.
+    let unmonitored = tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+        + &tidb_cluster("olap", "v8.5.7", "cluster: {name: db}, ");
+    assert!(run_live(&unmonitored, "TM059").is_empty());
+    // Another namespace than the origin's: the prefix covers the namespace too.
+    let elsewhere = monitor_with(
+        "  clusterScoped: true\n  clusters: [{name: db}, {name: db-olap, namespace: analytics}]\n",
+    ) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+        + "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db-olap, namespace: analytics}\nspec: {cluster: {name: db, namespace: monitoring}, tikv: {replicas: 1}}\n";
+    let found = run_live(&elsewhere, "TM059");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].hint,
+        "create it in namespace monitoring as db-<suffix>"
+    );
+}
+
+#[test]
+fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
+    for set in upstream_example_sets() {
+        let found: Vec<_> = run_on_files(&set, "TM069", None)
+            .into_iter()
+            .filter(|f| !f.unresolved)
+            .collect();
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let bad = bad_of("TM069");
+    // Live: the ConfigMap and the Secret (named by username and password) are missing.
+    let live = run_live(bad, "TM069");
+    let messages: Vec<&str> = live.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(live.len(), 3, "{messages:#?}");
+    assert!(
+        live.iter()
+            .all(|f| f.severity == Severity::Error && !f.unresolved)
+    );
+    assert!(messages[0].starts_with("spec.prometheus.config.configMapRef names ConfigMap monitoring/my-prometheus, which does not exist"), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "spec.prometheus.remoteWrite[0].basicAuth.password names Secret monitoring/rw-auth"
+        )),
+        "{messages:#?}"
+    );
+    // Offline the files are not the cluster: unresolved, never missing.
+    let files = offline(bad, "TM069");
+    assert!(
+        !files.is_empty()
+            && files
+                .iter()
+                .all(|f| f.unresolved && f.severity == Severity::Info),
+        "{files:#?}"
+    );
+    // ruleConfigRef's ConfigMap is mounted from the monitor's namespace whatever its namespace field says.
+    let rules = monitor_with("  clusters: [{name: db}]\n").replace(
+        "version: v2.53.2}",
+        "version: v2.53.2, config: {ruleConfigRef: {name: my-rules, namespace: shared}}}",
+    ) + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: my-rules, namespace: shared}\n";
+    let found = run_live(&rules, "TM069");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("ConfigMap monitoring/my-rules")
+            && found[0].message.contains("ContainerCreating"),
+        "{}",
+        found[0].message
+    );
+    // A Secret whose keys are known (files) must hold the selected key; one listed as metadata only is not judged.
+    let good = checks::registry()
+        .iter()
+        .find(|r| r.id == "TM069")
+        .unwrap()
+        .good;
+    let wrong_key = good.replace(
+        "stringData: {user: tidb, password: secret}",
+        "stringData: {username: tidb, password: secret}",
+    );
+    let found = run_live(&wrong_key, "TM069");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains(
+            "wants key \"user\" of Secret monitoring/rw-auth, which has only password, username"
+        ),
+        "{}",
+        found[0].message
+    );
+    let metadata_only = good.replace("\nstringData: {user: tidb, password: secret}", "");
+    assert!(run_live(&metadata_only, "TM069").is_empty());
+    // check lists ConfigMaps (metadata only) wherever the references point.
+    let request = kubectl_tidbmonitor::commands::check::request();
+    assert!(request.related.contains(&Kind::ConfigMap));
+}
+
+#[test]
+fn tm070_rule_config_ref_replaces_the_rules_alertmanager_or_enable_alert_rules_load() {
+    for set in upstream_example_sets() {
+        let found = run_on_files(&set, "TM070", None);
+        assert!(found.is_empty(), "{set:?}: {found:#?}");
+    }
+    let with_rules = |spec: &str| {
+        monitor_with(&format!("  clusters: [{{name: db}}]\n{spec}")).replace(
+            "version: v2.53.2}",
+            "version: v2.53.2, config: {ruleConfigRef: {name: my-rules}}}",
+        )
+    };
+    let enabled = run_live(&with_rules("  enableAlertRules: true\n"), "TM070");
+    assert_eq!(enabled.len(), 1);
+    assert!(
+        enabled[0].message.starts_with("enableAlertRules loads"),
+        "{}",
+        enabled[0].message
+    );
+    assert_eq!(
+        run_live(
+            &with_rules("  alertmanagerURL: am.monitoring:9093\n"),
+            "TM070"
+        )
+        .len(),
+        1
+    );
+    // Without either the built-in rules were never loaded: ruleConfigRef only adds.
+    assert!(run_live(&with_rules(""), "TM070").is_empty());
+}
+
+#[test]
+fn tm066_covers_scrape_objects_of_v1_clusters_too() {
+    use kubectl_tidbmonitor::scaffold::servicemonitor::{Options, service_monitors};
+    let cluster = "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db, namespace: team}\nspec: {pd: {replicas: 1}, tikv: {replicas: 1}}\n";
+    let scaffolded = |prometheus_selector: &str| {
+        let mut snapshot = Snapshot::default();
+        files::load_text_into("c.yaml", cluster, "default", &[], &mut snapshot);
+        let monitors: Vec<String> = service_monitors(&snapshot, &Options::default())
+            .objects
+            .iter()
+            .map(|o| serde_json::to_string(o).unwrap())
+            .collect();
+        format!(
+            "{cluster}---\n{}\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {{name: k8s, namespace: monitoring}}\nspec:\n  serviceMonitorSelector: {prometheus_selector}\n  serviceMonitorNamespaceSelector: {{}}\n",
+            monitors.join("\n---\n")
+        )
+    };
+    let unloaded = run_live(
+        &scaffolded("{matchLabels: {release: kube-prometheus}}"),
+        "TM066",
+    );
+    assert!(!unloaded.is_empty());
+    assert!(
+        unloaded
+            .iter()
+            .all(|f| f.object.kind == "ServiceMonitor" && f.severity == Severity::Warning),
+        "{unloaded:#?}"
+    );
+    assert!(run_live(&scaffolded("{}"), "TM066").is_empty());
+    // The upstream prometheus-operator example's Prometheus selects its ServiceMonitors.
+    let upstream = run_on_files(&[example("prometheus-operator")], "TM066", None);
+    assert!(upstream.is_empty(), "{upstream:#?}");
+}
+
+#[test]
+fn tm071_tidb_dashboard_job_queries_miss_the_monitor_s_job_names() {
+    // tidb-operator's examples/basic: v8.5.7 with PD, metric-storage unset.
+    let basic = run_on_files(&[example("basic")], "TM071", None);
+    assert_eq!(basic.len(), 1, "{basic:#?}");
+    assert_eq!(basic[0].severity, Severity::Info);
+    assert!(
+        basic[0]
+            .message
+            .contains("whose TiDB job is default-basic-tidb"),
+        "{}",
+        basic[0].message
+    );
+    // Before v1.2.0 the monitor did not register itself in PD.
+    assert!(run_on_files(&[example("basic")], "TM071", Some("v1.1.15")).is_empty());
+    let estate = |pd: &str, version: &str| {
+        monitor_with("  clusters: [{name: db}]\n")
+            + &format!(
+                "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: db, namespace: monitoring}}\nspec:\n  version: {version}\n  pd:\n{pd}  tikv: {{replicas: 1}}\n"
+            )
+    };
+    assert_eq!(
+        run_live(&estate("    replicas: 1\n", "v7.5.6"), "TM071").len(),
+        1
+    );
+    // TiDB Dashboards before release-6.5 were not verified.
+    assert!(run_live(&estate("    replicas: 1\n", "v6.1.7"), "TM071").is_empty());
+    // PD reading another Prometheus (TOML text, a dotted key, or the older map form) is not this monitor's problem.
+    for config in [
+        "    config: |\n      [pd-server]\n      metric-storage = \"http://p:9090\"\n",
+        "    config: |\n      pd-server.metric-storage = \"http://p:9090\"\n",
+        "    config:\n      pd-server: {metric-storage: 'http://p:9090'}\n",
+    ] {
+        let pd = format!("    replicas: 1\n{config}");
+        assert!(
+            run_live(&estate(&pd, "v8.5.7"), "TM071").is_empty(),
+            "{config}"
+        );
+    }
+    // A config of another shape (here a non-string key) neither hides the cluster nor breaks its decoding.
+    let odd = "    replicas: 1\n    config:\n      1: x\n";
+    assert_eq!(run_live(&estate(odd, "v8.5.7"), "TM071").len(), 1);
+    // A commented-out setting does not count.
+    let commented = "    replicas: 1\n    config: |\n      [pd-server]\n      # metric-storage = \"http://p:9090\"\n";
+    assert_eq!(run_live(&estate(commented, "v8.5.7"), "TM071").len(), 1);
+}

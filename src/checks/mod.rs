@@ -15,6 +15,7 @@ macro_rules! monitor {
 mod coverage;
 mod migration;
 pub mod operator;
+mod pitfalls;
 mod references;
 mod storage;
 mod tls;
@@ -218,6 +219,7 @@ pub fn registry() -> Vec<&'static Rule> {
     rules.extend(migration::RULES);
     rules.extend(coverage::RULES);
     rules.extend(storage::RULES);
+    rules.extend(pitfalls::RULES);
     rules.extend(v2::RULES);
     rules.sort_by_key(|r| r.id);
     rules

@@ -302,13 +302,15 @@ pub const RULES: &[Rule] = &[
         check: duplicates,
     },
     // prometheus-operator v0.93 prometheus_types.go: nil podMonitorSelector selects none, nil namespace selector
-    // = own namespace (core::scraping::loaded_by).
+    // = own namespace (core::scraping::loaded_by). The one v2 rule that also judges v1 clusters' scrape objects
+    // (core::scraping::tidb_cluster_scrapes/dm_cluster_scrapes): the question is the same.
     Rule {
         id: "TM066",
         severity: Severity::Warning,
-        title: "PodMonitor/ServiceMonitor for a v2 Cluster that no Prometheus loads",
+        title: "PodMonitor/ServiceMonitor for a cluster that no Prometheus loads",
         explanation: "A PodMonitor or ServiceMonitor that covers a tidb-operator v2 Cluster (any v2 release: v2.0.1 \
-            to v2.2 leave scraping to the user) is used only by a \
+            to v2.2 leave scraping to the user) or a v1 TidbCluster/DMCluster (scraped with ServiceMonitors instead \
+            of, or beside, a TidbMonitor) is used only by a \
             Prometheus whose `podMonitorSelector`/`serviceMonitorSelector` matches its labels and whose namespace \
             selector matches its namespace (prometheus-operator v0.93, pkg/apis/monitoring/v1/prometheus_types.go: \
             an unset selector selects nothing, an unset namespace selector means the Prometheus' own namespace). \
@@ -812,26 +814,37 @@ fn duplicates(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 
 fn not_loaded(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     let mut seen = BTreeSet::new();
-    for (_, scrapes) in clusters(snapshot) {
-        for s in &scrapes {
-            let id = scraper_id(s.scraper);
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            match loaded_by(snapshot, s.scraper) {
-                Loaded::Nobody => e.report(
-                    id,
-                    format!(
-                        "no Prometheus selects this {}: its targets are never scraped",
-                        s.scraper.kind.kind_name()
-                    ),
-                    "add the labels a Prometheus' podMonitorSelector/serviceMonitorSelector matches, or widen that selector",
+    // v1 clusters are scraped the same way when users replace (or complement) TidbMonitor with
+    // ServiceMonitors, e.g. `kubectl tidbmonitor scaffold servicemonitor`.
+    let v2 = clusters(snapshot)
+        .into_iter()
+        .flat_map(|(_, scrapes)| scrapes);
+    let v1 = snapshot
+        .clusters
+        .iter()
+        .flat_map(|tc| scraping::tidb_cluster_scrapes(snapshot, tc));
+    let dm = snapshot
+        .dm_clusters
+        .iter()
+        .flat_map(|dc| scraping::dm_cluster_scrapes(snapshot, dc));
+    for s in v2.chain(v1).chain(dm) {
+        let id = scraper_id(s.scraper);
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        match loaded_by(snapshot, s.scraper) {
+            Loaded::Nobody => e.report(
+                id,
+                format!(
+                    "no Prometheus selects this {}: its targets are never scraped",
+                    s.scraper.kind.kind_name()
                 ),
-                Loaded::Unknown if !context.offline => {
-                    e.unresolved(id, "the Prometheus objects that could load it")
-                }
-                _ => {}
+                "add the labels a Prometheus' podMonitorSelector/serviceMonitorSelector matches, or widen that selector",
+            ),
+            Loaded::Unknown if !context.offline => {
+                e.unresolved(id, "the Prometheus objects that could load it")
             }
+            _ => {}
         }
     }
 }

@@ -16,11 +16,13 @@ use crate::source::{MONITOR_OBJECTS, MONITOR_OBJECTS_AND_OPERATOR, Request};
 pub fn request() -> Request {
     Request {
         primary: Kind::TidbMonitor,
-        // Clusters, their Secrets and the operator's Deployment live in other namespaces than the monitors.
+        // Clusters, their Secrets and the operator's Deployment live in other namespaces than the monitors, and
+        // so may a monitor's configMapRef.
         related: vec![
             Kind::TidbCluster,
             Kind::DmCluster,
             Kind::Secret,
+            Kind::ConfigMap,
             Kind::Deployment,
         ],
         auxiliary: [

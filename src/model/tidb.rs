@@ -36,6 +36,7 @@ pub struct TidbMonitorSpec {
     pub replica_external_label_name: Option<String>,
     #[serde(rename = "alertmanagerURL")]
     pub alertmanager_url: Option<String>,
+    pub enable_alert_rules: bool,
 }
 
 impl TidbMonitorSpec {
@@ -103,6 +104,15 @@ pub struct PrometheusConfig {
 #[serde(default, rename_all = "camelCase")]
 pub struct RemoteWriteSpec {
     pub url: String,
+    pub basic_auth: Option<BasicAuth>,
+}
+
+/// `remoteWrite[].basicAuth`: two `SecretKeySelector`s, read from the monitor's namespace.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BasicAuth {
+    pub username: Option<SecretKeyRef>,
+    pub password: Option<SecretKeyRef>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -158,6 +168,32 @@ pub struct ComponentSpec {
     pub tls_client: Option<TlsCluster>,
     /// `spec.tiproxy.certLayout` (TiProxy only, v1.6.1+): "" (legacy) or "v1".
     pub cert_layout: Option<String>,
+    /// Whether `config` sets PD's `pd-server.metric-storage` (meaningful on `pd` only). The config itself is not
+    /// kept: TiKV's and TiDB's can be large and nothing else reads them.
+    #[serde(rename = "config", deserialize_with = "sets_metric_storage")]
+    pub config_sets_metric_storage: bool,
+}
+
+/// A v1 component `config` is TOML text or, in older manifests, the same keys as a map; anything else (odd keys,
+/// other types) is skipped rather than failing the whole object.
+fn sets_metric_storage<'de, D: serde::Deserializer<'de>>(de: D) -> Result<bool, D::Error> {
+    use serde_json::Value;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Config {
+        Toml(String),
+        Keys(BTreeMap<String, Value>),
+        Other(serde::de::IgnoredAny),
+    }
+    let non_empty = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    Ok(match Option::<Config>::deserialize(de)? {
+        Some(Config::Toml(toml)) => crate::core::metric_storage::sets_metric_storage(&toml),
+        Some(Config::Keys(map)) => {
+            non_empty(map.get("pd-server").and_then(|s| s.get("metric-storage")))
+                || non_empty(map.get("pd-server.metric-storage"))
+        }
+        Some(Config::Other(_)) | None => false,
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

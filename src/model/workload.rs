@@ -127,6 +127,14 @@ pub struct Secret {
     pub string_data: Vec<String>,
 }
 
+/// A ConfigMap as the plugin knows it: only that it exists. Live it is listed as metadata only; from files its
+/// data is skipped unread.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfigMap {
+    pub metadata: ObjectMeta,
+}
+
 fn keys_only<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
     let map: Option<BTreeMap<String, serde::de::IgnoredAny>> = Option::deserialize(de)?;
     Ok(map.map(|m| m.into_keys().collect()).unwrap_or_default())

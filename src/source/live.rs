@@ -620,6 +620,12 @@ impl ListSplitter {
     }
 }
 
+/// Kinds listed as metadata only: Secret values, and ConfigMap data (which may hold credentials too), never reach
+/// this process; rules only ask whether they exist.
+fn metadata_only(kind: Kind) -> bool {
+    matches!(kind, Kind::Secret | Kind::ConfigMap)
+}
+
 /// What a spawned page request needs: shared by every LIST of one invocation.
 pub struct Fetcher {
     client: kube::Client,
@@ -636,8 +642,7 @@ impl Fetcher {
             attempt += 1;
             let started = Instant::now();
             let mut request = http::Request::get(url);
-            if kind == Kind::Secret {
-                // Metadata only: Secret values never reach this process.
+            if metadata_only(kind) {
                 request = request.header(
                     "Accept",
                     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
@@ -887,6 +892,12 @@ mod tests {
             Connection::path(Kind::StatefulSet, &Scope::AllNamespaces),
             "/apis/apps/v1/statefulsets"
         );
+    }
+
+    #[test]
+    fn secrets_and_config_maps_are_listed_as_metadata_only() {
+        assert!(metadata_only(Kind::Secret) && metadata_only(Kind::ConfigMap));
+        assert!(!metadata_only(Kind::TidbMonitor) && !metadata_only(Kind::Service));
     }
 
     #[test]
