@@ -28,7 +28,8 @@ fn rules_fired(stdout: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-const IMAGES: &str = "  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n";
+/// The image blocks every upstream example sets (prometheusReloader too, or TM054 fires on each test monitor).
+const IMAGES: &str = "  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n  prometheusReloader: {baseImage: quay.io/prometheus-operator/prometheus-config-reloader, version: v0.49.0}\n";
 
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
@@ -70,7 +71,9 @@ fn tls_rules_follow_the_operator_version_and_the_secrets() {
         "json",
     ]);
     assert_eq!(current.code, 1, "{}", current.stderr);
-    let fired = rules_fired(&current.stdout);
+    // Infos (TM071: the clusters' PD has no metric-storage) are beside the point here.
+    let mut fired = rules_fired(&current.stdout);
+    fired.retain(|(_, severity, _)| severity != "info");
     assert_eq!(
         fired,
         [(

@@ -1,10 +1,11 @@
 //! Manifest text → Snapshot → every view, every check and every scaffold (v1 and v2 scrape objects, Thanos),
-//! plus the scrape predicate behind them: nothing may panic.
+//! plus the scrape predicate behind them and the label selector parser: nothing may panic.
 #![no_main]
 
 use kubectl_tidbmonitor::checks::{self, Context, OperatorVersion, Version};
 use kubectl_tidbmonitor::core::{clusters::cluster_views, monitors::monitor_views};
 use kubectl_tidbmonitor::scaffold::{servicemonitor, thanos, v2};
+use kubectl_tidbmonitor::selector::Selector;
 use kubectl_tidbmonitor::snapshot::{Kind, Scope, Snapshot};
 use kubectl_tidbmonitor::source::files;
 use libfuzzer_sys::fuzz_target;
@@ -37,5 +38,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = v2::dashboard_notes(&snapshot);
     let tls = Some(thanos::GrpcTls { secret: "t".into(), server_name: None });
-    let _ = thanos::thanos(&snapshot, &thanos::Options { namespace: "q".into(), objstore: Some(("s".into(), "k".into())), grpc_tls: tls });
+    let _ = thanos::thanos(&snapshot, &thanos::Options { namespace: "q".into(), objstore: Some(("s".into(), "k".into())), grpc_tls: tls, ..Default::default() });
+    // The first line doubles as a `-l` selector: kubectl's grammar, parsed and matched, never panics.
+    if let Ok(selector) = Selector::parse(text.lines().next().unwrap_or_default()) {
+        for monitor in &snapshot.monitors {
+            let _ = selector.matches(&monitor.metadata.labels);
+        }
+    }
 });
