@@ -108,6 +108,7 @@ catalogue! {
         ConfigMap: ConfigMap => config_maps, "", "v1", "ConfigMap", "configmaps", true;
         Namespace: Namespace => namespaces, "", "v1", "Namespace", "namespaces", false;
         Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
+        PrometheusAgent: Prometheus => prometheuses, "monitoring.coreos.com", "v1alpha1", "PrometheusAgent", "prometheusagents", true;
         PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
         ServiceMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "ServiceMonitor", "servicemonitors", true;
         VmPodScrape: ScrapeObject => scrapers, "operator.victoriametrics.com", "v1beta1", "VMPodScrape", "vmpodscrapes", true;
@@ -260,6 +261,7 @@ pub struct Snapshot {
     pub secrets: Vec<Secret>,
     /// ConfigMaps by name only (TidbMonitor's `configMapRef`/`ruleConfigRef`): their data is never read.
     pub config_maps: Vec<ConfigMap>,
+    /// prometheus-operator's Prometheus and PrometheusAgent objects.
     pub prometheuses: Vec<Prometheus>,
     /// tidb-operator v2 `Cluster`s.
     pub v2_clusters: Vec<V2Cluster>,
@@ -469,7 +471,7 @@ object!(Service, Kind::Service);
 object!(Secret, Kind::Secret);
 object!(ConfigMap, Kind::ConfigMap);
 object!(Namespace, Kind::Namespace);
-object!(Prometheus, Kind::Prometheus);
+object!(Prometheus);
 object!(ScrapeObject);
 
 fn decode<'de, T: Object, D>(

@@ -21,8 +21,8 @@ pub const SCRAPE_KINDS: [Kind; 4] = [
     Kind::VmServiceScrape,
 ];
 
-/// What decides whether a Prometheus loads a scrape object ([`loaded_by`]).
-pub const SELECTION_KINDS: [Kind; 2] = [Kind::Prometheus, Kind::Namespace];
+/// What decides whether a Prometheus (or a PrometheusAgent) loads a scrape object ([`loaded_by`]).
+pub const SELECTION_KINDS: [Kind; 3] = [Kind::Prometheus, Kind::PrometheusAgent, Kind::Namespace];
 
 /// The v2 group kinds, one per component of the component table.
 pub fn group_kinds() -> impl Iterator<Item = Kind> {
@@ -406,10 +406,19 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
     let ns = scraper.metadata.namespace();
     // Every Prometheus is known when they were listed in all namespaces; offline, the files' Prometheus objects
     // are taken as the ones that matter (without any, nothing can be said).
-    let all_known = match snapshot.scopes.get(&Kind::Prometheus) {
-        _ if snapshot.gaps.contains_key(&Kind::Prometheus) => false,
-        Some(scope) => *scope == crate::snapshot::Scope::AllNamespaces,
-        None => !snapshot.prometheuses.is_empty(),
+    // Live, both kinds must have been listed everywhere (a CRD that is not installed holds none).
+    let listed_everywhere = |kind: Kind| match snapshot.gaps.get(&kind) {
+        Some(crate::snapshot::Gap::NotInstalled) => true,
+        Some(_) => false,
+        None => snapshot.scopes.get(&kind) == Some(&crate::snapshot::Scope::AllNamespaces),
+    };
+    let read_live = [Kind::Prometheus, Kind::PrometheusAgent]
+        .iter()
+        .any(|k| snapshot.scopes.contains_key(k) || snapshot.gaps.contains_key(k));
+    let all_known = if read_live {
+        listed_everywhere(Kind::Prometheus) && listed_everywhere(Kind::PrometheusAgent)
+    } else {
+        !snapshot.prometheuses.is_empty()
     };
     let namespace_labels = |name: &str| -> Option<BTreeMap<String, String>> {
         let found = snapshot.namespaces.iter().find(|n| n.metadata.name == name);
@@ -538,5 +547,70 @@ mod tests {
         snapshot.groups.remove(0);
         add(&mut snapshot, Kind::PdGroup, group("pd-c", "other"));
         assert_eq!(names(&snapshot), ["pd-b"]);
+    }
+
+    fn pod_monitor(snapshot: &mut Snapshot) {
+        add(
+            snapshot,
+            Kind::PodMonitor,
+            serde_json::json!({
+                "apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
+                "metadata": {"name": "tidb", "namespace": "db", "labels": {"release": "agent"}},
+                "spec": {"selector": {}, "podMetricsEndpoints": [{"port": "metrics"}]}
+            }),
+        );
+    }
+
+    #[test]
+    fn a_prometheus_agent_loads_monitor_objects_as_a_prometheus_does() {
+        let mut snapshot = Snapshot::default();
+        pod_monitor(&mut snapshot);
+        add(
+            &mut snapshot,
+            Kind::PrometheusAgent,
+            serde_json::json!({
+                "apiVersion": "monitoring.coreos.com/v1alpha1", "kind": "PrometheusAgent",
+                "metadata": {"name": "edge", "namespace": "monitoring"},
+                "spec": {"podMonitorSelector": {"matchLabels": {"release": "agent"}}, "podMonitorNamespaceSelector": {}}
+            }),
+        );
+        for kind in [Kind::Prometheus, Kind::PrometheusAgent] {
+            snapshot
+                .scopes
+                .insert(kind, crate::snapshot::Scope::AllNamespaces);
+        }
+        assert_eq!(
+            loaded_by(&snapshot, &snapshot.scrapers[0]),
+            Loaded::By(vec!["monitoring/edge".into()])
+        );
+    }
+
+    #[test]
+    fn nobody_loads_only_when_agents_were_read_too() {
+        let mut snapshot = Snapshot::default();
+        pod_monitor(&mut snapshot);
+        add(
+            &mut snapshot,
+            Kind::Prometheus,
+            serde_json::json!({
+                "apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus",
+                "metadata": {"name": "k8s", "namespace": "monitoring"},
+                "spec": {"podMonitorSelector": {"matchLabels": {"release": "other"}}}
+            }),
+        );
+        snapshot
+            .scopes
+            .insert(Kind::Prometheus, crate::snapshot::Scope::AllNamespaces);
+        // Agents forbidden: an agent might load it.
+        snapshot.gaps.insert(
+            Kind::PrometheusAgent,
+            crate::snapshot::Gap::Forbidden("no".into()),
+        );
+        assert_eq!(loaded_by(&snapshot, &snapshot.scrapers[0]), Loaded::Unknown);
+        // The PrometheusAgent CRD is not installed: there is none, and nobody loads it.
+        snapshot
+            .gaps
+            .insert(Kind::PrometheusAgent, crate::snapshot::Gap::NotInstalled);
+        assert_eq!(loaded_by(&snapshot, &snapshot.scrapers[0]), Loaded::Nobody);
     }
 }

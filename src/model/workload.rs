@@ -140,12 +140,26 @@ fn keys_only<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::
     Ok(map.map(|m| m.into_keys().collect()).unwrap_or_default())
 }
 
-/// prometheus-operator's Prometheus, for the labels its ServiceMonitor/PodMonitor selectors want.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// prometheus-operator's Prometheus or PrometheusAgent (`kind` says which), for the labels its
+/// ServiceMonitor/PodMonitor selectors want: an agent's spec carries the same selectors
+/// (`prometheusagent_types.go` inlines `CommonPrometheusFields`), and it scrapes what they select.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct Prometheus {
+    #[serde(skip)]
+    pub kind: crate::snapshot::Kind,
     pub metadata: ObjectMeta,
     pub spec: PrometheusCrSpec,
+}
+
+impl Default for Prometheus {
+    fn default() -> Self {
+        Prometheus {
+            kind: crate::snapshot::Kind::Prometheus,
+            metadata: ObjectMeta::default(),
+            spec: PrometheusCrSpec::default(),
+        }
+    }
 }
 
 /// The selectors that decide which monitor objects a Prometheus loads. A `None` selector selects no monitor

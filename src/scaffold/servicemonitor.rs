@@ -659,9 +659,9 @@ mod tests {
     #[test]
     fn no_prometheus_at_all_is_a_note_not_a_warning() {
         let mut snapshot = cluster();
-        snapshot
-            .scopes
-            .insert(Kind::Prometheus, Scope::AllNamespaces);
+        for kind in [Kind::Prometheus, Kind::PrometheusAgent] {
+            snapshot.scopes.insert(kind, Scope::AllNamespaces);
+        }
         let options = Options::default();
         let check = prometheus_check(
             &snapshot,
