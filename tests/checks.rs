@@ -939,6 +939,27 @@ fn tm066_covers_scrape_objects_of_v1_clusters_too() {
             .all(|f| f.object.kind == "ServiceMonitor" && f.severity == Severity::Warning),
         "{unloaded:#?}"
     );
+    // prometheus-operator's PrometheusAgent loads scrape objects by the same selectors (core::scraping::loaded_by):
+    // the finding names both.
+    assert!(
+        unloaded.iter().all(|f| f
+            .message
+            .starts_with("no Prometheus or PrometheusAgent selects this ServiceMonitor")
+            && f.hint.contains("PrometheusAgent")),
+        "{unloaded:#?}"
+    );
+    let rule = checks::registry()
+        .into_iter()
+        .find(|r| r.id == "TM066")
+        .unwrap();
+    assert!(
+        rule.title
+            .ends_with("that no Prometheus or PrometheusAgent loads")
+            && rule.explanation.contains("PrometheusAgent")
+            && rule.fix.contains("PrometheusAgent"),
+        "{}",
+        rule.title
+    );
     assert!(run_live(&scaffolded("{}"), "TM066").is_empty());
     // The upstream prometheus-operator example's Prometheus selects its ServiceMonitors.
     let upstream = run_on_files(&[example("prometheus-operator")], "TM066", None);
