@@ -909,6 +909,12 @@ fn tm070_rule_config_ref_replaces_the_rules_alertmanager_or_enable_alert_rules_l
     );
     // Without either the built-in rules were never loaded: ruleConfigRef only adds.
     assert!(run_live(&with_rules(""), "TM070").is_empty());
+    // configMapRef's prometheus.yml replaces the generated one, rule_files included: the user chose the rules.
+    let own_file = monitor_with("  clusters: [{name: db}]\n  alertmanagerURL: am.monitoring:9093\n").replace(
+        "version: v2.53.2}",
+        "version: v2.53.2, config: {configMapRef: {name: my-prometheus}, ruleConfigRef: {name: my-rules}}}",
+    );
+    assert!(run_live(&own_file, "TM070").is_empty());
 }
 
 #[test]

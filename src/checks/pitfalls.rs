@@ -252,7 +252,10 @@ pub const RULES: &[Rule] = &[
             not add to them: `RenderPrometheusConfig` (pkg/monitor/monitor/template.go, v1.2.4 through v1.6.6) \
             replaces the list with `/prometheus-external-rules/*.rules.yml`, so the built-in TiDB, TiKV and PD alerts \
             are no longer evaluated and nothing says so. Without either field the built-in rules were never loaded and \
-            ruleConfigRef only adds rules: not reported.",
+            ruleConfigRef only adds rules: not reported. Nor is a monitor with `prometheus.config.configMapRef`: the \
+            `prometheus-config` key of that ConfigMap replaces the whole generated prometheus.yml \
+            (`syncTidbMonitorConfig`, monitor_manager.go, v1.1.1 through v1.6.6), `rule_files` included, so the \
+            rules it loads are the user's own choice.",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
             "  alertmanagerURL: alertmanager.monitoring:9093\n",
@@ -716,10 +719,16 @@ fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e:
 fn rules_replaced(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
         let spec = &monitor.spec;
-        let Some(r) = spec
-            .prometheus
-            .as_ref()
-            .and_then(|p| p.config.as_ref())
+        let config = spec.prometheus.as_ref().and_then(|p| p.config.as_ref());
+        // With configMapRef the user's prometheus.yml replaces the generated one (syncTidbMonitorConfig), and with
+        // it the rule_files list: which rules load is the user's choice, not the operator's.
+        if config
+            .and_then(|c| c.config_map_ref.as_ref())
+            .is_some_and(|r| !r.name.is_empty())
+        {
+            continue;
+        }
+        let Some(r) = config
             .and_then(|c| c.rule_config_ref.as_ref())
             .filter(|r| !r.name.is_empty())
         else {
