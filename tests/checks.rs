@@ -875,6 +875,41 @@ fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
     );
     let metadata_only = good.replace("\nstringData: {user: tidb, password: secret}", "");
     assert!(run_live(&metadata_only, "TM069").is_empty());
+    // Each reference counts only on the operators that read it: basicAuth from v1.4.0 (syncBasicAuth),
+    // ruleConfigRef from v1.2.4, configMapRef from v1.1.1. Unknown: a current operator, said in the finding.
+    let on = |yaml: &str, operator: Option<&str>| {
+        checks::run(&as_live(yaml), &context(operator), |id| id == "TM069")
+    };
+    let fields = |found: Vec<checks::Finding>| -> Vec<String> {
+        found
+            .iter()
+            .map(|f| f.message.split(' ').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(fields(on(bad, Some("v1.4.0"))).len(), 3);
+    assert_eq!(
+        fields(on(bad, Some("v1.3.10"))),
+        ["spec.prometheus.config.configMapRef"]
+    );
+    assert!(on(bad, Some("v1.1.0")).is_empty());
+    let unknown = on(bad, None);
+    for f in &unknown {
+        let noted = f.message.ends_with(
+            "(tidb-operator v1.4.0+; its version was not detected, pass --operator-version)",
+        );
+        assert_eq!(noted, f.message.contains("basicAuth"), "{}", f.message);
+    }
+    assert!(on(&wrong_key, Some("v1.3.10")).is_empty());
+    assert_eq!(on(&wrong_key, Some("v1.4.0")).len(), 1);
+    assert!(on(&rules, Some("v1.2.3")).is_empty());
+    assert_eq!(on(&rules, Some("v1.2.4")).len(), 1);
+    assert!(
+        on(&rules, None)[0]
+            .message
+            .contains("(tidb-operator v1.2.4+; its version was not detected"),
+        "{:?}",
+        on(&rules, None)
+    );
     // check lists ConfigMaps (metadata only) wherever the references point.
     let request = kubectl_tidbmonitor::commands::check::request();
     assert!(request.related.contains(&Kind::ConfigMap));

@@ -221,7 +221,10 @@ pub const RULES: &[Rule] = &[
             not read by the operator but mounted as the `external-rules` ConfigMap volume, not optional, from the \
             monitor's namespace (`getMonitorVolumes`, util.go): kubelet cannot start the monitor pods. ConfigMaps and \
             Secrets are read as metadata only; one that could not be read (offline files, RBAC) is reported as \
-            unresolved, and a Secret's keys are checked only when they are known (files).",
+            unresolved, and a Secret's keys are checked only when they are known (files). Each part is checked only \
+            on the operators that act on it: `basicAuth` from v1.4.0 (`syncBasicAuth` first in v1.4.0-alpha.1; v1.2 \
+            and v1.3 neither read nor render it), ruleConfigRef from v1.2.4, configMapRef from v1.1.1. When the \
+            operator's version is unknown a current one is assumed and the finding says so.",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
             "  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    config: {configMapRef: {name: my-prometheus}}\n",
@@ -588,6 +591,15 @@ fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter
     }
 }
 
+/// `prometheus.config.configMapRef` is read by `syncTidbMonitorConfig` from tidb-operator v1.1.1.
+const CONFIG_MAP_REF_SINCE: Version = Version::new(1, 1, 1);
+/// `prometheus.config.ruleConfigRef` is mounted from v1.2.4 (release-1.2) and v1.3.0-beta.1.
+const RULE_CONFIG_REF_SINCE: Version = Version::new(1, 2, 4);
+/// `syncBasicAuth` first appears in v1.4.0-alpha.1; v1.2 and v1.3 accept `basicAuth` but neither read nor render it.
+const BASIC_AUTH_SYNCED_SINCE: Version = Version::new(1, 4, 0);
+/// What rules assume of an operator whose version is unknown (`Context::operator_or_assumed`).
+const ASSUMED_OPERATOR_AT_LEAST: Version = Version::new(1, 2, 0);
+
 /// The referenced objects one monitor's sync or pods need, with what their absence does.
 struct Needed {
     kind: &'static str,
@@ -595,6 +607,8 @@ struct Needed {
     name: String,
     field: String,
     consequence: &'static str,
+    /// The first tidb-operator release that reads or mounts the reference.
+    since: Version,
 }
 
 fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
@@ -614,6 +628,7 @@ fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
             name: r.name.clone(),
             field: "spec.prometheus.config.configMapRef".into(),
             consequence: "the operator's sync stops there (syncTidbMonitorConfig): no configuration or StatefulSet update reaches the monitor",
+            since: CONFIG_MAP_REF_SINCE,
         });
     }
     if let Some(r) = config
@@ -627,6 +642,7 @@ fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
             name: r.name.clone(),
             field: "spec.prometheus.config.ruleConfigRef".into(),
             consequence: "the external-rules volume cannot be mounted, so the monitor pods stay in ContainerCreating",
+            since: RULE_CONFIG_REF_SINCE,
         });
     }
     for (i, rw) in prometheus.remote_write.iter().enumerate() {
@@ -640,21 +656,41 @@ fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
                 name: selector.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
                 field: format!("spec.prometheus.remoteWrite[{i}].basicAuth.{part}"),
                 consequence: "the operator's sync stops there (syncBasicAuth): no configuration or StatefulSet update reaches the monitor",
+                since: BASIC_AUTH_SYNCED_SINCE,
             });
         }
     }
     out
 }
 
-fn missing_needed_object(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+/// Whether the operator acts on a reference it reads from `since`, and the note a finding carries when that is
+/// assumed: an unknown operator is taken to be current, as the other version-dependent rules do.
+fn operator_reads(context: &Context, since: Version) -> (bool, String) {
+    match context.operator.version() {
+        Some(v) => (v >= since, String::new()),
+        None if since > ASSUMED_OPERATOR_AT_LEAST => (
+            true,
+            format!(
+                " (tidb-operator {since}+; its version was not detected, pass --operator-version)"
+            ),
+        ),
+        None => (true, String::new()),
+    }
+}
+
+fn missing_needed_object(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
         let id = monitor_id(monitor);
         for need in needed(monitor) {
+            let (read, note) = operator_reads(context, need.since);
+            if !read {
+                continue;
+            }
             if need.name.is_empty() {
                 e.report(
                     id.clone(),
                     format!(
-                        "{} names no {}: {}",
+                        "{} names no {}: {}{note}",
                         need.field, need.kind, need.consequence
                     ),
                     format!("set the {} name in {}", need.kind, need.field),
@@ -670,20 +706,29 @@ fn missing_needed_object(snapshot: &Snapshot, _context: &Context, e: &mut Emitte
                 e.report(
                     id.clone(),
                     format!(
-                        "{} names {what}, which does not exist: {}",
+                        "{} names {what}, which does not exist: {}{note}",
                         need.field, need.consequence
                     ),
                     format!("create {what}, or fix {}", need.field),
                 );
             }
         }
-        basic_auth_keys(snapshot, monitor, &id, e);
+        let (read, note) = operator_reads(context, BASIC_AUTH_SYNCED_SINCE);
+        if read {
+            basic_auth_keys(snapshot, monitor, &id, &note, e);
+        }
     }
 }
 
 /// `Store.AddBasicAuth` also fails when the Secret lacks the key. Keys are known only from files: live, Secrets
 /// are read as metadata and list none, so a Secret without any key listed is not judged.
-fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e: &mut Emitter) {
+fn basic_auth_keys(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    id: &ObjectId,
+    note: &str,
+    e: &mut Emitter,
+) {
     let own = monitor.metadata.namespace();
     let Some(prometheus) = monitor.spec.prometheus.as_ref() else {
         return;
@@ -704,7 +749,7 @@ fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e:
                 e.report(
                     id.clone(),
                     format!(
-                        "spec.prometheus.remoteWrite[{i}].basicAuth.{part} wants key {:?} of Secret {own}/{}, which has only {}: the operator's sync stops there (syncBasicAuth)",
+                        "spec.prometheus.remoteWrite[{i}].basicAuth.{part} wants key {:?} of Secret {own}/{}, which has only {}: the operator's sync stops there (syncBasicAuth){note}",
                         selector.key,
                         selector.name,
                         keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
