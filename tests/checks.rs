@@ -764,10 +764,48 @@ fn tm058_dm_initializer_wipes_the_tidb_dashboards_of_a_shared_monitor() {
             "  clusters: [{{name: db}}]\n{grafana}  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  dm: {{clusters: [{{name: dm}}], initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: {tag}}}}}\n"
         ))
     };
-    assert_eq!(run_live(&monitor(true, "v6.1.0"), "TM058").len(), 1);
-    // Before pingcap/monitoring's release-6.1 init.sh had no DM branch that empties the directory.
-    assert!(run_live(&monitor(true, "v5.4.3"), "TM058").is_empty());
+    // The wipe entered pingcap/monitoring's init.sh on 2022-03-30: the initializers built after it (v6.0.0, v5.4.1,
+    // v5.2.4 and the later patches of their lines) carry it, the snapshots before it do not.
+    for (tag, wipes) in [
+        ("v8.5.7", true),
+        ("v6.1.0", true),
+        ("v6.0.0", true),
+        ("v5.4.1", true),
+        ("v5.4.3", true),
+        ("v5.2.4", true),
+        ("v5.4.0", false),
+        ("v5.3.1", false),
+        ("v5.3.2", false),
+        ("v5.2.3", false),
+        ("v5.1.4", false),
+        ("v4.0.16", false),
+    ] {
+        let found = run_live(&monitor(true, tag), "TM058");
+        assert_eq!(found.len(), usize::from(wipes), "{tag}: {found:#?}");
+    }
     assert!(run_live(&monitor(false, "v8.5.7"), "TM058").is_empty());
+    // tidb-operator v1.2.x stops a monitor without spec.clusters: a DM-only monitor needs v1.3.0 first.
+    let hint = |operator: Option<&str>| {
+        let found = checks::run(
+            &as_live(&monitor(true, "v8.5.7")),
+            &context(operator),
+            |id| id == "TM058",
+        );
+        found[0].hint.clone()
+    };
+    let old = hint(Some("v1.2.7"));
+    assert!(
+        old.contains("upgrade to v1.3.0+") && old.contains("drop spec.grafana"),
+        "{old}"
+    );
+    for operator in [Some("v1.3.0"), Some("v1.6.6"), None] {
+        let current = hint(operator);
+        assert!(
+            current.starts_with("move spec.dm to a TidbMonitor of its own")
+                && !current.contains("upgrade"),
+            "{operator:?}: {current}"
+        );
+    }
 }
 
 #[test]

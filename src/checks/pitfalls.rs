@@ -141,17 +141,24 @@ pub const RULES: &[Rule] = &[
         check: hidden_cluster_selector,
     },
     // tidb-operator v1.6.6 util.go getMonitorStatefulSet (init containers monitor-initializer, then dm-initializer,
-    // both mounting grafana-dashboard); pingcap/monitoring init.sh DM branch (release-6.1 onwards).
+    // both mounting grafana-dashboard); pingcap/monitoring init.sh DM branch (983c44a, dm_branch_wipes_dashboards);
+    // monitor_manager.go SyncMonitor (a monitor without spec.clusters: stopped in v1.2.x, accepted from v1.3.0).
     Rule {
         id: "TM058",
         severity: Severity::Warning,
         title: "TiDB and DM clusters in one monitor with Grafana: the DM initializer wipes the TiDB dashboards",
         explanation: "A monitor with both `spec.clusters` and `spec.dm.clusters` runs two init containers on the same \
             Grafana dashboards volume, `monitor-initializer` then `dm-initializer` (`getMonitorStatefulSet`, \
-            pkg/monitor/monitor/util.go, v1.2.0 through v1.6.6). The init.sh of tidb-monitor-initializer v6.1.0 and \
-            later (pingcap/monitoring, DM branch added in March 2022) starts the DM run with \
-            `rm -rf $GF_PROVISIONING_PATH/dashboards/*` before copying the DM dashboards, so the TiDB dashboards the \
-            first container installed are gone: Grafana shows DM only.",
+            pkg/monitor/monitor/util.go, v1.2.0 through v1.6.6). pingcap/monitoring's operator init.sh gained a DM \
+            branch on 2022-03-30 (983c44a) that starts with `rm -rf $GF_PROVISIONING_PATH/dashboards/*` before \
+            copying the DM dashboards, so the TiDB dashboards the first container installed are gone: Grafana shows \
+            DM only. The initializer image contexts (monitor-snapshot/<version>/operator/init.sh) carry it for \
+            tidb-monitor-initializer v6.0.0 and later, v5.4.1 and v5.2.4 (later patches of those two lines, built \
+            after them, are taken to carry it too: the wipe was never removed), and not for v5.4.0, v5.3.0, v5.3.1, \
+            v5.2.3 or any older snapshot. Other 5.x patches without a snapshot (v5.1.5, v5.3.2 and later) are not \
+            reported. Moving `spec.dm` to a TidbMonitor of its own needs tidb-operator v1.3.0+: v1.2.x stops a \
+            monitor without `spec.clusters` (`SyncMonitor`, monitor_manager.go), and the hint says so when the \
+            operator's version is known to be older.",
         bad: monitor!(concat!(
             "  clusters: [{name: db}]\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n",
             "  dm: {clusters: [{name: dm}], initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n"
@@ -165,8 +172,8 @@ pub const RULES: &[Rule] = &[
             "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
             "  dm: {clusters: [{name: dm}], initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n"
         ),
-        fix: "Monitor the DM clusters with a TidbMonitor of their own (as examples/dm does), or drop Grafana from one \
-            of the two and load its dashboards elsewhere.",
+        fix: "Monitor the DM clusters with a TidbMonitor of their own (as examples/dm does; tidb-operator v1.3.0+), or \
+            drop Grafana from one of the two and load its dashboards elsewhere.",
         example_operator: None,
         check: dm_wipes_tidb_dashboards,
     },
@@ -522,10 +529,26 @@ fn hidden_cluster_selector(snapshot: &Snapshot, _context: &Context, e: &mut Emit
     }
 }
 
-/// pingcap/monitoring release-6.1: the first init.sh whose DM branch empties the dashboards directory.
-const DM_BRANCH_WIPES_SINCE: Version = Version::new(6, 1, 0);
+/// Whether the initializer's init.sh empties the dashboards directory when run for DM. The DM branch with
+/// `rm -rf $GF_PROVISIONING_PATH/dashboards/*` entered pingcap/monitoring's platform-monitoring/operator/init.sh on
+/// 2022-03-30 (f0ab46c, 983c44a) and was never taken out; the image contexts under
+/// monitor-snapshot/<tag>/operator/init.sh carry it for v5.2.4 (b784cd6), v5.4.1 (68c922b) and v6.0.0 (a0be58b),
+/// those from the release-6.1 branch on as well, and not for any older snapshot (v4.0.16, v5.0.6, v5.1.4, v5.2.3,
+/// v5.3.1, v5.4.0 and before). Later 5.x patch lines without a snapshot (v5.1.5+, v5.3.2+) are not claimed.
+fn dm_branch_wipes_dashboards(version: Version) -> bool {
+    let since_in_line = match (version.major, version.minor) {
+        (5, 2) => Version::new(5, 2, 4),
+        (5, 4) => Version::new(5, 4, 1),
+        _ => Version::new(6, 0, 0),
+    };
+    version >= since_in_line
+}
 
-fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+/// tidb-operator v1.2.x `SyncMonitor` (monitor_manager.go:71 at v1.2.7) stops a monitor with no `spec.clusters`;
+/// v1.3.0-beta.1 (read as v1.3.0: pre-release suffixes are ignored) first accepts one with only `spec.dm.clusters`.
+const DM_ONLY_MONITOR_SINCE: Version = Version::new(1, 3, 0);
+
+fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     for monitor in snapshot.monitors.iter().filter(|m| {
         m.spec.grafana.is_some() && !m.spec.clusters.is_empty() && !m.spec.dm_clusters().is_empty()
     }) {
@@ -537,15 +560,22 @@ fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, _context: &Context, e: &mut Emi
         let Some((tag, version)) = pingcap_initializer(dm_initializer) else {
             continue;
         };
-        if version >= DM_BRANCH_WIPES_SINCE {
-            e.report(
-                monitor_id(monitor),
-                format!(
-                    "monitors TiDB and DM clusters with Grafana: the dm-initializer ({tag}) runs second and empties the dashboards directory, so only the DM dashboards remain"
-                ),
-                "move spec.dm to a TidbMonitor of its own",
-            );
+        if !dm_branch_wipes_dashboards(version) {
+            continue;
         }
+        let hint = match context.operator.version() {
+            Some(v) if v < DM_ONLY_MONITOR_SINCE => format!(
+                "tidb-operator {v} stops a TidbMonitor without spec.clusters, so spec.dm cannot move to a monitor of its own: upgrade to v1.3.0+ first, or drop spec.grafana from this monitor and load the dashboards elsewhere"
+            ),
+            _ => "move spec.dm to a TidbMonitor of its own (tidb-operator v1.3.0+)".to_string(),
+        };
+        e.report(
+            monitor_id(monitor),
+            format!(
+                "monitors TiDB and DM clusters with Grafana: the dm-initializer ({tag}) runs second and empties the dashboards directory, so only the DM dashboards remain"
+            ),
+            hint,
+        );
     }
 }
 
