@@ -832,9 +832,34 @@ fn tm059_heterogeneous_cluster_names_start_with_their_origin() {
     let unmonitored = tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
         + &tidb_cluster("olap", "v8.5.7", "cluster: {name: db}, ");
     assert!(run_live(&unmonitored, "TM059").is_empty());
+    // Only initializers built after pingcap/monitoring 3a9e9f9/f74bb77 (October 2021) match the cluster by prefix;
+    // the older ones match it exactly, where the name changes nothing. Tags that are not releases say nothing.
+    let joined = |image: &str, tag: &str| {
+        monitor_with(&format!(
+            "  clusters: [{{name: db}}, {{name: olap}}]\n  initializer: {{baseImage: {image}, version: {tag}}}\n"
+        )) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+            + &tidb_cluster("olap", "v8.5.7", "cluster: {name: db}, ")
+    };
+    for (tag, prefix_match) in [
+        ("v8.5.7", true),
+        ("v5.3.0", true),
+        ("v5.2.2", true),
+        ("v5.1.3", true),
+        ("v5.0.5", true),
+        ("v4.0.16", true),
+        ("v5.2.1", false),
+        ("v5.1.2", false),
+        ("v5.0.4", false),
+        ("v4.0.15", false),
+        ("latest", false),
+    ] {
+        let found = run_live(&joined("pingcap/tidb-monitor-initializer", tag), "TM059");
+        assert_eq!(found.len(), usize::from(prefix_match), "{tag}: {found:#?}");
+    }
+    assert!(run_live(&joined("example.com/my-dashboards", "v8.5.7"), "TM059").is_empty());
     // Another namespace than the origin's: the prefix covers the namespace too.
     let elsewhere = monitor_with(
-        "  clusterScoped: true\n  clusters: [{name: db}, {name: db-olap, namespace: analytics}]\n",
+        "  clusterScoped: true\n  clusters: [{name: db}, {name: db-olap, namespace: analytics}]\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n",
     ) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
         + "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db-olap, namespace: analytics}\nspec: {cluster: {name: db, namespace: monitoring}, tikv: {replicas: 1}}\n";
     let found = run_live(&elsewhere, "TM059");

@@ -4,7 +4,6 @@
 
 use super::util::monitor_id;
 use super::{Context, Emitter, ObjectId, Rule, Severity, Version};
-use crate::core::scraping;
 use crate::model::{ContainerSpec, TidbCluster, TidbMonitor, TidbMonitorSpec};
 use crate::snapshot::Snapshot;
 
@@ -178,7 +177,8 @@ pub const RULES: &[Rule] = &[
         check: dm_wipes_tidb_dashboards,
     },
     // tidb-operator v1.6.6 template.go (tidb_cluster = <namespace>-<instance>); pingcap/monitoring init.sh
-    // (`tidb_cluster=~"$tidb_cluster.*"`); docs-tidb-operator release-1.6 en/deploy-heterogeneous-tidb-cluster.md.
+    // (`tidb_cluster=~"$tidb_cluster.*"`, see rewrites_cluster_selector_to_prefix); docs-tidb-operator
+    // release-1.6 en/deploy-heterogeneous-tidb-cluster.md.
     Rule {
         id: "TM059",
         severity: Severity::Warning,
@@ -191,8 +191,13 @@ pub const RULES: &[Rule] = &[
             `<namespace>-<name>` starts with the origin's: tidb-operator's docs (\"Deploy a heterogeneous cluster\") \
             require the origin's name as prefix. Otherwise its TiKV/TiDB/TiFlash appear under a separate \
             `tidb_cluster` value, which the dashboards whose selector lists \
-            `label_values(pd_cluster_status, tidb_cluster)` do not even offer for a cluster without PD. tidb-operator's own examples/heterogeneous-tls names its cluster \
-            `heterogeneous` (origin `basic`) and is reported.",
+            `label_values(pd_cluster_status, tidb_cluster)` do not even offer for a cluster without PD. The rewrite \
+            entered init.sh in October 2021 (3a9e9f9, f74bb77): tidb-monitor-initializer v4.0.16, v5.0.5+, v5.1.3+, \
+            v5.2.2+ and v5.3.0 onwards carry it (monitor-snapshot/<version>/operator/init.sh), v4.0.15, v5.0.4, \
+            v5.1.2, v5.2.1 and older match the cluster exactly, where the prefix changes nothing. Reported only for \
+            clusters a TidbMonitor with such an initializer scrapes; other images, tags that are not releases and \
+            dashboards from elsewhere (ServiceMonitor setups) are not judged. tidb-operator's own \
+            examples/heterogeneous-tls names its cluster `heterogeneous` (origin `basic`) and is reported.",
         bad: concat!(
             monitor!(
                 "  clusters: [{name: db, namespace: team}, {name: olap, namespace: team}]\n  clusterScoped: true\n"
@@ -579,19 +584,36 @@ fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, context: &Context, e: &mut Emit
     }
 }
 
-/// Whether some TidbMonitor, or a scrape object a Prometheus may load, collects the cluster's metrics: only
-/// then do the dashboards' cluster filters matter.
-fn monitored(snapshot: &Snapshot, tc: &TidbCluster) -> bool {
+/// Whether the initializer's init.sh rewrites the dashboards' `tidb_cluster="$tidb_cluster"` to the prefix match
+/// `tidb_cluster=~"$tidb_cluster.*"`: pingcap/monitoring 3a9e9f9/f74bb77 (2021-10-07/09), never removed since. Every
+/// image context under monitor-snapshot/<tag>/operator/init.sh built after them carries it (v4.0.16, v5.0.5, v5.0.6,
+/// v5.1.3, v5.1.4, v5.2.2 to v5.2.4, v5.3.0 on, release-6.1 on); every older one does not (v4.0.15, v5.0.4, v5.1.2
+/// d28c68d, v5.2.1 and before).
+fn rewrites_cluster_selector_to_prefix(version: Version) -> bool {
+    let since_in_line = match (version.major, version.minor) {
+        (4, 0) => Version::new(4, 0, 16),
+        (5, 0) => Version::new(5, 0, 5),
+        (5, 1) => Version::new(5, 1, 3),
+        (5, 2) => Version::new(5, 2, 2),
+        _ => Version::new(5, 3, 0),
+    };
+    version >= since_in_line
+}
+
+/// The initializer tag of a TidbMonitor that scrapes the cluster and installs dashboards with the prefix match:
+/// only those make the cluster's name matter. Dashboards from elsewhere (ServiceMonitor setups, other images,
+/// tags that are not releases) may select the cluster any way: nothing to say.
+fn prefix_matching_monitor<'a>(snapshot: &'a Snapshot, tc: &TidbCluster) -> Option<&'a str> {
     let (covering, _) = crate::core::clusters::monitor_coverage(snapshot, &tc.metadata, |m| {
         m.spec.clusters.as_slice()
     });
-    !covering.is_empty()
-        || scraping::tidb_cluster_scrapes(snapshot, tc)
-            .iter()
-            .any(|s| {
-                s.reaches_metrics()
-                    && scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody
-            })
+    snapshot
+        .monitors
+        .iter()
+        .filter(|m| covering.contains(&format!("{}/{}", m.metadata.namespace(), m.metadata.name)))
+        .filter_map(|m| pingcap_initializer(m.spec.initializer.as_ref()))
+        .find(|(_, version)| rewrites_cluster_selector_to_prefix(*version))
+        .map(|(tag, _)| tag)
 }
 
 fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
@@ -603,13 +625,16 @@ fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter
         let origin_ns = origin.namespace_or(ns);
         let key = format!("{ns}-{}", tc.metadata.name);
         let origin_key = format!("{origin_ns}-{}", origin.name);
-        if key.starts_with(&origin_key) || !monitored(snapshot, tc) {
+        if key.starts_with(&origin_key) {
             continue;
         }
+        let Some(initializer) = prefix_matching_monitor(snapshot, tc) else {
+            continue;
+        };
         e.report(
             ObjectId::of("TidbCluster", &tc.metadata),
             format!(
-                "joins TidbCluster {origin_ns}/{} but its series carry tidb_cluster={key}, which the dashboards' tidb_cluster=~\"{origin_key}.*\" does not match: its components are missing from the origin's dashboards",
+                "joins TidbCluster {origin_ns}/{} but its series carry tidb_cluster={key}, which the dashboards' tidb_cluster=~\"{origin_key}.*\" (initializer {initializer}) does not match: its components are missing from the origin's dashboards",
                 origin.name
             ),
             if ns == origin_ns {
