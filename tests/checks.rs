@@ -764,10 +764,48 @@ fn tm058_dm_initializer_wipes_the_tidb_dashboards_of_a_shared_monitor() {
             "  clusters: [{{name: db}}]\n{grafana}  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  dm: {{clusters: [{{name: dm}}], initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: {tag}}}}}\n"
         ))
     };
-    assert_eq!(run_live(&monitor(true, "v6.1.0"), "TM058").len(), 1);
-    // Before pingcap/monitoring's release-6.1 init.sh had no DM branch that empties the directory.
-    assert!(run_live(&monitor(true, "v5.4.3"), "TM058").is_empty());
+    // The wipe entered pingcap/monitoring's init.sh on 2022-03-30: the initializers built after it (v6.0.0, v5.4.1,
+    // v5.2.4 and the later patches of their lines) carry it, the snapshots before it do not.
+    for (tag, wipes) in [
+        ("v8.5.7", true),
+        ("v6.1.0", true),
+        ("v6.0.0", true),
+        ("v5.4.1", true),
+        ("v5.4.3", true),
+        ("v5.2.4", true),
+        ("v5.4.0", false),
+        ("v5.3.1", false),
+        ("v5.3.2", false),
+        ("v5.2.3", false),
+        ("v5.1.4", false),
+        ("v4.0.16", false),
+    ] {
+        let found = run_live(&monitor(true, tag), "TM058");
+        assert_eq!(found.len(), usize::from(wipes), "{tag}: {found:#?}");
+    }
     assert!(run_live(&monitor(false, "v8.5.7"), "TM058").is_empty());
+    // tidb-operator v1.2.x stops a monitor without spec.clusters: a DM-only monitor needs v1.3.0 first.
+    let hint = |operator: Option<&str>| {
+        let found = checks::run(
+            &as_live(&monitor(true, "v8.5.7")),
+            &context(operator),
+            |id| id == "TM058",
+        );
+        found[0].hint.clone()
+    };
+    let old = hint(Some("v1.2.7"));
+    assert!(
+        old.contains("upgrade to v1.3.0+") && old.contains("drop spec.grafana"),
+        "{old}"
+    );
+    for operator in [Some("v1.3.0"), Some("v1.6.6"), None] {
+        let current = hint(operator);
+        assert!(
+            current.starts_with("move spec.dm to a TidbMonitor of its own")
+                && !current.contains("upgrade"),
+            "{operator:?}: {current}"
+        );
+    }
 }
 
 #[test]
@@ -794,9 +832,34 @@ fn tm059_heterogeneous_cluster_names_start_with_their_origin() {
     let unmonitored = tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
         + &tidb_cluster("olap", "v8.5.7", "cluster: {name: db}, ");
     assert!(run_live(&unmonitored, "TM059").is_empty());
+    // Only initializers built after pingcap/monitoring 3a9e9f9/f74bb77 (October 2021) match the cluster by prefix;
+    // the older ones match it exactly, where the name changes nothing. Tags that are not releases say nothing.
+    let joined = |image: &str, tag: &str| {
+        monitor_with(&format!(
+            "  clusters: [{{name: db}}, {{name: olap}}]\n  initializer: {{baseImage: {image}, version: {tag}}}\n"
+        )) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
+            + &tidb_cluster("olap", "v8.5.7", "cluster: {name: db}, ")
+    };
+    for (tag, prefix_match) in [
+        ("v8.5.7", true),
+        ("v5.3.0", true),
+        ("v5.2.2", true),
+        ("v5.1.3", true),
+        ("v5.0.5", true),
+        ("v4.0.16", true),
+        ("v5.2.1", false),
+        ("v5.1.2", false),
+        ("v5.0.4", false),
+        ("v4.0.15", false),
+        ("latest", false),
+    ] {
+        let found = run_live(&joined("pingcap/tidb-monitor-initializer", tag), "TM059");
+        assert_eq!(found.len(), usize::from(prefix_match), "{tag}: {found:#?}");
+    }
+    assert!(run_live(&joined("example.com/my-dashboards", "v8.5.7"), "TM059").is_empty());
     // Another namespace than the origin's: the prefix covers the namespace too.
     let elsewhere = monitor_with(
-        "  clusterScoped: true\n  clusters: [{name: db}, {name: db-olap, namespace: analytics}]\n",
+        "  clusterScoped: true\n  clusters: [{name: db}, {name: db-olap, namespace: analytics}]\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n",
     ) + &tidb_cluster("db", "v8.5.7", "pd: {replicas: 1}, ")
         + "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: db-olap, namespace: analytics}\nspec: {cluster: {name: db, namespace: monitoring}, tikv: {replicas: 1}}\n";
     let found = run_live(&elsewhere, "TM059");
@@ -875,6 +938,41 @@ fn tm069_missing_config_maps_and_basic_auth_secrets_stop_the_monitor() {
     );
     let metadata_only = good.replace("\nstringData: {user: tidb, password: secret}", "");
     assert!(run_live(&metadata_only, "TM069").is_empty());
+    // Each reference counts only on the operators that read it: basicAuth from v1.4.0 (syncBasicAuth),
+    // ruleConfigRef from v1.2.4, configMapRef from v1.1.1. Unknown: a current operator, said in the finding.
+    let on = |yaml: &str, operator: Option<&str>| {
+        checks::run(&as_live(yaml), &context(operator), |id| id == "TM069")
+    };
+    let fields = |found: Vec<checks::Finding>| -> Vec<String> {
+        found
+            .iter()
+            .map(|f| f.message.split(' ').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(fields(on(bad, Some("v1.4.0"))).len(), 3);
+    assert_eq!(
+        fields(on(bad, Some("v1.3.10"))),
+        ["spec.prometheus.config.configMapRef"]
+    );
+    assert!(on(bad, Some("v1.1.0")).is_empty());
+    let unknown = on(bad, None);
+    for f in &unknown {
+        let noted = f.message.ends_with(
+            "(tidb-operator v1.4.0+; its version was not detected, pass --operator-version)",
+        );
+        assert_eq!(noted, f.message.contains("basicAuth"), "{}", f.message);
+    }
+    assert!(on(&wrong_key, Some("v1.3.10")).is_empty());
+    assert_eq!(on(&wrong_key, Some("v1.4.0")).len(), 1);
+    assert!(on(&rules, Some("v1.2.3")).is_empty());
+    assert_eq!(on(&rules, Some("v1.2.4")).len(), 1);
+    assert!(
+        on(&rules, None)[0]
+            .message
+            .contains("(tidb-operator v1.2.4+; its version was not detected"),
+        "{:?}",
+        on(&rules, None)
+    );
     // check lists ConfigMaps (metadata only) wherever the references point.
     let request = kubectl_tidbmonitor::commands::check::request();
     assert!(request.related.contains(&Kind::ConfigMap));
@@ -909,6 +1007,12 @@ fn tm070_rule_config_ref_replaces_the_rules_alertmanager_or_enable_alert_rules_l
     );
     // Without either the built-in rules were never loaded: ruleConfigRef only adds.
     assert!(run_live(&with_rules(""), "TM070").is_empty());
+    // configMapRef's prometheus.yml replaces the generated one, rule_files included: the user chose the rules.
+    let own_file = monitor_with("  clusters: [{name: db}]\n  alertmanagerURL: am.monitoring:9093\n").replace(
+        "version: v2.53.2}",
+        "version: v2.53.2, config: {configMapRef: {name: my-prometheus}, ruleConfigRef: {name: my-rules}}}",
+    );
+    assert!(run_live(&own_file, "TM070").is_empty());
 }
 
 #[test]
@@ -938,6 +1042,27 @@ fn tm066_covers_scrape_objects_of_v1_clusters_too() {
             .iter()
             .all(|f| f.object.kind == "ServiceMonitor" && f.severity == Severity::Warning),
         "{unloaded:#?}"
+    );
+    // prometheus-operator's PrometheusAgent loads scrape objects by the same selectors (core::scraping::loaded_by):
+    // the finding names both.
+    assert!(
+        unloaded.iter().all(|f| f
+            .message
+            .starts_with("no Prometheus or PrometheusAgent selects this ServiceMonitor")
+            && f.hint.contains("PrometheusAgent")),
+        "{unloaded:#?}"
+    );
+    let rule = checks::registry()
+        .into_iter()
+        .find(|r| r.id == "TM066")
+        .unwrap();
+    assert!(
+        rule.title
+            .ends_with("that no Prometheus or PrometheusAgent loads")
+            && rule.explanation.contains("PrometheusAgent")
+            && rule.fix.contains("PrometheusAgent"),
+        "{}",
+        rule.title
     );
     assert!(run_live(&scaffolded("{}"), "TM066").is_empty());
     // The upstream prometheus-operator example's Prometheus selects its ServiceMonitors.

@@ -4,7 +4,6 @@
 
 use super::util::monitor_id;
 use super::{Context, Emitter, ObjectId, Rule, Severity, Version};
-use crate::core::scraping;
 use crate::model::{ContainerSpec, TidbCluster, TidbMonitor, TidbMonitorSpec};
 use crate::snapshot::Snapshot;
 
@@ -141,17 +140,24 @@ pub const RULES: &[Rule] = &[
         check: hidden_cluster_selector,
     },
     // tidb-operator v1.6.6 util.go getMonitorStatefulSet (init containers monitor-initializer, then dm-initializer,
-    // both mounting grafana-dashboard); pingcap/monitoring init.sh DM branch (release-6.1 onwards).
+    // both mounting grafana-dashboard); pingcap/monitoring init.sh DM branch (983c44a, dm_branch_wipes_dashboards);
+    // monitor_manager.go SyncMonitor (a monitor without spec.clusters: stopped in v1.2.x, accepted from v1.3.0).
     Rule {
         id: "TM058",
         severity: Severity::Warning,
         title: "TiDB and DM clusters in one monitor with Grafana: the DM initializer wipes the TiDB dashboards",
         explanation: "A monitor with both `spec.clusters` and `spec.dm.clusters` runs two init containers on the same \
             Grafana dashboards volume, `monitor-initializer` then `dm-initializer` (`getMonitorStatefulSet`, \
-            pkg/monitor/monitor/util.go, v1.2.0 through v1.6.6). The init.sh of tidb-monitor-initializer v6.1.0 and \
-            later (pingcap/monitoring, DM branch added in March 2022) starts the DM run with \
-            `rm -rf $GF_PROVISIONING_PATH/dashboards/*` before copying the DM dashboards, so the TiDB dashboards the \
-            first container installed are gone: Grafana shows DM only.",
+            pkg/monitor/monitor/util.go, v1.2.0 through v1.6.6). pingcap/monitoring's operator init.sh gained a DM \
+            branch on 2022-03-30 (983c44a) that starts with `rm -rf $GF_PROVISIONING_PATH/dashboards/*` before \
+            copying the DM dashboards, so the TiDB dashboards the first container installed are gone: Grafana shows \
+            DM only. The initializer image contexts (monitor-snapshot/<version>/operator/init.sh) carry it for \
+            tidb-monitor-initializer v6.0.0 and later, v5.4.1 and v5.2.4 (later patches of those two lines, built \
+            after them, are taken to carry it too: the wipe was never removed), and not for v5.4.0, v5.3.0, v5.3.1, \
+            v5.2.3 or any older snapshot. Other 5.x patches without a snapshot (v5.1.5, v5.3.2 and later) are not \
+            reported. Moving `spec.dm` to a TidbMonitor of its own needs tidb-operator v1.3.0+: v1.2.x stops a \
+            monitor without `spec.clusters` (`SyncMonitor`, monitor_manager.go), and the hint says so when the \
+            operator's version is known to be older.",
         bad: monitor!(concat!(
             "  clusters: [{name: db}]\n  grafana: {baseImage: grafana/grafana, version: 7.5.11}\n",
             "  dm: {clusters: [{name: dm}], initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n"
@@ -165,13 +171,14 @@ pub const RULES: &[Rule] = &[
             "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n",
             "  dm: {clusters: [{name: dm}], initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n"
         ),
-        fix: "Monitor the DM clusters with a TidbMonitor of their own (as examples/dm does), or drop Grafana from one \
-            of the two and load its dashboards elsewhere.",
+        fix: "Monitor the DM clusters with a TidbMonitor of their own (as examples/dm does; tidb-operator v1.3.0+), or \
+            drop Grafana from one of the two and load its dashboards elsewhere.",
         example_operator: None,
         check: dm_wipes_tidb_dashboards,
     },
     // tidb-operator v1.6.6 template.go (tidb_cluster = <namespace>-<instance>); pingcap/monitoring init.sh
-    // (`tidb_cluster=~"$tidb_cluster.*"`); docs-tidb-operator release-1.6 en/deploy-heterogeneous-tidb-cluster.md.
+    // (`tidb_cluster=~"$tidb_cluster.*"`, see rewrites_cluster_selector_to_prefix); docs-tidb-operator
+    // release-1.6 en/deploy-heterogeneous-tidb-cluster.md.
     Rule {
         id: "TM059",
         severity: Severity::Warning,
@@ -184,8 +191,13 @@ pub const RULES: &[Rule] = &[
             `<namespace>-<name>` starts with the origin's: tidb-operator's docs (\"Deploy a heterogeneous cluster\") \
             require the origin's name as prefix. Otherwise its TiKV/TiDB/TiFlash appear under a separate \
             `tidb_cluster` value, which the dashboards whose selector lists \
-            `label_values(pd_cluster_status, tidb_cluster)` do not even offer for a cluster without PD. tidb-operator's own examples/heterogeneous-tls names its cluster \
-            `heterogeneous` (origin `basic`) and is reported.",
+            `label_values(pd_cluster_status, tidb_cluster)` do not even offer for a cluster without PD. The rewrite \
+            entered init.sh in October 2021 (3a9e9f9, f74bb77): tidb-monitor-initializer v4.0.16, v5.0.5+, v5.1.3+, \
+            v5.2.2+ and v5.3.0 onwards carry it (monitor-snapshot/<version>/operator/init.sh), v4.0.15, v5.0.4, \
+            v5.1.2, v5.2.1 and older match the cluster exactly, where the prefix changes nothing. Reported only for \
+            clusters a TidbMonitor with such an initializer scrapes; other images, tags that are not releases and \
+            dashboards from elsewhere (ServiceMonitor setups) are not judged. tidb-operator's own \
+            examples/heterogeneous-tls names its cluster `heterogeneous` (origin `basic`) and is reported.",
         bad: concat!(
             monitor!(
                 "  clusters: [{name: db, namespace: team}, {name: olap, namespace: team}]\n  clusterScoped: true\n"
@@ -221,7 +233,10 @@ pub const RULES: &[Rule] = &[
             not read by the operator but mounted as the `external-rules` ConfigMap volume, not optional, from the \
             monitor's namespace (`getMonitorVolumes`, util.go): kubelet cannot start the monitor pods. ConfigMaps and \
             Secrets are read as metadata only; one that could not be read (offline files, RBAC) is reported as \
-            unresolved, and a Secret's keys are checked only when they are known (files).",
+            unresolved, and a Secret's keys are checked only when they are known (files). Each part is checked only \
+            on the operators that act on it: `basicAuth` from v1.4.0 (`syncBasicAuth` first in v1.4.0-alpha.1; v1.2 \
+            and v1.3 neither read nor render it), ruleConfigRef from v1.2.4, configMapRef from v1.1.1. When the \
+            operator's version is unknown a current one is assumed and the finding says so.",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
             "  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    config: {configMapRef: {name: my-prometheus}}\n",
@@ -252,7 +267,10 @@ pub const RULES: &[Rule] = &[
             not add to them: `RenderPrometheusConfig` (pkg/monitor/monitor/template.go, v1.2.4 through v1.6.6) \
             replaces the list with `/prometheus-external-rules/*.rules.yml`, so the built-in TiDB, TiKV and PD alerts \
             are no longer evaluated and nothing says so. Without either field the built-in rules were never loaded and \
-            ruleConfigRef only adds rules: not reported.",
+            ruleConfigRef only adds rules: not reported. Nor is a monitor with `prometheus.config.configMapRef`: the \
+            `prometheus-config` key of that ConfigMap replaces the whole generated prometheus.yml \
+            (`syncTidbMonitorConfig`, monitor_manager.go, v1.1.1 through v1.6.6), `rule_files` included, so the \
+            rules it loads are the user's own choice.",
         bad: concat!(
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: db}]\n",
             "  alertmanagerURL: alertmanager.monitoring:9093\n",
@@ -516,10 +534,26 @@ fn hidden_cluster_selector(snapshot: &Snapshot, _context: &Context, e: &mut Emit
     }
 }
 
-/// pingcap/monitoring release-6.1: the first init.sh whose DM branch empties the dashboards directory.
-const DM_BRANCH_WIPES_SINCE: Version = Version::new(6, 1, 0);
+/// Whether the initializer's init.sh empties the dashboards directory when run for DM. The DM branch with
+/// `rm -rf $GF_PROVISIONING_PATH/dashboards/*` entered pingcap/monitoring's platform-monitoring/operator/init.sh on
+/// 2022-03-30 (f0ab46c, 983c44a) and was never taken out; the image contexts under
+/// monitor-snapshot/<tag>/operator/init.sh carry it for v5.2.4 (b784cd6), v5.4.1 (68c922b) and v6.0.0 (a0be58b),
+/// those from the release-6.1 branch on as well, and not for any older snapshot (v4.0.16, v5.0.6, v5.1.4, v5.2.3,
+/// v5.3.1, v5.4.0 and before). Later 5.x patch lines without a snapshot (v5.1.5+, v5.3.2+) are not claimed.
+fn dm_branch_wipes_dashboards(version: Version) -> bool {
+    let since_in_line = match (version.major, version.minor) {
+        (5, 2) => Version::new(5, 2, 4),
+        (5, 4) => Version::new(5, 4, 1),
+        _ => Version::new(6, 0, 0),
+    };
+    version >= since_in_line
+}
 
-fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+/// tidb-operator v1.2.x `SyncMonitor` (monitor_manager.go:71 at v1.2.7) stops a monitor with no `spec.clusters`;
+/// v1.3.0-beta.1 (read as v1.3.0: pre-release suffixes are ignored) first accepts one with only `spec.dm.clusters`.
+const DM_ONLY_MONITOR_SINCE: Version = Version::new(1, 3, 0);
+
+fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     for monitor in snapshot.monitors.iter().filter(|m| {
         m.spec.grafana.is_some() && !m.spec.clusters.is_empty() && !m.spec.dm_clusters().is_empty()
     }) {
@@ -531,31 +565,55 @@ fn dm_wipes_tidb_dashboards(snapshot: &Snapshot, _context: &Context, e: &mut Emi
         let Some((tag, version)) = pingcap_initializer(dm_initializer) else {
             continue;
         };
-        if version >= DM_BRANCH_WIPES_SINCE {
-            e.report(
-                monitor_id(monitor),
-                format!(
-                    "monitors TiDB and DM clusters with Grafana: the dm-initializer ({tag}) runs second and empties the dashboards directory, so only the DM dashboards remain"
-                ),
-                "move spec.dm to a TidbMonitor of its own",
-            );
+        if !dm_branch_wipes_dashboards(version) {
+            continue;
         }
+        let hint = match context.operator.version() {
+            Some(v) if v < DM_ONLY_MONITOR_SINCE => format!(
+                "tidb-operator {v} stops a TidbMonitor without spec.clusters, so spec.dm cannot move to a monitor of its own: upgrade to v1.3.0+ first, or drop spec.grafana from this monitor and load the dashboards elsewhere"
+            ),
+            _ => "move spec.dm to a TidbMonitor of its own (tidb-operator v1.3.0+)".to_string(),
+        };
+        e.report(
+            monitor_id(monitor),
+            format!(
+                "monitors TiDB and DM clusters with Grafana: the dm-initializer ({tag}) runs second and empties the dashboards directory, so only the DM dashboards remain"
+            ),
+            hint,
+        );
     }
 }
 
-/// Whether some TidbMonitor, or a scrape object a Prometheus may load, collects the cluster's metrics: only
-/// then do the dashboards' cluster filters matter.
-fn monitored(snapshot: &Snapshot, tc: &TidbCluster) -> bool {
+/// Whether the initializer's init.sh rewrites the dashboards' `tidb_cluster="$tidb_cluster"` to the prefix match
+/// `tidb_cluster=~"$tidb_cluster.*"`: pingcap/monitoring 3a9e9f9/f74bb77 (2021-10-07/09), never removed since. Every
+/// image context under monitor-snapshot/<tag>/operator/init.sh built after them carries it (v4.0.16, v5.0.5, v5.0.6,
+/// v5.1.3, v5.1.4, v5.2.2 to v5.2.4, v5.3.0 on, release-6.1 on); every older one does not (v4.0.15, v5.0.4, v5.1.2
+/// d28c68d, v5.2.1 and before).
+fn rewrites_cluster_selector_to_prefix(version: Version) -> bool {
+    let since_in_line = match (version.major, version.minor) {
+        (4, 0) => Version::new(4, 0, 16),
+        (5, 0) => Version::new(5, 0, 5),
+        (5, 1) => Version::new(5, 1, 3),
+        (5, 2) => Version::new(5, 2, 2),
+        _ => Version::new(5, 3, 0),
+    };
+    version >= since_in_line
+}
+
+/// The initializer tag of a TidbMonitor that scrapes the cluster and installs dashboards with the prefix match:
+/// only those make the cluster's name matter. Dashboards from elsewhere (ServiceMonitor setups, other images,
+/// tags that are not releases) may select the cluster any way: nothing to say.
+fn prefix_matching_monitor<'a>(snapshot: &'a Snapshot, tc: &TidbCluster) -> Option<&'a str> {
     let (covering, _) = crate::core::clusters::monitor_coverage(snapshot, &tc.metadata, |m| {
         m.spec.clusters.as_slice()
     });
-    !covering.is_empty()
-        || scraping::tidb_cluster_scrapes(snapshot, tc)
-            .iter()
-            .any(|s| {
-                s.reaches_metrics()
-                    && scraping::loaded_by(snapshot, s.scraper) != scraping::Loaded::Nobody
-            })
+    snapshot
+        .monitors
+        .iter()
+        .filter(|m| covering.contains(&format!("{}/{}", m.metadata.namespace(), m.metadata.name)))
+        .filter_map(|m| pingcap_initializer(m.spec.initializer.as_ref()))
+        .find(|(_, version)| rewrites_cluster_selector_to_prefix(*version))
+        .map(|(tag, _)| tag)
 }
 
 fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
@@ -567,13 +625,16 @@ fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter
         let origin_ns = origin.namespace_or(ns);
         let key = format!("{ns}-{}", tc.metadata.name);
         let origin_key = format!("{origin_ns}-{}", origin.name);
-        if key.starts_with(&origin_key) || !monitored(snapshot, tc) {
+        if key.starts_with(&origin_key) {
             continue;
         }
+        let Some(initializer) = prefix_matching_monitor(snapshot, tc) else {
+            continue;
+        };
         e.report(
             ObjectId::of("TidbCluster", &tc.metadata),
             format!(
-                "joins TidbCluster {origin_ns}/{} but its series carry tidb_cluster={key}, which the dashboards' tidb_cluster=~\"{origin_key}.*\" does not match: its components are missing from the origin's dashboards",
+                "joins TidbCluster {origin_ns}/{} but its series carry tidb_cluster={key}, which the dashboards' tidb_cluster=~\"{origin_key}.*\" (initializer {initializer}) does not match: its components are missing from the origin's dashboards",
                 origin.name
             ),
             if ns == origin_ns {
@@ -585,6 +646,15 @@ fn heterogeneous_prefix(snapshot: &Snapshot, _context: &Context, e: &mut Emitter
     }
 }
 
+/// `prometheus.config.configMapRef` is read by `syncTidbMonitorConfig` from tidb-operator v1.1.1.
+const CONFIG_MAP_REF_SINCE: Version = Version::new(1, 1, 1);
+/// `prometheus.config.ruleConfigRef` is mounted from v1.2.4 (release-1.2) and v1.3.0-beta.1.
+const RULE_CONFIG_REF_SINCE: Version = Version::new(1, 2, 4);
+/// `syncBasicAuth` first appears in v1.4.0-alpha.1; v1.2 and v1.3 accept `basicAuth` but neither read nor render it.
+const BASIC_AUTH_SYNCED_SINCE: Version = Version::new(1, 4, 0);
+/// What rules assume of an operator whose version is unknown (`Context::operator_or_assumed`).
+const ASSUMED_OPERATOR_AT_LEAST: Version = Version::new(1, 2, 0);
+
 /// The referenced objects one monitor's sync or pods need, with what their absence does.
 struct Needed {
     kind: &'static str,
@@ -592,6 +662,8 @@ struct Needed {
     name: String,
     field: String,
     consequence: &'static str,
+    /// The first tidb-operator release that reads or mounts the reference.
+    since: Version,
 }
 
 fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
@@ -611,6 +683,7 @@ fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
             name: r.name.clone(),
             field: "spec.prometheus.config.configMapRef".into(),
             consequence: "the operator's sync stops there (syncTidbMonitorConfig): no configuration or StatefulSet update reaches the monitor",
+            since: CONFIG_MAP_REF_SINCE,
         });
     }
     if let Some(r) = config
@@ -624,6 +697,7 @@ fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
             name: r.name.clone(),
             field: "spec.prometheus.config.ruleConfigRef".into(),
             consequence: "the external-rules volume cannot be mounted, so the monitor pods stay in ContainerCreating",
+            since: RULE_CONFIG_REF_SINCE,
         });
     }
     for (i, rw) in prometheus.remote_write.iter().enumerate() {
@@ -637,21 +711,41 @@ fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
                 name: selector.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
                 field: format!("spec.prometheus.remoteWrite[{i}].basicAuth.{part}"),
                 consequence: "the operator's sync stops there (syncBasicAuth): no configuration or StatefulSet update reaches the monitor",
+                since: BASIC_AUTH_SYNCED_SINCE,
             });
         }
     }
     out
 }
 
-fn missing_needed_object(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
+/// Whether the operator acts on a reference it reads from `since`, and the note a finding carries when that is
+/// assumed: an unknown operator is taken to be current, as the other version-dependent rules do.
+fn operator_reads(context: &Context, since: Version) -> (bool, String) {
+    match context.operator.version() {
+        Some(v) => (v >= since, String::new()),
+        None if since > ASSUMED_OPERATOR_AT_LEAST => (
+            true,
+            format!(
+                " (tidb-operator {since}+; its version was not detected, pass --operator-version)"
+            ),
+        ),
+        None => (true, String::new()),
+    }
+}
+
+fn missing_needed_object(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
         let id = monitor_id(monitor);
         for need in needed(monitor) {
+            let (read, note) = operator_reads(context, need.since);
+            if !read {
+                continue;
+            }
             if need.name.is_empty() {
                 e.report(
                     id.clone(),
                     format!(
-                        "{} names no {}: {}",
+                        "{} names no {}: {}{note}",
                         need.field, need.kind, need.consequence
                     ),
                     format!("set the {} name in {}", need.kind, need.field),
@@ -667,20 +761,29 @@ fn missing_needed_object(snapshot: &Snapshot, _context: &Context, e: &mut Emitte
                 e.report(
                     id.clone(),
                     format!(
-                        "{} names {what}, which does not exist: {}",
+                        "{} names {what}, which does not exist: {}{note}",
                         need.field, need.consequence
                     ),
                     format!("create {what}, or fix {}", need.field),
                 );
             }
         }
-        basic_auth_keys(snapshot, monitor, &id, e);
+        let (read, note) = operator_reads(context, BASIC_AUTH_SYNCED_SINCE);
+        if read {
+            basic_auth_keys(snapshot, monitor, &id, &note, e);
+        }
     }
 }
 
 /// `Store.AddBasicAuth` also fails when the Secret lacks the key. Keys are known only from files: live, Secrets
 /// are read as metadata and list none, so a Secret without any key listed is not judged.
-fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e: &mut Emitter) {
+fn basic_auth_keys(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    id: &ObjectId,
+    note: &str,
+    e: &mut Emitter,
+) {
     let own = monitor.metadata.namespace();
     let Some(prometheus) = monitor.spec.prometheus.as_ref() else {
         return;
@@ -701,7 +804,7 @@ fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e:
                 e.report(
                     id.clone(),
                     format!(
-                        "spec.prometheus.remoteWrite[{i}].basicAuth.{part} wants key {:?} of Secret {own}/{}, which has only {}: the operator's sync stops there (syncBasicAuth)",
+                        "spec.prometheus.remoteWrite[{i}].basicAuth.{part} wants key {:?} of Secret {own}/{}, which has only {}: the operator's sync stops there (syncBasicAuth){note}",
                         selector.key,
                         selector.name,
                         keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
@@ -716,10 +819,16 @@ fn basic_auth_keys(snapshot: &Snapshot, monitor: &TidbMonitor, id: &ObjectId, e:
 fn rules_replaced(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
         let spec = &monitor.spec;
-        let Some(r) = spec
-            .prometheus
-            .as_ref()
-            .and_then(|p| p.config.as_ref())
+        let config = spec.prometheus.as_ref().and_then(|p| p.config.as_ref());
+        // With configMapRef the user's prometheus.yml replaces the generated one (syncTidbMonitorConfig), and with
+        // it the rule_files list: which rules load is the user's choice, not the operator's.
+        if config
+            .and_then(|c| c.config_map_ref.as_ref())
+            .is_some_and(|r| !r.name.is_empty())
+        {
+            continue;
+        }
+        let Some(r) = config
             .and_then(|c| c.rule_config_ref.as_ref())
             .filter(|r| !r.name.is_empty())
         else {

@@ -302,19 +302,22 @@ pub const RULES: &[Rule] = &[
         check: duplicates,
     },
     // prometheus-operator v0.93 prometheus_types.go: nil podMonitorSelector selects none, nil namespace selector
-    // = own namespace (core::scraping::loaded_by). The one v2 rule that also judges v1 clusters' scrape objects
+    // = own namespace (core::scraping::loaded_by); v1alpha1/prometheusagent_types.go inlines the same
+    // CommonPrometheusFields, so a PrometheusAgent loads by the same selectors. The one v2 rule that also judges v1 clusters' scrape objects
     // (core::scraping::tidb_cluster_scrapes/dm_cluster_scrapes): the question is the same.
     Rule {
         id: "TM066",
         severity: Severity::Warning,
-        title: "PodMonitor/ServiceMonitor for a cluster that no Prometheus loads",
+        title: "PodMonitor/ServiceMonitor for a cluster that no Prometheus or PrometheusAgent loads",
         explanation: "A PodMonitor or ServiceMonitor that covers a tidb-operator v2 Cluster (any v2 release: v2.0.1 \
             to v2.2 leave scraping to the user) or a v1 TidbCluster/DMCluster (scraped with ServiceMonitors instead \
             of, or beside, a TidbMonitor) is used only by a \
-            Prometheus whose `podMonitorSelector`/`serviceMonitorSelector` matches its labels and whose namespace \
-            selector matches its namespace (prometheus-operator v0.93, pkg/apis/monitoring/v1/prometheus_types.go: \
-            an unset selector selects nothing, an unset namespace selector means the Prometheus' own namespace). \
-            No Prometheus read does, so nothing is scraped. Offline files without Prometheus objects say nothing.",
+            Prometheus or PrometheusAgent whose `podMonitorSelector`/`serviceMonitorSelector` matches its labels and \
+            whose namespace selector matches its namespace (prometheus-operator v0.93, \
+            pkg/apis/monitoring/v1/prometheus_types.go: an unset selector selects nothing, an unset namespace \
+            selector means the object's own namespace; a PrometheusAgent, `monitoring.coreos.com/v1alpha1`, carries \
+            the same fields, v1alpha1/prometheusagent_types.go). No Prometheus or PrometheusAgent read does, so \
+            nothing is scraped. Offline files without Prometheus or PrometheusAgent objects say nothing.",
         bad: concat!(
             v2_cluster!("{}"),
             v2_group!("PDGroup", "pd"),
@@ -327,8 +330,8 @@ pub const RULES: &[Rule] = &[
             pod_monitor!(),
             "---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec:\n  podMonitorSelector: {}\n  podMonitorNamespaceSelector: {}\n"
         ),
-        fix: "Label the object so a Prometheus' `podMonitorSelector`/`serviceMonitorSelector` matches it (and its \
-            namespace its namespace selector), or widen the Prometheus' selectors.",
+        fix: "Label the object so a Prometheus' or PrometheusAgent's `podMonitorSelector`/`serviceMonitorSelector` \
+            matches it (and its namespace its namespace selector), or widen that object's selectors.",
         example_operator: None,
         check: not_loaded,
     },
@@ -836,13 +839,13 @@ fn not_loaded(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
             Loaded::Nobody => e.report(
                 id,
                 format!(
-                    "no Prometheus selects this {}: its targets are never scraped",
+                    "no Prometheus or PrometheusAgent selects this {}: its targets are never scraped",
                     s.scraper.kind.kind_name()
                 ),
-                "add the labels a Prometheus' podMonitorSelector/serviceMonitorSelector matches, or widen that selector",
+                "add the labels a Prometheus' or PrometheusAgent's podMonitorSelector/serviceMonitorSelector matches, or widen that selector",
             ),
             Loaded::Unknown if !context.offline => {
-                e.unresolved(id, "the Prometheus objects that could load it")
+                e.unresolved(id, "the Prometheus and PrometheusAgent objects that could load it")
             }
             _ => {}
         }
