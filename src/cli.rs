@@ -229,7 +229,7 @@ impl TypedValueParser for Suggested {
 }
 
 /// A rule ID for `--rule`/`--skip`: upper-cased here, checked against the registry by `check` (one error line
-/// naming the ID, instead of clap's list of 41 values); the registry's IDs are what shells complete.
+/// naming the ID, instead of clap's list of every rule); the registry's IDs are what shells complete.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleId;
 
