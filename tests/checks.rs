@@ -1083,8 +1083,28 @@ fn tm071_tidb_dashboard_job_queries_miss_the_monitor_s_job_names() {
         "{}",
         basic[0].message
     );
-    // Before v1.2.0 the monitor did not register itself in PD.
-    assert!(run_on_files(&[example("basic")], "TM071", Some("v1.1.15")).is_empty());
+    // Before v1.1.8 the jobs were the components themselves, as TiDB Dashboard queries them.
+    assert!(run_on_files(&[example("basic")], "TM071", Some("v1.1.7")).is_empty());
+    // v1.1.8-v1.1.15 prefix the jobs and register the monitor for its first cluster only
+    // (tidbcluster_status_manager.go syncTidbMonitorRef); v1.2.0 for every cluster.
+    assert_eq!(
+        run_on_files(&[example("basic")], "TM071", Some("v1.1.15")).len(),
+        1
+    );
+    let two = monitor_with("  clusters: [{name: first}, {name: second}]\n")
+        + &["first", "second"]
+            .map(|name| format!(
+                "---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: monitoring}}\nspec:\n  version: v8.5.7\n  pd: {{replicas: 1}}\n"
+            ))
+            .concat();
+    let fired = |operator: &str| -> Vec<String> {
+        checks::run(&as_live(&two), &context(Some(operator)), |id| id == "TM071")
+            .iter()
+            .map(|f| f.message.split(' ').nth(4).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(fired("v1.1.15"), ["monitoring/first"]);
+    assert_eq!(fired("v1.2.0"), ["monitoring/first", "monitoring/second"]);
     let estate = |pd: &str, version: &str| {
         monitor_with("  clusters: [{name: db}]\n")
             + &format!(

@@ -295,10 +295,11 @@ pub const RULES: &[Rule] = &[
         title: "TiDB Dashboard panels that select job=\"tidb\" stay empty on a TidbMonitor's Prometheus",
         explanation: "For every referenced TidbCluster with PD, tidb-operator v1.2.0 through v1.6.6 registers the \
             monitor's Prometheus in PD (`/topology/prometheus`, `syncDashboardMetricStorage`, \
-            pkg/monitor/monitor/monitor_manager.go), and TiDB Dashboard reads its metrics there unless PD's \
+            pkg/monitor/monitor/monitor_manager.go; v1.1.8 to v1.1.15 for the monitor's first cluster only, \
+            tidbcluster_status_manager.go), and TiDB Dashboard reads its metrics there unless PD's \
             `pd-server.metric-storage` is set (`resolveFinalPromAddress`, tidb-dashboard \
             pkg/apiserver/metrics/prom_resolve.go). But the monitor names its scrape jobs `<namespace>-<cluster>-<component>` \
-            (`scrapeJob`, template.go; #3606), while TiDB Dashboard (pingcap/tidb-dashboard release-6.5 through \
+            (`scrapeJob`, template.go, from v1.1.8; #3606), while TiDB Dashboard (pingcap/tidb-dashboard release-6.5 through \
             release-8.5, i.e. TiDB v6.5 to v8.5: apps/Overview and apps/Monitoring metricsQueries.ts) selects \
             `job=\"tidb\"`, `job=\"tikv\"`, `job=\"tiflash\"`, `job=\"tiproxy\"`: the Overview page's TiDB CPU and \
             memory charts and the Monitoring page's uptime, CPU and memory panels stay empty (tidb-operator #5548, \
@@ -855,20 +856,23 @@ fn rules_replaced(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 
 /// pingcap/tidb-dashboard release-6.5 is the oldest branch verified to select `job="tidb"`.
 const DASHBOARD_JOB_QUERIES_SINCE: Version = Version::new(6, 5, 0);
-/// `syncDashboardMetricStorage` (#3924) registers the monitor in PD from tidb-operator v1.2.0.
-const REGISTERS_PROMETHEUS_SINCE: Version = Version::new(1, 2, 0);
+/// Scrape jobs are named `<ns>-<cluster>-<component>` from tidb-operator v1.1.8 (template.go `scrapeJob`); before,
+/// the job was the component itself, which is what TiDB Dashboard queries.
+const JOBS_PREFIXED_SINCE: Version = Version::new(1, 1, 8);
+/// `syncDashboardMetricStorage` (#3924) registers the monitor in PD for every cluster it lists from tidb-operator
+/// v1.2.0; v1.1.x (tidbcluster_status_manager.go `syncTidbMonitorRef` at v1.1.15) only for its first cluster.
+const REGISTERS_EVERY_CLUSTER_SINCE: Version = Version::new(1, 2, 0);
 
 fn dashboard_job_queries(snapshot: &Snapshot, context: &Context, e: &mut Emitter) {
-    if context
-        .operator
-        .version()
-        .is_some_and(|v| v < REGISTERS_PROMETHEUS_SINCE)
-    {
+    let operator = context.operator.version();
+    if operator.is_some_and(|v| v < JOBS_PREFIXED_SINCE) {
         return;
     }
+    let first_cluster_only = operator.is_some_and(|v| v < REGISTERS_EVERY_CLUSTER_SINCE);
     for monitor in &snapshot.monitors {
         let own = monitor.metadata.namespace();
-        for r in &monitor.spec.clusters {
+        let registered = if first_cluster_only { 1 } else { usize::MAX };
+        for r in monitor.spec.clusters.iter().take(registered) {
             let ns = r.namespace_or(own);
             // Without clusterScoped a foreign cluster yields no targets at all (TM011).
             if ns != own && !monitor.spec.cluster_scoped {
