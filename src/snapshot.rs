@@ -183,15 +183,6 @@ impl Kind {
         }
     }
 
-    /// The prefix of `-o name` output, e.g. `tidbmonitor.pingcap.com`.
-    pub fn name_prefix(self) -> String {
-        let singular = self.kind_name().to_ascii_lowercase();
-        match self.group() {
-            "" => singular,
-            group => format!("{singular}.{group}"),
-        }
-    }
-
     /// The REST path of the collection (`namespace` ignored for cluster-scoped kinds), as kube's `Request` builds it.
     pub fn collection_path(self, namespace: Option<&str>) -> String {
         let base = match self.group() {

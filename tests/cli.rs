@@ -676,3 +676,20 @@ fn every_command_has_usage_examples_and_its_own_flags_first() {
         assert!(own < global, "{path:?}: own flags must come first: {help}");
     }
 }
+
+#[test]
+fn a_symlink_loop_in_a_directory_is_walked_once() {
+    let dir = labelled_monitors();
+    std::os::unix::fs::symlink(".", dir.path().join("self")).unwrap();
+    let (code, stdout, stderr) = run_in(&[
+        "get",
+        "-A",
+        "-o",
+        "name",
+        "-f",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -139,6 +139,16 @@ fn kubectl_completion_hook_completes_flag_values() {
         hook(&["scaffold", "podmonitor", "--apply", "--dry-run", "s"]),
         "server\n:4\n"
     );
+    // Global flags before any subcommand: their values, not the subcommands (the hook is not parsed by clap).
+    assert_eq!(hook(&["-o", ""]), "table\nwide\njson\nyaml\nname\n:4\n");
+    assert_eq!(hook(&["--output=n"]), "--output=name\n:4\n");
+    assert_eq!(hook(&["--color=a"]), "--color=auto\n--color=always\n:4\n");
+    assert!(
+        !hook(&["-n", ""]).contains("get"),
+        "namespaces, not subcommands"
+    );
+    // `-n check`: check is the namespace, so no rule IDs or check names are offered after it.
+    assert!(!hook(&["-n", "check", "--rule", ""]).contains("TM0"));
     // Contexts from the kubeconfig the line names, without a cluster.
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("config");

@@ -992,3 +992,46 @@ fn a_partly_loaded_run_names_only_the_monitors_left_out() {
         "{yaml}"
     );
 }
+
+/// A selector written with matchExpressions is met by labels too: the warning names the flag (not "no label
+/// added here can meet"), and the flag gets the objects loaded.
+#[test]
+fn names_the_label_an_in_expression_wants() {
+    let dir = tempfile::tempdir().unwrap();
+    let basic = example("basic");
+    let expressions = prometheus_file(
+        dir.path(),
+        "  serviceMonitorSelector: {matchExpressions: [{key: release, operator: In, values: [kps, other]}, {key: team, operator: Exists}]}\n  serviceMonitorNamespaceSelector: {}\n",
+    );
+    let (_, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "-f",
+        &basic,
+        "-f",
+        &expressions,
+    ]);
+    assert!(
+        stderr.contains("(add --prometheus-label release=kps --prometheus-label team=true)"),
+        "{stderr}"
+    );
+    let (yaml, stderr) = run(&[
+        "scaffold",
+        "servicemonitor",
+        "-A",
+        "--prometheus-label",
+        "release=kps",
+        "--prometheus-label",
+        "team=true",
+        "-f",
+        &basic,
+        "-f",
+        &expressions,
+    ]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(
+        yaml.contains("# ServiceMonitors loaded by Prometheus monitoring/kps\n"),
+        "{yaml}"
+    );
+}

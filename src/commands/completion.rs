@@ -151,8 +151,17 @@ fn candidates(done: &[String], partial: &str) -> (Vec<String>, u8) {
     // Walk down the subcommands named so far.
     let mut command = &root;
     let mut path = Vec::new();
-    for word in done.iter().filter(|w| !w.starts_with('-')) {
-        if let Some(sub) = command.find_subcommand(word) {
+    let mut words = done.iter();
+    while let Some(word) = words.next() {
+        if word.starts_with('-') {
+            // `-n check`: the value of a flag is not a subcommand.
+            let takes_value = !word.contains('=')
+                && find_flag(command, &root, word)
+                    .is_some_and(|a| a.get_num_args().is_some_and(|n| n.takes_values()));
+            if takes_value {
+                words.next();
+            }
+        } else if let Some(sub) = command.find_subcommand(word) {
             command = sub;
             path.push(word.clone());
         }
@@ -247,9 +256,19 @@ fn candidates(done: &[String], partial: &str) -> (Vec<String>, u8) {
 /// Settings for a completion lookup: the flags typed so far (kubeconfig, context, -n, -f), a short timeout and
 /// no selector. A slow or absent cluster just means no suggestions.
 fn lookup_settings(done: &[String]) -> Option<Settings> {
+    // The flag whose value is being completed has no value yet: leave it out. Parse the rest as typed, adding
+    // `get` where no subcommand was named (the global flags are all that matters here).
+    let typed = match done.last() {
+        Some(last) if last.starts_with('-') && !last.contains('=') => &done[..done.len() - 1],
+        _ => done,
+    };
+    let root = Cli::command();
+    let named_command = typed
+        .iter()
+        .any(|w| !w.starts_with('-') && root.find_subcommand(w).is_some());
     let argv = std::iter::once("kubectl-tidbmonitor".to_string())
-        .chain(done.iter().cloned())
-        .chain(["get".to_string()]);
+        .chain(typed.iter().cloned())
+        .chain((!named_command).then(|| "get".to_string()));
     let cli = Cli::try_parse_from(argv).ok()?;
     let mut global = cli.global;
     global.request_timeout = "3s".into();

@@ -60,6 +60,14 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
     ]
 }
 
+/// `kubectl tidbmonitor __complete WORDS…`: completion candidates (cobra's protocol), exit code.
+pub fn complete_words(words: &[String]) -> i32 {
+    match completion::complete(words) {
+        Ok(code) => code,
+        Err(e) => e.exit_code(),
+    }
+}
+
 /// Settings every command shares, parsed once from the global flags.
 pub struct Settings {
     pub global: Global,
@@ -376,7 +384,7 @@ pub fn report_not_found<'a>(
         .collect();
     for name in &missing {
         eprintln!(
-            "Error from server (NotFound): {} {:?} not found",
+            "Error from server (NotFound): {} \"{}\" not found",
             resources.join(", "),
             crate::render::escape(name)
         );

@@ -26,7 +26,11 @@ impl From<ScaffoldError> for CommandError {
 /// Output flags that cannot act together are refused before anything is read, never silently dropped.
 fn check_output_flags(output: &ScaffoldOutput) -> Result<(), CommandError> {
     let refuse = |text: &str| Err(CommandError::Usage(text.into()));
-    if output.dry_run.is_some() && !output.apply {
+    // `--dry-run=none` is kubectl's default, so it asks for nothing.
+    let dry_run = output
+        .dry_run
+        .filter(|d| !matches!(d, crate::cli::DryRun::None));
+    if dry_run.is_some() && !output.apply {
         return refuse(
             "--dry-run only applies to --apply (without --apply nothing is sent: the YAML is printed)",
         );

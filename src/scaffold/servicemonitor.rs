@@ -542,6 +542,23 @@ pub fn prometheus_check(
     }
 }
 
+/// Labels that meet `selector`'s positive requirements: its matchLabels, the first value of each `In`, and
+/// `true` for each `Exists` key the matchLabels do not already set.
+fn labels_meeting(selector: &crate::model::LabelSelector) -> BTreeMap<String, String> {
+    let mut labels = selector.match_labels.clone();
+    for requirement in &selector.match_expressions {
+        let value = match requirement.operator.as_str() {
+            "In" => requirement.values.first().cloned(),
+            "Exists" => Some("true".to_string()),
+            _ => None,
+        };
+        if let Some(value) = value {
+            labels.entry(requirement.key.clone()).or_insert(value);
+        }
+    }
+    labels
+}
+
 /// Why `p` does not load `scraper`, with the `--prometheus-label` flags that would make it (checked by the same
 /// predicate before they are suggested).
 fn why_not_loaded(
@@ -568,11 +585,11 @@ fn why_not_loaded(
     let Some(selector) = selector else {
         return format!("Prometheus {name} has no {field}, so it loads none");
     };
+    // The labels `--prometheus-label` would have to add: matchLabels, a value of each `In`, and some value for
+    // each `Exists` (a NotIn/DoesNotExist on a label the scaffold sets itself is what no flag can meet).
+    let wanted = labels_meeting(selector);
     let mut relabelled = scraper.clone();
-    relabelled
-        .metadata
-        .labels
-        .extend(selector.match_labels.clone());
+    relabelled.metadata.labels.extend(wanted.clone());
     if !selector.matches(&relabelled.metadata.labels) {
         return format!(
             "Prometheus {name} selects {field} {}, which no label added here can meet",
@@ -581,9 +598,9 @@ fn why_not_loaded(
     }
     let mut parts = Vec::new();
     if !selector.matches(&scraper.metadata.labels) {
-        let flags: Vec<String> = selector
-            .match_labels
+        let flags: Vec<String> = wanted
             .iter()
+            .filter(|(k, v)| scraper.metadata.labels.get(*k) != Some(*v))
             .map(|(k, v)| format!("--prometheus-label {k}={v}"))
             .collect();
         parts.push(format!(

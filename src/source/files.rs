@@ -101,7 +101,15 @@ pub fn load_keeping(
 fn manifest_files(dir: &Path, skipped: &mut Vec<String>) -> Result<Vec<PathBuf>, FilesError> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
+    // Each directory is read once, by its real path: a symbolic link back up the tree (`dir/self -> .`) would
+    // otherwise be walked until the path is too long.
+    let mut visited = std::collections::BTreeSet::new();
     while let Some(current) = pending.pop() {
+        if let Ok(real) = std::fs::canonicalize(&current)
+            && !visited.insert(real)
+        {
+            continue;
+        }
         let entries = std::fs::read_dir(&current).map_err(|e| FilesError::Unreadable {
             path: current.display().to_string(),
             reason: e.to_string(),
@@ -114,13 +122,14 @@ fn manifest_files(dir: &Path, skipped: &mut Vec<String>) -> Result<Vec<PathBuf>,
                 path.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml" | "json")
             ) {
-                if std::fs::metadata(&path).is_err()
+                if let Err(e) = std::fs::metadata(&path)
                     && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
                 {
-                    skipped.push(format!(
-                        "{}: symbolic link to a file that does not exist; skipped",
-                        path.display()
-                    ));
+                    let why = match e.kind() {
+                        std::io::ErrorKind::NotFound => "to a file that does not exist".to_string(),
+                        _ => format!("that cannot be followed ({e})"),
+                    };
+                    skipped.push(format!("{}: symbolic link {why}; skipped", path.display()));
                 } else {
                     found.push(path);
                 }

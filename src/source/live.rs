@@ -946,7 +946,7 @@ fn object_path(object: &serde_json::Value) -> Option<(String, String)> {
     let (kind, ns, name) = crate::scaffold::identity(object);
     let api_version = object.get("apiVersion")?.as_str()?;
     let known = Kind::from_api_version(api_version, &kind)?;
-    let label = format!("{}/{name}", known.name_prefix());
+    let label = crate::render::kind_object_name(known, &name);
     let collection = known.collection_path(Some(&ns));
     Some((format!("{collection}/{name}"), label))
 }
