@@ -693,3 +693,21 @@ fn a_symlink_loop_in_a_directory_is_walked_once() {
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn names_are_refused_with_a_selector_or_live_all_namespaces_as_kubectl_does() {
+    for command in ["get", "clusters", "check"] {
+        let (code, _, stderr) = run_in(&[command, "basic", "-l", "a=b"]);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert_eq!(
+            stderr,
+            "error: name cannot be provided when a selector is specified\n"
+        );
+        let (code, _, stderr) = run_in(&[command, "basic", "-A"]);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert_eq!(
+            stderr,
+            "error: a resource cannot be retrieved by name across all namespaces\n"
+        );
+    }
+}

@@ -60,6 +60,25 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
     ]
 }
 
+/// kubectl's refusals for NAMEs with `-l` or (live) `-A` (cli-runtime builder.go): a name picks one object in one
+/// namespace. Offline, files from several namespaces may be named into, as their rows show.
+fn refuse_names_with_wide_reads(settings: &Settings, names: &[String]) -> Result<(), CommandError> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    if settings.selector.is_some() {
+        return Err(CommandError::Usage(
+            "name cannot be provided when a selector is specified".into(),
+        ));
+    }
+    if settings.global.all_namespaces && !settings.offline() {
+        return Err(CommandError::Usage(
+            "a resource cannot be retrieved by name across all namespaces".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// `kubectl tidbmonitor __complete WORDS…`: completion candidates (cobra's protocol), exit code.
 pub fn complete_words(words: &[String]) -> i32 {
     match completion::complete(words) {
@@ -433,15 +452,18 @@ pub fn run(cli: Cli) -> i32 {
                 Command::Version => version::run(&settings),
                 Command::Get(args) => {
                     settings.no_headers = args.table.no_headers;
-                    get::run(&settings, args)
+                    refuse_names_with_wide_reads(&settings, &args.names)
+                        .and_then(|()| get::run(&settings, args))
                 }
                 Command::Clusters(args) => {
                     settings.no_headers = args.table.no_headers;
-                    clusters::run(&settings, args)
+                    refuse_names_with_wide_reads(&settings, &args.names)
+                        .and_then(|()| clusters::run(&settings, args))
                 }
                 Command::Check(args) => {
                     settings.no_headers = args.no_headers;
-                    check::run(&settings, args)
+                    refuse_names_with_wide_reads(&settings, &args.names)
+                        .and_then(|()| check::run(&settings, args))
                 }
                 Command::Scaffold(command) => scaffold::run(&settings, command),
                 _ => unreachable!("handled above"),
