@@ -56,6 +56,14 @@ pub struct ObjectId {
 }
 
 impl ObjectId {
+    /// The catalogue kind of the object (kind names are unique across the groups the plugin reads).
+    pub fn catalogue_kind(&self) -> Option<crate::snapshot::Kind> {
+        crate::snapshot::Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.kind_name() == self.kind)
+    }
+
     pub fn of(kind: &'static str, meta: &ObjectMeta) -> ObjectId {
         ObjectId {
             kind,

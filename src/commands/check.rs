@@ -99,10 +99,7 @@ fn not_checked(loaded: &super::Loaded) -> Vec<NotChecked> {
 
 /// The file and line that define the object a finding is about, when it was read from a file.
 fn origin(snapshot: &crate::snapshot::Snapshot, finding: &Finding) -> Option<(String, usize)> {
-    let kind = Kind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.kind_name() == finding.object.kind)?;
+    let kind = finding.object.catalogue_kind()?;
     snapshot
         .origins
         .get(&(
@@ -258,8 +255,8 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 .iter()
                 .filter(|f| f.suppressed.is_none() && seen.insert(&f.object))
                 .map(|f| {
-                    let name = match Kind::ALL.iter().find(|k| k.kind_name() == f.object.kind) {
-                        Some(kind) => crate::render::kind_object_name(*kind, &f.object.name),
+                    let name = match f.object.catalogue_kind() {
+                        Some(kind) => crate::render::kind_object_name(kind, &f.object.name),
                         None => crate::render::object_name(f.object.kind, "", &f.object.name),
                     };
                     format!("{}\n", escape(&name))
