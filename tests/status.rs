@@ -230,3 +230,76 @@ fn live_a_forbidden_secret_list_prints_not_checked_and_exits_1() {
         assert!(stdout.contains(&format!("\n{heading}\n")), "{stdout}");
     }
 }
+
+const PERSISTENT_MONITOR: &str = r#"{"apiVersion":"pingcap.com/v1alpha1","kind":"TidbMonitor","metadata":{"name":"secure","namespace":"tidb"},"spec":{"persistent":true,"storage":"5Gi","clusters":[{"name":"secure"},{"name":"orders","namespace":"shop"}],"prometheus":{"baseImage":"prom/prometheus","version":"v2.53.2"}}}"#;
+const CLAIM: &str = r#"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"tidbmonitor-secure-monitor-0","namespace":"tidb"},"spec":{"volumeName":"pv-1","resources":{"requests":{"storage":"5Gi"}}},"status":{"phase":"Bound"}}"#;
+const VOLUME: &str = r#"{"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":"pv-1"},"spec":{"persistentVolumeReclaimPolicy":"Retain","capacity":{"storage":"5Gi"}}}"#;
+
+/// The issue's cost bound: status reads the monitor by name, then what it names (per namespace it or its
+/// references live in, or by its labels, or by name), then the claims' volumes by name — never a list of a
+/// kind across the cluster.
+#[test]
+fn live_status_reads_only_what_the_monitor_names() {
+    let (code, stdout, stderr, paths) = live_status(|path| {
+        if path.contains("/tidbmonitors") {
+            (200, list(&[PERSISTENT_MONITOR]))
+        } else if path.contains("/tidbclusters") && path.contains("/namespaces/tidb/") {
+            (200, list(&[CLUSTER]))
+        } else if path.contains("/persistentvolumeclaims") && path.contains("labelSelector") {
+            (200, list(&[CLAIM]))
+        } else if path.contains("/persistentvolumes?") {
+            (200, list(&[VOLUME]))
+        } else {
+            (200, list(&[]))
+        }
+    });
+    assert!(stdout.contains("pv-1"), "{stdout}\n{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+    let mut paths: Vec<String> = paths
+        .into_iter()
+        .map(|p| {
+            p.replace("limit=500&", "")
+                .replace("&resourceVersion=0", "")
+        })
+        .collect();
+    paths.sort();
+    let shards = "labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor%2Capp.kubernetes.io%2Finstance%20in%20%28secure%29";
+    let mut expected = vec![
+        "/apis/pingcap.com/v1alpha1/namespaces/tidb/tidbmonitors?fieldSelector=metadata.name%3Dsecure".to_string(),
+        format!("/apis/apps/v1/namespaces/tidb/statefulsets?{shards}"),
+        format!("/api/v1/namespaces/tidb/persistentvolumeclaims?{shards}"),
+        "/api/v1/namespaces/tidb/persistentvolumeclaims?fieldSelector=metadata.name%3Dsecure-monitor".to_string(),
+        "/apis/apps/v1/namespaces/tidb/deployments?fieldSelector=metadata.name%3Dsecure-monitor".to_string(),
+        "/api/v1/namespaces/tidb/services?labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor%2Capp.kubernetes.io%2Finstance%3Dsecure".to_string(),
+        "/api/v1/persistentvolumes?fieldSelector=metadata.name%3Dpv-1".to_string(),
+    ];
+    for ns in ["shop", "tidb"] {
+        for path in [
+            "/apis/pingcap.com/v1alpha1/namespaces/NS/tidbclusters",
+            "/apis/pingcap.com/v1alpha1/namespaces/NS/dmclusters",
+            "/api/v1/namespaces/NS/secrets",
+            "/api/v1/namespaces/NS/configmaps",
+        ] {
+            expected.push(format!("{}?", path.replace("NS", ns)));
+        }
+    }
+    expected.sort();
+    // A path ending in `?` had no selector: those are the per-namespace lists, never cluster-wide.
+    let paths: Vec<String> = paths
+        .into_iter()
+        .map(|p| {
+            if p.contains("Selector=") {
+                p
+            } else {
+                format!("{}?", p.split('?').next().unwrap())
+            }
+        })
+        .collect();
+    assert_eq!(paths, expected);
+    for path in &paths {
+        assert!(
+            path.contains("/namespaces/") || path.contains("fieldSelector=metadata.name"),
+            "cluster-wide list: {path}"
+        );
+    }
+}

@@ -8,12 +8,14 @@ use crate::checks::{Context, operator};
 use crate::cli::StatusArgs;
 use crate::core::monitors::RefState;
 use crate::core::status::{MonitorStatus, NotChecked, Presence, monitor_status};
+use crate::model::TidbMonitor;
+use crate::naming;
 use crate::render::age::age;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
 use crate::render::{OutputFormat, escape};
 use crate::snapshot::{Kind, Scope};
-use crate::source::Request;
+use crate::source::{Query, Request};
 
 /// What `status` reads: everything `check` reads (its Findings section runs every rule), plus the Services.
 pub fn request() -> Request {
@@ -47,7 +49,11 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         ));
     }
     let request = request();
-    let mut loaded = load(settings, &request)?;
+    let mut loaded = if settings.offline() {
+        load(settings, &request)?
+    } else {
+        load_live(settings, &args.name)?
+    };
     if args.assume_complete {
         for kind in request.kinds() {
             loaded.snapshot.scopes.insert(kind, Scope::AllNamespaces);
@@ -82,6 +88,157 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
     emit(&text);
     Ok(if status.partial() || skipped { 1 } else { 0 })
 }
+
+/// Reads only what the monitor names, in three rounds of narrowed LISTs (never a cluster-wide list, so the
+/// cost does not grow with the estate): the monitor; then its clusters, Secrets, workloads, claims and
+/// Services; then the claims' volumes.
+fn load_live(settings: &Settings, name: &str) -> Result<super::Loaded, CommandError> {
+    let options = super::live_options(settings);
+    super::runtime()?.block_on(async {
+        let connection = crate::source::live::connect(&options).await?;
+        let namespace = connection.namespace.clone();
+        let (mut snapshot, mut warnings) = connection
+            .read(&monitor_round(&namespace, name), Some(Kind::TidbMonitor))
+            .await?;
+        let monitor = snapshot
+            .monitors
+            .iter()
+            .find(|m| m.metadata.name == name)
+            .cloned();
+        if let Some(monitor) = monitor {
+            let (part, more) = connection.read(&object_round(&monitor), None).await?;
+            snapshot.merge(part);
+            warnings.extend(more);
+            let (part, more) = connection
+                .read(&volume_round(&snapshot, &monitor), None)
+                .await?;
+            snapshot.merge(part);
+            warnings.extend(more);
+        }
+        // Other monitors and scrape objects are not read: the rules that compare them stay silent here.
+        if settings.global.verbose > 0 {
+            eprintln!(
+                "note: status reads only this monitor's objects; rules across monitors and scrape objects need `kubectl tidbmonitor check`"
+            );
+        }
+        Ok(super::Loaded {
+            snapshot,
+            warnings,
+            row_namespace: Some(namespace.clone()),
+            default_namespace: namespace,
+        })
+    })
+}
+
+/// Round 1: the monitor itself, by name.
+pub fn monitor_round(namespace: &str, name: &str) -> Vec<Query> {
+    vec![Query::by_name(
+        Kind::TidbMonitor,
+        Scope::Namespace(namespace.into()),
+        name,
+    )]
+}
+
+/// Round 2: what the monitor names. Clusters, DMClusters and Secrets are listed once per namespace the monitor
+/// or its references live in (metadata only for Secrets): the rules look up Secrets and ConfigMaps the spec
+/// names (client certificates, remote-write auth, rule ConfigMaps) in those namespaces, so a by-name read
+/// of only the client Secrets would make the others look missing. The monitor's StatefulSets, claims and
+/// Services carry `app.kubernetes.io/component=monitor` and `app.kubernetes.io/instance=` the monitor (the
+/// StatefulSet of shard s, and the claims its template makes, `<name>-shard-<s>`; pkg/monitor/monitor/util.go
+/// buildTidbMonitorLabel, v1.6.6). The legacy Deployment and its claim are read by name: a v1.1 claim made
+/// by hand may lack the labels (TM021's unlabelled case).
+pub fn object_round(monitor: &TidbMonitor) -> Vec<Query> {
+    let own = monitor.metadata.namespace();
+    let name = &monitor.metadata.name;
+    let mut namespaces: Vec<String> = monitor
+        .spec
+        .clusters
+        .iter()
+        .chain(monitor.spec.dm_clusters())
+        .map(|r| r.namespace_or(own).to_string())
+        .chain(std::iter::once(own.to_string()))
+        .collect();
+    namespaces.sort();
+    namespaces.dedup();
+    let mut queries = Vec::new();
+    for ns in &namespaces {
+        for kind in [
+            Kind::TidbCluster,
+            Kind::DmCluster,
+            Kind::Secret,
+            Kind::ConfigMap,
+        ] {
+            queries.push(Query {
+                kind,
+                scope: Scope::Namespace(ns.clone()),
+                labels: None,
+                fields: None,
+            });
+        }
+    }
+    let scope = Scope::Namespace(own.to_string());
+    let instances: Vec<String> = (0..monitor.spec.shards())
+        .map(|shard| naming::shard_instance(name, shard))
+        .collect();
+    let shards = format!(
+        "{COMPONENT_MONITOR},app.kubernetes.io/instance in ({})",
+        instances.join(",")
+    );
+    for kind in [Kind::StatefulSet, Kind::PersistentVolumeClaim] {
+        queries.push(Query {
+            kind,
+            scope: scope.clone(),
+            labels: Some(shards.clone()),
+            fields: None,
+        });
+    }
+    queries.push(Query {
+        kind: Kind::Service,
+        scope: scope.clone(),
+        labels: Some(format!(
+            "{COMPONENT_MONITOR},app.kubernetes.io/instance={name}"
+        )),
+        fields: None,
+    });
+    queries.push(Query::by_name(
+        Kind::Deployment,
+        scope.clone(),
+        &naming::legacy_deployment(name),
+    ));
+    if monitor.spec.persistent {
+        queries.push(Query::by_name(
+            Kind::PersistentVolumeClaim,
+            scope,
+            &naming::legacy_pvc(name),
+        ));
+    }
+    queries
+}
+
+/// Round 3: the volumes of the claims read, and the one a migration recorded in the monitor's status, by name.
+pub fn volume_round(snapshot: &crate::snapshot::Snapshot, monitor: &TidbMonitor) -> Vec<Query> {
+    let recorded = monitor
+        .status
+        .deployment_storage_status
+        .as_ref()
+        .and_then(|s| s.pv_name.clone());
+    let mut names: Vec<String> = snapshot
+        .pvcs
+        .iter()
+        .filter_map(|pvc| pvc.spec.volume_name.clone())
+        .chain(recorded)
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .iter()
+        .map(|pv| Query::by_name(Kind::PersistentVolume, Scope::AllNamespaces, pv))
+        .collect()
+}
+
+/// tidb-operator's component label on every monitor object (`label.NewMonitor().Monitor()`).
+const COMPONENT_MONITOR: &str = "app.kubernetes.io/component=monitor";
 
 /// The sections, in their fixed order, each under its heading.
 pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
