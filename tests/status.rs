@@ -303,3 +303,38 @@ fn live_status_reads_only_what_the_monitor_names() {
         );
     }
 }
+
+#[test]
+fn one_monitor_in_one_namespace_or_a_usage_error() {
+    for extra in [&["-A"][..], &["-o", "name"][..]] {
+        let (code, stdout, stderr) = status("healthy.yaml", "basic", extra);
+        assert_eq!(code, 2, "{extra:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+/// The Storage section says what TM021 says: an unlabelled old claim on a Delete PV stalls the migration.
+#[test]
+fn storage_says_what_the_migration_will_do() {
+    let manifests = std::fs::read_to_string("testdata/status/migrating.yaml")
+        .unwrap()
+        .replace("    app.kubernetes.io/name: tidb-cluster\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unlabelled.yaml");
+    std::fs::write(&path, manifests).unwrap();
+    let out = Command::cargo_bin("kubectl-tidbmonitor")
+        .unwrap()
+        .args(["status", "-n", "tidb", "legacy", "--assume-complete", "-f"])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout
+            .contains("legacy-monitor: migration stalls (TM021): the PVC lacks the monitor labels"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("TM021"), "{stdout}");
+}

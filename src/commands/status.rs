@@ -17,7 +17,8 @@ use crate::render::{OutputFormat, escape};
 use crate::snapshot::{Kind, Scope};
 use crate::source::{Query, Request};
 
-/// What `status` reads: everything `check` reads (its Findings section runs every rule), plus the Services.
+/// What `status` reads from `-f` files: everything `check` reads (its Findings section runs every rule), plus
+/// the Services. Live it reads less, narrowed to the monitor ([`load_live`]).
 pub fn request() -> Request {
     let mut request = super::check::request();
     request.auxiliary.push(Kind::Service);
