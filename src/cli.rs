@@ -116,6 +116,13 @@ pub enum Command {
         # the rules, their severities and titles\n  \
         kubectl tidbmonitor check --list-rules")]
     Check(CheckArgs),
+    /// One TidbMonitor's whole story: overview, clusters, workloads, storage, endpoints and findings.
+    #[command(after_help = "Examples:\n  \
+        # everything about monitor basic in namespace tidb; exit 1 when a section could not be read\n  \
+        kubectl tidbmonitor status -n tidb basic\n  \
+        # the same as a versioned document (kind: TidbMonitorStatus)\n  \
+        kubectl tidbmonitor status -n tidb basic -o json")]
+    Status(StatusArgs),
     /// Generate ready-to-apply YAML: ServiceMonitors/PodMonitors for clusters, or Thanos for monitors.
     #[command(
         subcommand,
@@ -161,6 +168,16 @@ pub struct GetArgs {
     pub names: Vec<String>,
     #[command(flatten)]
     pub table: TableArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The TidbMonitor, in -n or the context's namespace.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// With -f: the files hold every object, so a reference or workload not in them is missing, not unknown.
+    #[arg(long)]
+    pub assume_complete: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,14 @@ pub fn first_pvc(monitor: &str) -> String {
     format!("tidbmonitor-{}-0", monitor_object(monitor))
 }
 
+/// The PVC of replica `replica` of shard `shard`: the StatefulSet's claim template `tidbmonitor`, then the pod.
+pub fn shard_pvc(monitor: &str, shard: i32, replica: i32) -> String {
+    format!(
+        "tidbmonitor-{}-{replica}",
+        shard_statefulset(monitor, shard)
+    )
+}
+
 /// The `app.kubernetes.io/instance` label of a shard's pods: `X`, then `X-shard-<s>`.
 pub fn shard_instance(monitor: &str, shard: i32) -> String {
     with_shard(monitor.to_string(), shard)

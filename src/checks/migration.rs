@@ -167,7 +167,7 @@ fn legacy_deployment(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 fn legacy_volume<'a>(
     snapshot: &'a Snapshot,
     monitor: &TidbMonitor,
-    e: &mut Emitter,
+    e: Option<&mut Emitter>,
     report_unresolved: bool,
 ) -> Option<(
     &'a crate::model::PersistentVolumeClaim,
@@ -184,7 +184,7 @@ fn legacy_volume<'a>(
         Lookup::Missing => return None,
         // Only worth saying when a legacy Deployment suggests a migration is due.
         Lookup::Unknown => {
-            if report_unresolved
+            if let Some(e) = e.filter(|_| report_unresolved)
                 && matches!(
                     snapshot.deployment(ns, &naming::legacy_deployment(&monitor.metadata.name)),
                     Lookup::Found(_)
@@ -202,7 +202,7 @@ fn legacy_volume<'a>(
             Lookup::Found(pv) => Some(pv),
             Lookup::Missing => None,
             Lookup::Unknown => {
-                if report_unresolved {
+                if let Some(e) = e.filter(|_| report_unresolved) {
                     e.unresolved(id, format!("PersistentVolume {pv_name}"));
                 }
                 return None;
@@ -282,7 +282,7 @@ fn has_monitor_labels(pvc: &crate::model::PersistentVolumeClaim, monitor: &str) 
 fn volume_outcomes(
     snapshot: &Snapshot,
     monitor: &TidbMonitor,
-    e: &mut Emitter,
+    e: Option<&mut Emitter>,
     report_unresolved: bool,
 ) -> Option<(String, String, Vec<Outcome>)> {
     let (pvc, pv) = legacy_volume(snapshot, monitor, e, report_unresolved)?;
@@ -321,6 +321,33 @@ fn volume_outcomes(
         pv.metadata.name
     );
     Some((volume, pv.metadata.name.clone(), outcomes))
+}
+
+/// What the v1.1 → v1.2 migration will do to a persistent monitor's old volume, as TM021/TM022 judge it
+/// (`status` shows it beside the claim): `None` when there is no bound legacy PVC to judge.
+pub fn legacy_volume_fate(snapshot: &Snapshot, monitor: &TidbMonitor) -> Option<String> {
+    let (_, _, outcomes) = volume_outcomes(snapshot, monitor, None, false)?;
+    let spec = monitor
+        .spec
+        .pv_reclaim_policy
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .unwrap_or("Retain");
+    let fate = |outcome: &Outcome| match outcome {
+        Outcome::Stall(cause) => format!("migration stalls (TM021): {}", why(*cause, spec)),
+        Outcome::Wipe(cause) => format!("migration wipes the data (TM022): {}", why(*cause, spec)),
+        Outcome::Fine => format!(
+            "migration keeps the data: the PV is rebound to {}",
+            naming::first_pvc(&monitor.metadata.name)
+        ),
+    };
+    Some(match outcomes.as_slice() {
+        [only] => fate(only),
+        several => format!(
+            "depends on the legacy Deployment (not readable): {}",
+            several.iter().map(fate).collect::<Vec<_>>().join(" or ")
+        ),
+    })
 }
 
 fn why(cause: Cause, spec_policy: &str) -> String {
@@ -372,7 +399,9 @@ fn report_outcomes(
     harm: impl Fn(&Outcome) -> Option<(Cause, &'static str)>,
 ) {
     for monitor in &snapshot.monitors {
-        let Some((volume, pv, outcomes)) = volume_outcomes(snapshot, monitor, e, delete) else {
+        let Some((volume, pv, outcomes)) =
+            volume_outcomes(snapshot, monitor, Some(&mut *e), delete)
+        else {
             continue;
         };
         let spec = monitor
@@ -445,7 +474,7 @@ fn both_workloads(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 
 fn storage_mismatch(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
-        let Some((pvc, pv)) = legacy_volume(snapshot, monitor, e, false) else {
+        let Some((pvc, pv)) = legacy_volume(snapshot, monitor, None, false) else {
             continue;
         };
         let old_class = pv
@@ -488,7 +517,7 @@ fn storage_mismatch(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
 
 fn legacy_pvc_unbound(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
-        let Some((pvc, _)) = legacy_volume(snapshot, monitor, e, false) else {
+        let Some((pvc, _)) = legacy_volume(snapshot, monitor, None, false) else {
             continue;
         };
         let id = monitor_id(monitor);

@@ -13,7 +13,7 @@ macro_rules! monitor {
 }
 
 mod coverage;
-mod migration;
+pub mod migration;
 pub mod operator;
 mod pitfalls;
 mod references;

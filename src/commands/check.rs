@@ -364,7 +364,7 @@ fn summary_line(
 }
 
 /// Grouped by object: a heading line, then one line per finding with its hint below.
-fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
+pub fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
     let mut out = String::new();
     let mut current = None;
     for f in findings {

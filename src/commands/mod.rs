@@ -5,6 +5,7 @@ pub mod clusters;
 pub mod completion;
 pub mod get;
 pub mod scaffold;
+pub mod status;
 pub mod version;
 
 use std::io::{IsTerminal, Write};
@@ -57,6 +58,7 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
             list_schema::<crate::core::clusters::ClusterView>("TidbClusterViewList"),
         ),
         ("check.schema.json", check::report_schema()),
+        ("status.schema.json", status::schema()),
     ]
 }
 
@@ -466,6 +468,7 @@ pub fn run(cli: Cli) -> i32 {
                         .and_then(|()| check::run(&settings, args))
                 }
                 Command::Scaffold(command) => scaffold::run(&settings, command),
+                Command::Status(args) => status::run(&settings, args),
                 _ => unreachable!("handled above"),
             },
             Err(e) => Err(e),

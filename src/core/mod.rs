@@ -6,6 +6,7 @@ pub mod metric_storage;
 pub mod monitors;
 pub mod relabel;
 pub mod scraping;
+pub mod status;
 
 use serde::Serialize;
 

@@ -113,6 +113,15 @@ pub struct ServiceSpec {
     #[serde(rename = "type")]
     pub type_: Option<String>,
     pub selector: BTreeMap<String, String>,
+    pub ports: Vec<ServicePort>,
+}
+
+/// A Service port as `status` shows it (the operator names them `http-prometheus`, `thanos-grpc`, …).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub port: i32,
 }
 
 /// A Secret as the plugin may know it: its name and which keys it has. Values are never decoded.

@@ -202,13 +202,13 @@ impl Connection {
                     scope.clone()
                 };
                 let mut outcome = self
-                    .list(kind, &wide, selector, keep_raw)
+                    .list(kind, &wide, selector, None, keep_raw)
                     .await
                     .map(|s| (s, wide.clone()));
                 // A user allowed only their namespace still gets an answer: refs elsewhere become unknown.
                 if related && wide != scope && matches!(outcome, Err(ListFailure::Forbidden(_))) {
                     outcome = self
-                        .list(kind, &scope, selector, keep_raw)
+                        .list(kind, &scope, selector, None, keep_raw)
                         .await
                         .map(|s| (s, scope.clone()));
                 }
@@ -276,6 +276,77 @@ impl Connection {
                     request,
                     failure,
                     &scope,
+                    &mut snapshot,
+                    &mut warnings,
+                )?,
+            }
+        }
+        Ok((snapshot, merge_forbidden(warnings)))
+    }
+
+    /// Runs narrowed LISTs concurrently into one snapshot (`status`'s rounds). A kind read in several
+    /// namespaces is recorded as read everywhere it was asked for: the lookups that follow ask only for the
+    /// objects named in the queries. A refused or failed kind becomes a gap; the monitor's own kind (the
+    /// request's primary) failing ends the command as `snapshot` does.
+    pub async fn read(
+        &self,
+        queries: &[crate::source::Query],
+        primary: Option<Kind>,
+    ) -> Result<(Snapshot, Warnings), LiveError> {
+        let lists = queries.iter().map(|q| async move {
+            let labels = match q.labels.as_deref().map(Selector::parse).transpose() {
+                Ok(labels) => labels,
+                Err(e) => return (q, Err(ListFailure::Other(e.to_string()))),
+            };
+            let outcome = self
+                .list(
+                    q.kind,
+                    &q.scope,
+                    labels.as_ref(),
+                    q.fields.as_deref(),
+                    false,
+                )
+                .await;
+            (q, outcome)
+        });
+        let results = match self.options.request_timeout {
+            Some(limit) => tokio::time::timeout(limit, join_all(lists))
+                .await
+                .map_err(|_| LiveError::Unreachable {
+                    server: self.server.clone(),
+                    reason: format!(
+                        "no answer within the request timeout of {}",
+                        humantime(limit)
+                    ),
+                })?,
+            None => join_all(lists).await,
+        };
+        let request = Request {
+            primary: primary.unwrap_or(Kind::Namespace),
+            related: Vec::new(),
+            auxiliary: Vec::new(),
+            selected: Vec::new(),
+            keep_raw: Vec::new(),
+            narrow: Vec::new(),
+        };
+        let mut snapshot = Snapshot::default();
+        let mut warnings = Vec::new();
+        for (query, outcome) in results {
+            match outcome {
+                Ok(part) => {
+                    snapshot.merge(part);
+                    let scope = match snapshot.scopes.get(&query.kind) {
+                        _ if !query.kind.namespaced() => Scope::AllNamespaces,
+                        Some(seen) if *seen != query.scope => Scope::AllNamespaces,
+                        _ => query.scope.clone(),
+                    };
+                    snapshot.scopes.insert(query.kind, scope);
+                }
+                Err(failure) => self.record_failure(
+                    query.kind,
+                    &request,
+                    failure,
+                    &query.scope,
                     &mut snapshot,
                     &mut warnings,
                 )?,
@@ -384,6 +455,7 @@ impl Connection {
         kind: Kind,
         scope: &Scope,
         selector: Option<&Selector>,
+        fields: Option<&str>,
         request_keeps_raw: bool,
     ) -> Result<Snapshot, ListFailure> {
         let path = Self::path(kind, scope);
@@ -392,6 +464,10 @@ impl Connection {
             if let Some(selector) = selector.filter(|s| !s.is_empty()) {
                 query.push_str("&labelSelector=");
                 query.push_str(&encode(selector.as_str()));
+            }
+            if let Some(fields) = fields.filter(|f| !f.is_empty()) {
+                query.push_str("&fieldSelector=");
+                query.push_str(&encode(fields));
             }
             match token {
                 Some(token) => {
@@ -1058,7 +1134,7 @@ impl Connection {
         };
         let operator = async {
             let mut part = self
-                .list(Kind::Deployment, &Scope::AllNamespaces, None, false)
+                .list(Kind::Deployment, &Scope::AllNamespaces, None, None, false)
                 .await
                 .ok()?;
             part.scopes.insert(Kind::Deployment, Scope::AllNamespaces);

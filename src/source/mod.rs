@@ -32,6 +32,29 @@ pub const MONITOR_OBJECTS_AND_OPERATOR: &str =
 /// tidb-operator's controller Deployment, as its Helm chart labels it.
 pub const OPERATOR: &str = "app.kubernetes.io/component=controller-manager";
 
+/// One LIST narrowed on the server: a kind in one scope, with a label selector and a field selector
+/// (`metadata.name=NAME`, which the API server supports for every kind). `status` reads one monitor's objects
+/// as rounds of these instead of a [`Request`]'s whole kinds, so its cost does not grow with the estate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub kind: Kind,
+    pub scope: crate::snapshot::Scope,
+    pub labels: Option<String>,
+    pub fields: Option<String>,
+}
+
+impl Query {
+    /// The object `name` of `kind` in `scope`, by a field selector.
+    pub fn by_name(kind: Kind, scope: crate::snapshot::Scope, name: &str) -> Query {
+        Query {
+            kind,
+            scope,
+            labels: None,
+            fields: Some(format!("metadata.name={name}")),
+        }
+    }
+}
+
 impl Request {
     pub fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
         std::iter::once(self.primary)
