@@ -218,7 +218,7 @@ fn candidates(done: &[String], partial: &str) -> (Vec<String>, u8) {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["get"] | ["scaffold", "thanos"] => &[Kind::TidbMonitor],
+        ["get"] | ["scaffold", "thanos"] | ["migrate"] => &[Kind::TidbMonitor],
         ["clusters"]
         | [
             "scaffold",

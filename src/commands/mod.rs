@@ -4,6 +4,7 @@ pub mod check;
 pub mod clusters;
 pub mod completion;
 pub mod get;
+pub mod migrate;
 pub mod scaffold;
 pub mod version;
 
@@ -436,6 +437,7 @@ pub fn run(cli: Cli) -> i32 {
                     check::run(&settings, args)
                 }
                 Command::Scaffold(command) => scaffold::run(&settings, command),
+                Command::Migrate(args) => migrate::run(&settings, args),
                 _ => unreachable!("handled above"),
             },
             Err(e) => Err(e),

@@ -1,0 +1,82 @@
+//! `migrate NAME… [--to prometheus-operator]`: reads the TidbMonitors and the clusters they scrape, builds the
+//! replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
+
+use super::scaffold::{Header, check_output_flags, finish, operator_flag, target};
+use super::{CommandError, Settings, load, report_problems};
+use crate::cli::{MigrateArgs, MigrateTo};
+use crate::migrate;
+use crate::snapshot::Kind;
+use crate::source::{OPERATOR, Request};
+
+pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
+    if args.to == MigrateTo::Victoriametrics {
+        return Err(CommandError::Usage(
+            "--to victoriametrics is not built yet; use --to prometheus-operator".into(),
+        ));
+    }
+    check_output_flags(&args.output)?;
+    let flag = operator_flag(args.operator_version.as_deref())?;
+    // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide.
+    let mut related = vec![
+        Kind::TidbCluster,
+        Kind::DmCluster,
+        Kind::Cluster,
+        Kind::Secret,
+        Kind::Service,
+        Kind::Deployment,
+    ];
+    related.extend(crate::core::scraping::group_kinds());
+    let request = Request {
+        primary: Kind::TidbMonitor,
+        related,
+        auxiliary: vec![],
+        selected: vec![Kind::TidbMonitor],
+        keep_raw: vec![Kind::TidbMonitor],
+        narrow: vec![(Kind::Deployment, OPERATOR)],
+    };
+    let mut loaded = load(settings, &request)?;
+    let skipped = report_problems(&loaded);
+    // Only the monitors are restricted by -n and NAME: their clusters are wherever they are.
+    let ns = loaded.row_namespace.clone();
+    loaded.snapshot.monitors.retain(|m| {
+        ns.as_ref().is_none_or(|n| m.metadata.namespace() == n)
+            && (args.names.is_empty() || args.names.contains(&m.metadata.name))
+    });
+    let found: Vec<&str> = loaded
+        .snapshot
+        .monitors
+        .iter()
+        .map(|m| m.metadata.name.as_str())
+        .collect();
+    // Nothing is generated for a partial list: applied or written, it would look complete.
+    if !super::report_not_found(&[Kind::TidbMonitor], &args.names, &found).is_empty() {
+        return Ok(1);
+    }
+    let options = migrate::Options {
+        target: target(&loaded.snapshot, flag),
+    };
+    let result = migrate::prometheus_operator(&loaded.snapshot, &options)?;
+    let inputs: Vec<String> = loaded
+        .snapshot
+        .monitors
+        .iter()
+        .map(|m| format!("TidbMonitor {}/{}", m.metadata.namespace(), m.metadata.name))
+        .collect();
+    let mut described = "to=prometheus-operator".to_string();
+    if let Some(version) = flag {
+        described.push_str(&format!(" operator-version={version}"));
+    }
+    let notes = result.notes.clone();
+    finish(
+        settings,
+        &Header {
+            command: "migrate",
+            inputs: &inputs,
+            options: &described,
+            notes: &notes,
+        },
+        result,
+        &args.output,
+        skipped,
+    )
+}
