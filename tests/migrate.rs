@@ -144,3 +144,91 @@ fn an_unknown_monitor_name_generates_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+/// Every property of the TidbMonitor CRD's spec, `prometheus`, `prometheus.config`, `thanos` and `dm` one level
+/// deeper, as the mapping table names them.
+fn crd_spec_paths() -> Vec<String> {
+    use kubectl_tidbmonitor::migrate::fields::EXPANDED;
+    fn walk(schema: &Value, prefix: &str, out: &mut Vec<String>) {
+        for (key, child) in schema["properties"].as_object().into_iter().flatten() {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            if EXPANDED.contains(&path.as_str()) {
+                walk(child, &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &common::crd_spec_schema("crds/pingcap.com_tidbmonitors.yaml"),
+        "",
+        &mut out,
+    );
+    out
+}
+
+/// A field the operator adds to the CRD fails here until the table says what becomes of it; a row for a field
+/// the CRD no longer has fails too.
+#[test]
+fn the_mapping_table_covers_every_tidbmonitor_spec_field() {
+    use kubectl_tidbmonitor::migrate::fields::FIELDS;
+    let crd = crd_spec_paths();
+    assert!(crd.len() > 50, "{crd:?}");
+    let table: Vec<&str> = FIELDS.iter().map(|(p, _)| *p).collect();
+    let missing: Vec<&String> = crd
+        .iter()
+        .filter(|p| !table.contains(&p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in migrate::fields::FIELDS: {missing:?}"
+    );
+    let stale: Vec<&&str> = table
+        .iter()
+        .filter(|p| !crd.contains(&p.to_string()))
+        .collect();
+    assert!(stale.is_empty(), "not in the CRD: {stale:?}");
+}
+
+/// docs/migrate.md holds the table as generated.
+#[test]
+fn docs_hold_the_mapping_table() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = (
+        "<!-- mapping table: generated from src/migrate/fields.rs (UPDATE_DOCS=1 cargo test --test migrate) -->\n",
+        "<!-- end of mapping table -->",
+    );
+    let from = text.find(start).expect("start marker") + start.len();
+    let to = text.find(end).expect("end marker");
+    let table = kubectl_tidbmonitor::migrate::fields::markdown_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{table}{}", &text[..from], &text[to..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &text[from..to],
+        table,
+        "docs/migrate.md is stale: run `UPDATE_DOCS=1 cargo test --test migrate`"
+    );
+}
+
+/// The header names each field the monitor sets that is not carried over, in the documented form.
+#[test]
+fn the_header_lists_what_is_not_carried_over() {
+    let yaml = stdout(&["migrate", "-A", "-f", &project("legacy")]);
+    for field in ["grafana", "initializer", "reloader"] {
+        assert!(
+            yaml.lines()
+                .any(|l| l.starts_with(&format!("# not carried over: {field} — "))),
+            "{field}: {yaml}"
+        );
+    }
+    // Carried fields are not listed.
+    assert!(!yaml.contains("not carried over: storage"), "{yaml}");
+}

@@ -7,6 +7,8 @@
 //! `pkg/monitor/monitor/util.go`) and prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`);
 //! `docs/migrate.md` holds the table.
 
+pub mod fields;
+
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
@@ -120,7 +122,11 @@ fn migrate_one(
     scrapes.objects.extend(v2_scrapes.objects);
     scrapes.warnings.extend(v2_scrapes.warnings);
     scaffold.warnings.extend(scrapes.warnings);
+    scaffold
+        .notes
+        .push(format!("TidbMonitor {ns}/{name} → Prometheus {ns}/{name}:"));
     unreached_notes(snapshot, monitor, &mut scaffold.notes);
+    scaffold.notes.extend(fields::dropped_notes(raw));
 
     let mut namespaces: BTreeSet<String> = BTreeSet::new();
     let mut objects = Vec::new();
