@@ -232,3 +232,78 @@ fn the_header_lists_what_is_not_carried_over() {
     // Carried fields are not listed.
     assert!(!yaml.contains("not carried over: storage"), "{yaml}");
 }
+
+fn testdata(name: &str) -> String {
+    format!("{}/testdata/migrate/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The plan comes first in the header, in order, with the monitor's claim, size, class and the PV's reclaim
+/// policy, and the command that keeps a Delete volume.
+#[test]
+fn the_plan_comes_first_with_the_volume_facts() {
+    let yaml = stdout(&["migrate", "-A", "-f", &testdata("volumes.yaml")]);
+    let header: Vec<&str> = yaml.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header[3].starts_with("# Plan for TidbMonitor shop/orders"),
+        "{header:#?}"
+    );
+    let step = |n: &str| {
+        header
+            .iter()
+            .position(|l| l.starts_with(&format!("#   {n}. ")))
+            .unwrap_or_else(|| panic!("step {n}: {header:#?}"))
+    };
+    assert!(step("1") < step("3") && step("3") < step("5") && step("5") < step("6"));
+    assert!(header[step("3")].contains("(30d)"), "{}", header[step("3")]);
+    assert!(
+        header[step("4")].contains("http://prometheus-operated.shop.svc:9090"),
+        "{}",
+        header[step("4")]
+    );
+    assert!(header[step("6")].ends_with("kubectl -n shop delete tidbmonitor orders"));
+    assert!(
+        header.contains(&"#     PVC shop/tidbmonitor-orders-monitor-0: 50Gi, gp3, PV pvc-7f3e, reclaim policy Delete"),
+        "{header:#?}"
+    );
+    assert!(
+        header
+            .iter()
+            .any(|l| l.contains("persistentVolumeReclaimPolicy\":\"Retain")),
+        "{header:#?}"
+    );
+    let plan_end = step("6");
+    let first_dropped = header
+        .iter()
+        .position(|l| l.starts_with("# not carried over: "))
+        .unwrap();
+    assert!(plan_end < first_dropped);
+}
+
+/// With --apply the objects carry no header, so the plan goes to stderr.
+#[test]
+fn apply_prints_the_plan_on_stderr() {
+    let out = plugin()
+        .args([
+            "migrate",
+            "-A",
+            "--apply",
+            "--dry-run=client",
+            "-f",
+            &testdata("volumes.yaml"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("Plan for TidbMonitor shop/orders"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("delete tidbmonitor orders"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .contains("prometheus.monitoring.coreos.com/orders (namespace shop) would be applied"),
+        "{stdout}"
+    );
+}

@@ -25,11 +25,13 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         Kind::Service,
         Kind::Deployment,
     ];
+    // The monitors' own claims and their volumes: what the plan says about reusing them.
+    let auxiliary = vec![Kind::PersistentVolumeClaim, Kind::PersistentVolume];
     related.extend(crate::core::scraping::group_kinds());
     let request = Request {
         primary: Kind::TidbMonitor,
         related,
-        auxiliary: vec![],
+        auxiliary,
         selected: vec![Kind::TidbMonitor],
         keep_raw: vec![Kind::TidbMonitor],
         narrow: vec![(Kind::Deployment, OPERATOR)],
@@ -55,7 +57,14 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     let options = migrate::Options {
         target: target(&loaded.snapshot, flag),
     };
-    let result = migrate::prometheus_operator(&loaded.snapshot, &options)?;
+    let migration = migrate::prometheus_operator(&loaded.snapshot, &options)?;
+    let result = migration.stack;
+    // Applied or written to files, the objects carry no header: the plan goes to stderr.
+    if args.output.apply || args.output.output_dir.is_some() {
+        for line in &migration.plan {
+            eprintln!("{}", crate::render::escape(line));
+        }
+    }
     let inputs: Vec<String> = loaded
         .snapshot
         .monitors
@@ -66,7 +75,8 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     if let Some(version) = flag {
         described.push_str(&format!(" operator-version={version}"));
     }
-    let notes = result.notes.clone();
+    let mut notes = migration.plan.clone();
+    notes.extend(result.notes.iter().cloned());
     finish(
         settings,
         &Header {

@@ -8,6 +8,7 @@
 //! `docs/migrate.md` holds the table.
 
 pub mod fields;
+pub mod plan;
 
 use std::collections::BTreeSet;
 
@@ -33,11 +34,20 @@ pub struct Options {
     pub target: Target,
 }
 
+/// The stack that replaces the monitors, and the plan to switch over without losing data.
+#[derive(Debug, Default)]
+pub struct Migration {
+    /// The objects, warnings, and per-monitor header notes (what was not carried over, references not followed).
+    pub stack: Scaffold,
+    /// The plan for every monitor: printed first in the header, and on stderr when nothing else shows it.
+    pub plan: Vec<String>,
+}
+
 /// The new stack for every TidbMonitor in the snapshot, monitor by monitor in (namespace, name) order.
 pub fn prometheus_operator(
     snapshot: &Snapshot,
     options: &Options,
-) -> Result<Scaffold, ScaffoldError> {
+) -> Result<Migration, ScaffoldError> {
     let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
     monitors.sort_by(|a, b| {
         (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
@@ -48,13 +58,18 @@ pub fn prometheus_operator(
         ));
     }
     let mut scaffold = Scaffold::default();
+    let mut plan = Vec::new();
     // A cluster two monitors scraped gets one set of scrape objects (the names are `<cluster>-<component>`):
     // the first monitor's. Said, not hidden.
     let mut emitted: BTreeSet<(String, String, String)> = BTreeSet::new();
     for monitor in monitors {
         migrate_one(snapshot, monitor, options, &mut emitted, &mut scaffold)?;
+        plan.extend(plan::plan(snapshot, monitor));
     }
-    Ok(scaffold)
+    Ok(Migration {
+        stack: scaffold,
+        plan,
+    })
 }
 
 /// `<namespace>.<name>`, the value of [`MIGRATED_FROM`] for a monitor, refused when it is no valid label value.
@@ -499,7 +514,9 @@ mod tests {
     fn the_prometheus_loads_exactly_the_emitted_scrape_objects() {
         let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
-        let result = prometheus_operator(&snapshot, &Options::default()).unwrap();
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
         let monitors = of_kind(&result.objects, "PodMonitor");
         assert_eq!(monitors.len(), 3, "pd, tidb, tikv of db/basic only");
         let prometheus = of_kind(&result.objects, "Prometheus")[0].clone();
@@ -558,7 +575,9 @@ mod tests {
                        "objectStorageConfig": {"name": "objstore", "key": "objstore.yml"},
                        "listenLocal": true, "requests": {"cpu": "100m"}},
         })));
-        let result = prometheus_operator(&snapshot, &Options::default()).unwrap();
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
         let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
         assert_eq!(spec["image"], "prom/prometheus:v2.27.1");
         assert_eq!(spec["version"], "v2.27.1");
@@ -610,7 +629,9 @@ mod tests {
             json!({"clusters": [{"name": "basic"}], "storage": "20Gi",
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}),
         ));
-        let result = prometheus_operator(&snapshot, &Options::default()).unwrap();
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
         let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
         assert!(spec.get("storage").is_none());
         assert_eq!(spec["retention"], "15d");
@@ -623,7 +644,9 @@ mod tests {
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
         value["metadata"]["namespace"] = json!("monitoring");
         let snapshot = snapshot(value);
-        let result = prometheus_operator(&snapshot, &Options::default()).unwrap();
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
         assert!(of_kind(&result.objects, "PodMonitor").is_empty());
         assert!(
             result
