@@ -307,3 +307,145 @@ fn apply_prints_the_plan_on_stderr() {
         "{stdout}"
     );
 }
+
+/// TidbMonitor's own relabelling of one scrape job, transcribed from tidb-operator v1.6.6
+/// `pkg/monitor/monitor/template.go` (`scrapeJob` 224-380, `buildAddressRelabelConfigByComponent` 124-222, label
+/// names 29-35): keep the cluster's pods of the component with `prometheus.io/scrape: true`, rewrite the address
+/// to the pod's DNS name, then copy the labels. The job label stays `<ns>-<cluster>-<job>` (job_name, :297).
+fn tidb_monitor_job(cluster: &str, ns: &str, component: &str, job: &str) -> Vec<Value> {
+    const INSTANCE: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_instance";
+    const COMPONENT: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_component";
+    const NAMESPACE: &str = "__meta_kubernetes_namespace";
+    const POD: &str = "__meta_kubernetes_pod_name";
+    let (port, replacement) = match job {
+        "tiflash-proxy" => (
+            "__meta_kubernetes_pod_annotation_tiflash_proxy_prometheus_io_port",
+            "$1.$2-tiflash-peer.$3:$4".to_string(),
+        ),
+        "pump" => (
+            "__meta_kubernetes_pod_annotation_prometheus_io_port",
+            "$1.$2-pump.$3:$4".to_string(),
+        ),
+        _ => (
+            "__meta_kubernetes_pod_annotation_prometheus_io_port",
+            format!("$1.$2-{job}-peer.$3:$4"),
+        ),
+    };
+    serde_json::json!([
+        {"source_labels": [INSTANCE], "action": "keep", "regex": cluster},
+        {"source_labels": [NAMESPACE], "action": "keep", "regex": ns},
+        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], "action": "keep", "regex": "true"},
+        {"source_labels": [COMPONENT], "action": "keep", "regex": component},
+        {"action": "replace", "regex": "(.+);(.+);(.+);(.+)", "replacement": replacement, "target_label": "__address__",
+         "source_labels": [POD, INSTANCE, NAMESPACE, port]},
+        {"source_labels": [NAMESPACE], "action": "replace", "target_label": "kubernetes_namespace"},
+        {"source_labels": [INSTANCE], "action": "replace", "target_label": "cluster"},
+        {"source_labels": [POD], "action": "replace", "target_label": "instance"},
+        {"source_labels": [COMPONENT], "action": "replace", "target_label": "component"},
+        {"source_labels": [NAMESPACE, INSTANCE], "separator": "-", "target_label": "tidb_cluster"},
+        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_path"], "action": "replace",
+         "target_label": "__metrics_path__", "regex": "(.+)"},
+    ])
+    .as_array()
+    .unwrap()
+    .clone()
+}
+
+/// The labels the dashboards group by, and the address: what must not change across the migration.
+type Series = (String, [String; 5]);
+
+fn series(address: &str, labels: &std::collections::BTreeMap<String, String>) -> Series {
+    let get = |k: &str| labels.get(k).cloned().unwrap_or_default();
+    (
+        address.to_string(),
+        [
+            get("instance"),
+            get("component"),
+            get("cluster"),
+            get("tidb_cluster"),
+            get("kubernetes_namespace"),
+        ],
+    )
+}
+
+/// For every component, TidbMonitor's relabelling and the migrated PodMonitor's (with the rules
+/// prometheus-operator puts before it), evaluated by the plugin's relabel evaluator on the same discovered pod
+/// (`core::discovery`, one target per container port as Prometheus' pod role gives), yield the same targets with
+/// the same `instance`, `component`, `cluster`, `tidb_cluster` and `kubernetes_namespace`.
+#[test]
+fn series_labels_survive_the_migration_for_every_component() {
+    use kubectl_tidbmonitor::core::discovery::{
+        dm_cluster_pods, pod_targets, scrape_targets, tidb_cluster_pods,
+    };
+    use kubectl_tidbmonitor::core::relabel::relabel;
+    use kubectl_tidbmonitor::model::ScrapeObject;
+    use kubectl_tidbmonitor::snapshot::Kind;
+    use std::collections::BTreeSet;
+
+    let mut snapshot = kubectl_tidbmonitor::snapshot::Snapshot::default();
+    kubectl_tidbmonitor::source::files::load_keeping(
+        &[testdata("components.yaml")],
+        "default",
+        &[Kind::TidbMonitor],
+        &mut snapshot,
+    )
+    .unwrap();
+    let migration = kubectl_tidbmonitor::migrate::prometheus_operator(
+        &snapshot,
+        &kubectl_tidbmonitor::migrate::Options::default(),
+    )
+    .unwrap();
+    let scrapers: Vec<ScrapeObject> = of_kind(&migration.stack.objects, "PodMonitor")
+        .into_iter()
+        .map(|o| {
+            let mut s: ScrapeObject = serde_json::from_value(o).unwrap();
+            s.kind = Kind::PodMonitor;
+            s
+        })
+        .collect();
+    let mut groups = tidb_cluster_pods(&snapshot.clusters[0]);
+    groups.extend(dm_cluster_pods(&snapshot.dm_clusters[0]));
+    let mut compared = BTreeSet::new();
+    for group in &groups {
+        let component = group.component.name;
+        let jobs: Vec<&str> = match component {
+            "tiflash" => vec!["tiflash", "tiflash-proxy"],
+            other => vec![other],
+        };
+        let mut before = BTreeSet::new();
+        for job in jobs {
+            let rules = tidb_monitor_job(&group.cluster, "shop", component, job);
+            for discovered in pod_targets(&group.pod) {
+                let mut labels = discovered.clone();
+                if relabel(&mut labels, &rules).unwrap() {
+                    before.insert(series(&labels["__address__"], &labels));
+                }
+            }
+        }
+        let mut after = BTreeSet::new();
+        for scraper in &scrapers {
+            for target in scrape_targets(scraper, group).unwrap() {
+                after.insert(series(&target.address, &target.labels));
+            }
+        }
+        assert!(
+            !before.is_empty(),
+            "{component}: TidbMonitor scrapes nothing"
+        );
+        assert_eq!(before, after, "{component}");
+        compared.insert(component);
+    }
+    let expected: BTreeSet<&str> = [
+        "pd",
+        "tidb",
+        "tikv",
+        "tiflash",
+        "ticdc",
+        "pump",
+        "tiproxy",
+        "dm-master",
+        "dm-worker",
+    ]
+    .into();
+    assert_eq!(compared, expected);
+}

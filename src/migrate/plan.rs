@@ -30,7 +30,7 @@ pub fn plan(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
     );
     if monitor.spec.thanos.is_some() {
         lines.push(format!(
-            "{side_by_side}, or at once add the new sidecars to your Thanos Query (--endpoint=dnssrv+_grpc._tcp.prometheus-operated.{ns}.svc) so it reads both (it deduplicates by the replica label)"
+            "{side_by_side}, or at once add the new sidecars to your Thanos Query (--endpoint=dnssrv+_grpc._tcp.prometheus-operated.{ns}.svc) so it reads both; the job labels differ (<ns>-<cluster>-<component> before, <component> after), so it cannot deduplicate the two and sums count twice until the TidbMonitor is deleted"
         ));
     } else {
         lines.push(side_by_side);
