@@ -657,4 +657,50 @@ mod tests {
             result.notes
         );
     }
+
+    /// Two monitors over one cluster: its PodMonitors are emitted once (names are `<cluster>-<component>`), and
+    /// the second monitor's warning names the label to add.
+    #[test]
+    fn a_cluster_two_monitors_scraped_is_emitted_once_with_a_warning() {
+        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+        let mut second = monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
+        second["metadata"]["name"] = json!("second");
+        snapshot
+            .add(Kind::TidbMonitor, second.clone(), None)
+            .unwrap();
+        snapshot.keep_raw(Kind::TidbMonitor, second, None);
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 3);
+        assert_eq!(of_kind(&result.objects, "Prometheus").len(), 2);
+        assert!(
+            result
+                .warnings
+                .iter()
+                .any(|w| w.contains(&format!("{MIGRATED_FROM}=db.second"))),
+            "{:?}",
+            result.warnings
+        );
+    }
+
+    /// The selector value `<ns>.<name>` must be a label value: refused with the monitor named, never truncated
+    /// (two truncated names could select each other's objects).
+    #[test]
+    fn a_name_too_long_for_the_label_is_refused() {
+        let mut value = monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
+        let long = "m".repeat(62);
+        value["metadata"]["name"] = json!(long);
+        let snapshot = snapshot(value);
+        let error = prometheus_operator(&snapshot, &Options::default()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("TidbMonitor db/{long}: ")),
+            "{error}"
+        );
+    }
 }
