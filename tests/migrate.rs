@@ -467,3 +467,24 @@ fn every_emitted_kind_can_be_applied() {
         }
     }
 }
+
+/// The example in docs/migrate.md is the real output (its header and Prometheus).
+#[test]
+fn docs_example_is_real_output() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let section = &text[text.find("## Example").unwrap()..];
+    let block = &section[section.find("```yaml\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    let mut separators = 0;
+    let expected: String = yaml
+        .lines()
+        .take_while(|l| {
+            separators += usize::from(*l == "---");
+            separators < 2
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(block, expected, "docs/migrate.md's example is stale");
+}
