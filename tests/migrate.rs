@@ -488,3 +488,21 @@ fn docs_example_is_real_output() {
         .collect();
     assert_eq!(block, expected, "docs/migrate.md's example is stale");
 }
+
+/// Several monitors: inputs, plans and objects in one (namespace, name) order.
+#[test]
+fn several_monitors_follow_one_order() {
+    let yaml = stdout(&["migrate", "-A", "-f", &project_examples()]);
+    let inputs = yaml.lines().find(|l| l.starts_with("# Inputs: ")).unwrap();
+    let listed: Vec<&str> = inputs["# Inputs: ".len()..].split(", ").collect();
+    let plans: Vec<String> = yaml
+        .lines()
+        .filter_map(|l| l.strip_prefix("# Plan for "))
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted);
+    assert_eq!(listed, plans);
+    assert!(listed.len() >= 4, "{listed:?}");
+}

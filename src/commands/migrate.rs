@@ -65,11 +65,17 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
             eprintln!("{}", crate::render::escape(line));
         }
     }
-    let inputs: Vec<String> = loaded
+    // In the order the plans and objects follow.
+    let mut monitors: Vec<(&str, &str)> = loaded
         .snapshot
         .monitors
         .iter()
-        .map(|m| format!("TidbMonitor {}/{}", m.metadata.namespace(), m.metadata.name))
+        .map(|m| (m.metadata.namespace(), m.metadata.name.as_str()))
+        .collect();
+    monitors.sort();
+    let inputs: Vec<String> = monitors
+        .iter()
+        .map(|(ns, name)| format!("TidbMonitor {ns}/{name}"))
         .collect();
     let mut described = "to=prometheus-operator".to_string();
     if let Some(version) = flag {
