@@ -124,7 +124,9 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     ("prometheus.claims", Carried("`resources.claims`")),
     (
         "prometheus.config.commandOptions",
-        Carried("`additionalArgs` (`--name=value` → `{name, value}`)"),
+        Carried(
+            "`additionalArgs` (`--name=value` → `{name, value}`); a flag prometheus-operator sets itself, such as `storage.tsdb.retention.time`, makes its reconciliation fail (prometheus_types.go:856-858)",
+        ),
     ),
     (
         "prometheus.config.configMapRef",

@@ -113,10 +113,7 @@ fn claims<'a>(
     let mut names = vec![naming::legacy_pvc(name)];
     for shard in 0..monitor.spec.shards() {
         for ordinal in 0..monitor.spec.replicas() {
-            names.push(format!(
-                "tidbmonitor-{}-{ordinal}",
-                naming::shard_statefulset(name, shard)
-            ));
+            names.push(naming::monitor_pvc(name, shard, ordinal));
         }
     }
     let mut found = Vec::new();
