@@ -16,18 +16,23 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     }
     check_output_flags(&args.output)?;
     let flag = operator_flag(args.operator_version.as_deref())?;
-    // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide.
+    // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide. The
+    // operator's Deployment (usually in tidb-admin) tells which Service port names the v1 objects need.
     let mut related = vec![
         Kind::TidbCluster,
         Kind::DmCluster,
         Kind::Cluster,
-        Kind::Secret,
-        Kind::Service,
         Kind::Deployment,
     ];
-    // The monitors' own claims and their volumes: what the plan says about reusing them.
-    let auxiliary = vec![Kind::PersistentVolumeClaim, Kind::PersistentVolume];
     related.extend(crate::core::scraping::group_kinds());
+    // Only where the monitors are (all namespaces with -A): the monitors' claims and volumes for the plan; the
+    // TLS client Secrets and drainer Services of their clusters, never listed cluster-wide for a named monitor.
+    let auxiliary = vec![
+        Kind::PersistentVolumeClaim,
+        Kind::PersistentVolume,
+        Kind::Secret,
+        Kind::Service,
+    ];
     let request = Request {
         primary: Kind::TidbMonitor,
         related,
