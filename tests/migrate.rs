@@ -506,3 +506,40 @@ fn several_monitors_follow_one_order() {
     assert_eq!(listed, plans);
     assert!(listed.len() >= 4, "{listed:?}");
 }
+
+/// A v2 Cluster the monitor names gets the v2 PodMonitors (pingcap.com labels), and the plan patches each
+/// PDGroup's metric-storage, except one that already sets it (a second key would make its TOML invalid).
+#[test]
+fn v2_clusters_get_v2_scrape_objects_and_pdgroup_patches() {
+    let yaml = stdout(&["migrate", "-A", "-f", &testdata("v2.yaml")]);
+    let objects = migrate_json(&testdata("v2.yaml"));
+    let monitors = of_kind(&objects, "PodMonitor");
+    let names: Vec<&str> = monitors
+        .iter()
+        .map(|m| m["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ledger-pd", "ledger-tikv"]);
+    let violations = spec_violations("crds/monitoring.coreos.com_podmonitors.yaml", &monitors);
+    assert!(violations.is_empty(), "{violations:?}");
+    for m in &monitors {
+        assert_eq!(
+            m["spec"]["selector"]["matchLabels"]["pingcap.com/cluster"],
+            "ledger"
+        );
+        assert_eq!(
+            m["metadata"]["labels"]["tidbmonitor.kubectl-tidbmonitor/migrated-from"],
+            "books.ledger"
+        );
+    }
+    assert!(
+        yaml.lines().any(|l| l
+            .starts_with("#      kubectl -n books patch pdgroup pd --type merge")
+            && l.contains(r#"metric-storage = \"http://prometheus-operated.books.svc:9090\""#)),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("#      PDGroup books/pd-old already sets metric-storage"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("patch pdgroup pd-old"), "{yaml}");
+}

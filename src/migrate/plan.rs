@@ -94,10 +94,19 @@ fn dashboard_lines(snapshot: &Snapshot, monitor: &TidbMonitor, url: &str) -> Vec
             .into_iter()
             .filter(|g| g.kind == Kind::PdGroup)
         {
-            lines.push(format!(
-                "     {}",
-                metric_storage::patch_command(group, url)
-            ));
+            let config = group.spec.template.spec.config.as_deref().unwrap_or("");
+            // A second metric-storage key would make the TOML invalid: an existing one is changed by hand.
+            lines.push(if metric_storage::sets_metric_storage(config) {
+                format!(
+                    "     PDGroup {}/{} already sets {METRIC_STORAGE} in spec.template.spec.config: change it to this URL (kubectl -n {} edit pdgroup {})",
+                    group.metadata.namespace(),
+                    group.metadata.name,
+                    group.metadata.namespace(),
+                    group.metadata.name
+                )
+            } else {
+                format!("     {}", metric_storage::patch_command(group, url))
+            });
         }
     }
     lines
