@@ -54,7 +54,7 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     (
         "clusters",
         Carried(
-            "one PodMonitor per component of each cluster it reached (the `scaffold podmonitor` objects, labelled `tidbmonitor.kubectl-tidbmonitor/migrated-from`), `podMonitorSelector`/`podMonitorNamespaceSelector`; `clusterDomain` (another Kubernetes cluster) is not followed",
+            "one PodMonitor per component of each cluster it reached (the `scaffold podmonitor` objects, labelled `tidbmonitor.kubectl-tidbmonitor/migrated-from`), `podMonitorSelector`/`podMonitorNamespaceSelector`; `clusterDomain` is ignored, as tidb-operator v1.6.6 ignores it when scraping (template.go never reads it)",
         ),
     ),
     (
