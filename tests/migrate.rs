@@ -543,3 +543,20 @@ fn v2_clusters_get_v2_scrape_objects_and_pdgroup_patches() {
     );
     assert!(!yaml.contains("patch pdgroup pd-old"), "{yaml}");
 }
+
+/// JSON has no header either: the plan goes to stderr, and stdout stays one parseable List.
+#[test]
+fn json_output_puts_the_plan_on_stderr() {
+    let out = plugin()
+        .args(["migrate", "-A", "-o", "json", "-f", &example("basic")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("Plan for TidbMonitor default/basic"),
+        "{stderr}"
+    );
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+}

@@ -5,6 +5,7 @@ use super::scaffold::{Header, check_output_flags, finish, operator_flag, target}
 use super::{CommandError, Settings, load, report_problems};
 use crate::cli::{MigrateArgs, MigrateTo};
 use crate::migrate;
+use crate::render::OutputFormat;
 use crate::snapshot::Kind;
 use crate::source::{OPERATOR, Request};
 
@@ -64,8 +65,12 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     };
     let migration = migrate::prometheus_operator(&loaded.snapshot, &options)?;
     let result = migration.stack;
-    // Applied or written to files, the objects carry no header: the plan goes to stderr.
-    if args.output.apply || args.output.output_dir.is_some() {
+    // Applied, written to files, or printed as JSON or names, the objects carry no header: the plan goes to
+    // stderr, where it does not mix with what scripts read.
+    let headerless = args.output.apply
+        || args.output.output_dir.is_some()
+        || matches!(settings.format, OutputFormat::Json | OutputFormat::Name);
+    if headerless {
         for line in &migration.plan {
             eprintln!("{}", crate::render::escape(line));
         }
