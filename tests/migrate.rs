@@ -108,6 +108,17 @@ fn a_monitor_using_every_carried_field_matches_the_crd() {
     ] {
         assert!(spec.get(field).is_some(), "{field} not carried: {spec}");
     }
+    let names: Vec<&str> = spec["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sidecar", "prometheus", "thanos-sidecar"]);
+    assert_eq!(
+        spec["containers"][1]["securityContext"]["readOnlyRootFilesystem"],
+        true
+    );
     let violations = spec_violations(
         "crds/monitoring.coreos.com_prometheuses.yaml",
         &prometheuses,

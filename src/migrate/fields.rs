@@ -171,10 +171,9 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     ("prometheus.retentionTime", Carried("`retention`")),
     (
         "prometheus.securityContext",
-        Dropped {
-            why: "prometheus-operator sets the prometheus container's securityContext itself",
-            instead: "override it with a `containers` entry named `prometheus` carrying the securityContext",
-        },
+        Carried(
+            "a `containers` entry named `prometheus` with that securityContext, which prometheus-operator merges into its container",
+        ),
     ),
     (
         "prometheus.service",
@@ -270,10 +269,9 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     ),
     (
         "thanos.securityContext",
-        Dropped {
-            why: "prometheus-operator sets the sidecar's securityContext itself",
-            instead: "override it with a `containers` entry named `thanos-sidecar`",
-        },
+        Carried(
+            "a `containers` entry named `thanos-sidecar` with that securityContext, merged likewise",
+        ),
     ),
     ("thanos.tracingConfig", Carried("`thanos.tracingConfig`")),
     (

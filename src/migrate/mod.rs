@@ -265,6 +265,27 @@ fn additional_args(raw: &Value) -> Option<Value> {
     (!args.is_empty()).then_some(Value::Array(args))
 }
 
+/// `additionalContainers`, then the container securityContexts TidbMonitor sets on its own containers
+/// (`prometheus.securityContext`, util.go:487; `thanos.securityContext`, util.go:1392): prometheus-operator merges a
+/// `containers` entry into the container of the same name (`prometheus`, `thanos-sidecar`) by strategic merge
+/// patch (prometheus_types.go:555-571). A same-named entry the user already wrote is left as it is.
+fn containers(raw: &Value) -> Option<Value> {
+    let mut list: Vec<Value> = get(raw, "/spec/additionalContainers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (pointer, container) in [
+        ("/spec/prometheus/securityContext", "prometheus"),
+        ("/spec/thanos/securityContext", "thanos-sidecar"),
+    ] {
+        let taken = list.iter().any(|c| c["name"] == container);
+        if let Some(context) = get(raw, pointer).filter(|_| !taken) {
+            list.push(json!({"name": container, "securityContext": context}));
+        }
+    }
+    (!list.is_empty()).then_some(Value::Array(list))
+}
+
 /// TidbMonitor's `thanos` (tidbmonitor_types.go:320-351, rendered by util.go:1363-1456) as prometheus-operator's
 /// `thanos` (prometheus_types.go:1319, `ThanosSpec` 1581). `listenLocal` becomes the two fields that replaced it.
 fn thanos(raw: &Value) -> Option<Value> {
@@ -394,9 +415,11 @@ fn prometheus(
         ),
         ("/spec/additionalVolumes", "volumes"),
         ("/spec/prometheus/additionalVolumeMounts", "volumeMounts"),
-        ("/spec/additionalContainers", "containers"),
     ] {
         carry(&mut spec, raw, from, to);
+    }
+    if let Some(containers) = containers(raw) {
+        spec.insert("containers".into(), containers);
     }
     let mut pod_metadata = Map::new();
     carry(&mut pod_metadata, raw, "/spec/labels", "labels");
