@@ -133,6 +133,16 @@ pub enum Command {
         kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server"
     )]
     Scaffold(ScaffoldCommand),
+    /// Build the prometheus-operator stack that replaces a TidbMonitor: a Prometheus with its settings, its RBAC,
+    /// and PodMonitors for its clusters. Never deletes anything.
+    #[command(after_help = "Examples:\n  \
+        # the Prometheus, RBAC and PodMonitors replacing TidbMonitor tidb/basic, as YAML\n  \
+        kubectl tidbmonitor migrate -n tidb basic\n  \
+        # validated by the API server, nothing persisted\n  \
+        kubectl tidbmonitor migrate -n tidb basic --apply --dry-run=server\n  \
+        # offline, one file per object\n  \
+        kubectl tidbmonitor migrate -A -f manifests/ --output-dir migrated/")]
+    Migrate(MigrateArgs),
     /// Print the plugin version, and the server's and tidb-operator's when the cluster is reachable.
     #[command(after_help = "Examples:\n  \
         # plugin, server and tidb-operator versions\n  \
@@ -381,6 +391,27 @@ pub struct ThanosArgs {
     pub operator_version: Option<String>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The TidbMonitors to migrate (default: every one in scope).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// The stack to migrate to.
+    #[arg(long, value_enum, default_value_t = MigrateTo::PrometheusOperator)]
+    pub to: MigrateTo,
+    /// The tidb-operator version the scrape objects are for (default: the image tag of its controller Deployment).
+    #[arg(long, value_name = "VERSION")]
+    pub operator_version: Option<String>,
+    #[command(flatten)]
+    pub output: ScaffoldOutput,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MigrateTo {
+    PrometheusOperator,
+    Victoriametrics,
 }
 
 #[derive(Debug, Args)]

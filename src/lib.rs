@@ -6,6 +6,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod core;
+pub mod migrate;
 pub mod model;
 pub mod naming;
 pub mod render;

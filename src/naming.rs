@@ -27,7 +27,16 @@ pub fn legacy_pvc(monitor: &str) -> String {
 
 /// The PVC of replica 0 of shard 0, which receives the migrated volume: `tidbmonitor-X-monitor-0`.
 pub fn first_pvc(monitor: &str) -> String {
-    format!("tidbmonitor-{}-0", monitor_object(monitor))
+    monitor_pvc(monitor, 0, 0)
+}
+
+/// The PVC of a replica of a shard: volumeClaimTemplate `tidbmonitor` (util.go:1343-1361) on the shard's
+/// StatefulSet, so `tidbmonitor-X-monitor[-shard-S]-<ordinal>`.
+pub fn monitor_pvc(monitor: &str, shard: i32, ordinal: i32) -> String {
+    format!(
+        "tidbmonitor-{}-{ordinal}",
+        shard_statefulset(monitor, shard)
+    )
 }
 
 /// The PVC of replica `replica` of shard `shard`: the StatefulSet's claim template `tidbmonitor`, then the pod.

@@ -116,6 +116,8 @@ catalogue! {
     }
     write_only {
         ServiceAccount => "", "v1", "ServiceAccount", "serviceaccounts", true;
+        Role => "rbac.authorization.k8s.io", "v1", "Role", "roles", true;
+        RoleBinding => "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true;
     }
 }
 

@@ -276,3 +276,31 @@ fn pages_follow_continue_tokens_with_limit_500() {
         );
     }
 }
+
+/// `migrate` live, for a named monitor: the stack is built from what the server returned, and Secrets (TLS client
+/// certificates) are only listed in the monitor's namespace, never cluster-wide.
+#[test]
+fn migrate_reads_live_and_lists_secrets_only_where_the_monitor_is() {
+    let (dir, log) = fake_server(|_, _| ok(list("TidbMonitor", &[monitor("basic")], None)));
+    let (code, stdout, stderr) = plugin(&dir, &["migrate", "-n", "default", "basic"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("kind: Prometheus"), "{stdout}");
+    assert!(
+        stdout.contains("# Plan for TidbMonitor default/basic"),
+        "{stdout}"
+    );
+    let secrets: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|p| p.contains("/secrets"))
+        .cloned()
+        .collect();
+    assert!(!secrets.is_empty());
+    assert!(
+        secrets
+            .iter()
+            .all(|p| p.starts_with("/api/v1/namespaces/default/secrets")),
+        "{secrets:?}"
+    );
+}

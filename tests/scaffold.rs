@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use assert_cmd::Command;
-use common::{example, project_examples};
+use common::{example, project_examples, spec_violations};
 use serde_json::Value;
 
 fn plugin() -> Command {
@@ -447,62 +447,6 @@ fn thanos_with_grpc_tls() {
             &(project_examples() + "/single"),
         ])
     );
-}
-
-/// The fields of `value` that `schema` (a CRD's openAPIV3Schema) does not declare: what a strict server-side
-/// apply refuses ("unknown field") and a lenient one prunes. Required fields missing are reported too.
-fn schema_violations(schema: &Value, value: &Value, path: &str, out: &mut Vec<String>) {
-    if schema["x-kubernetes-preserve-unknown-fields"] == true {
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            if let Some(required) = schema["required"].as_array() {
-                for field in required.iter().filter_map(Value::as_str) {
-                    if !map.contains_key(field) {
-                        out.push(format!("{path}.{field}: required"));
-                    }
-                }
-            }
-            for (key, child) in map {
-                let child_path = format!("{path}.{key}");
-                if let Some(property) = schema["properties"].get(key) {
-                    schema_violations(property, child, &child_path, out);
-                } else if schema["additionalProperties"].is_object() {
-                    schema_violations(&schema["additionalProperties"], child, &child_path, out);
-                } else if schema["additionalProperties"] != true {
-                    out.push(format!("{child_path}: unknown field"));
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                schema_violations(&schema["items"], item, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The `spec` schema of the CRD in `../shared/fixtures/<file>`.
-fn crd_spec_schema(file: &str) -> Value {
-    let text = std::fs::read_to_string(common::fixtures().join(file)).unwrap();
-    let crd: Value = serde_saphyr::from_str(&text).unwrap();
-    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"].clone()
-}
-
-fn spec_violations(crd_file: &str, objects: &[Value]) -> Vec<String> {
-    let schema = crd_spec_schema(crd_file);
-    let mut out = Vec::new();
-    for object in objects {
-        let name = format!(
-            "{}/{}",
-            object["kind"].as_str().unwrap(),
-            object["metadata"]["name"].as_str().unwrap()
-        );
-        schema_violations(&schema, &object["spec"], &format!("{name} spec"), &mut out);
-    }
-    out
 }
 
 fn thanos_json(extra: &[&str]) -> Vec<Value> {

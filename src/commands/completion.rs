@@ -227,7 +227,7 @@ fn candidates(done: &[String], partial: &str) -> (Vec<String>, u8) {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["get"] | ["status"] | ["scaffold", "thanos"] => &[Kind::TidbMonitor],
+        ["get"] | ["status"] | ["migrate"] | ["scaffold", "thanos"] => &[Kind::TidbMonitor],
         ["clusters"]
         | [
             "scaffold",

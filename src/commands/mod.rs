@@ -4,6 +4,7 @@ pub mod check;
 pub mod clusters;
 pub mod completion;
 pub mod get;
+pub mod migrate;
 pub mod scaffold;
 pub mod status;
 pub mod version;
@@ -469,6 +470,7 @@ pub fn run(cli: Cli) -> i32 {
                 }
                 Command::Scaffold(command) => scaffold::run(&settings, command),
                 Command::Status(args) => status::run(&settings, args),
+                Command::Migrate(args) => migrate::run(&settings, args),
                 _ => unreachable!("handled above"),
             },
             Err(e) => Err(e),

@@ -402,6 +402,24 @@ fn push(
     }
 }
 
+/// Whether `refs` (a monitor's `clusters` or `dm.clusters`) names `cluster`; an empty ref namespace is the
+/// monitor's own (tidb-operator v1.6.6 `defaultTidbMonitor`, pkg/monitor/monitor/util.go:1207-1221).
+pub fn lists(
+    monitor: &TidbMonitor,
+    refs: &[crate::model::ObjectRef],
+    cluster: &ObjectMeta,
+) -> bool {
+    let own = monitor.metadata.namespace();
+    refs.iter()
+        .any(|r| r.name == cluster.name && r.namespace_or(own) == cluster.namespace())
+}
+
+/// Whether a monitor that lists `cluster` gets targets from it: a reference from another namespace only does
+/// with `clusterScoped: true`, since without it the monitor's Role cannot list pods in the cluster's namespace.
+pub fn reaches(monitor: &TidbMonitor, cluster: &ObjectMeta) -> bool {
+    monitor.metadata.namespace() == cluster.namespace() || monitor.spec.cluster_scoped
+}
+
 /// The one predicate for "which TidbMonitors scrape this cluster" (`clusters`, `check`): `(covering, dead)`,
 /// each `namespace/name`. A reference from another namespace only yields targets with `clusterScoped: true`:
 /// without it the monitor's Role cannot list pods in the cluster's namespace.
@@ -413,14 +431,11 @@ pub fn monitor_coverage<'a>(
     let (mut covering, mut dead) = (Vec::new(), Vec::new());
     for monitor in &snapshot.monitors {
         let own = monitor.metadata.namespace();
-        let listed = refs(monitor)
-            .iter()
-            .any(|r| r.name == cluster.name && r.namespace_or(own) == cluster.namespace());
-        if !listed {
+        if !lists(monitor, refs(monitor), cluster) {
             continue;
         }
         let id = format!("{own}/{}", monitor.metadata.name);
-        if own == cluster.namespace() || monitor.spec.cluster_scoped {
+        if reaches(monitor, cluster) {
             covering.push(id)
         } else {
             dead.push(id)

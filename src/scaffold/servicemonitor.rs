@@ -284,9 +284,23 @@ struct ClusterInput<'a> {
 }
 
 pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
+    service_monitors_of(snapshot, options, &|_, _| true)
+}
+
+/// [`service_monitors`] for the TidbClusters and DMClusters `wanted(kind, metadata)` keeps (`migrate` builds the
+/// objects of one monitor's clusters).
+pub fn service_monitors_of(
+    snapshot: &Snapshot,
+    options: &Options,
+    wanted: &dyn Fn(Kind, &ObjectMeta) -> bool,
+) -> Scaffold {
     let mut scaffold = Scaffold::default();
     let mut inputs = Vec::new();
-    for tc in &snapshot.clusters {
+    for tc in snapshot
+        .clusters
+        .iter()
+        .filter(|tc| wanted(Kind::TidbCluster, &tc.metadata))
+    {
         let instance = naming::v1::instance(&tc.metadata);
         inputs.push(ClusterInput {
             meta: &tc.metadata,
@@ -298,7 +312,11 @@ pub fn service_monitors(snapshot: &Snapshot, options: &Options) -> Scaffold {
             instance,
         });
     }
-    for dc in &snapshot.dm_clusters {
+    for dc in snapshot
+        .dm_clusters
+        .iter()
+        .filter(|dc| wanted(Kind::DmCluster, &dc.metadata))
+    {
         inputs.push(ClusterInput {
             meta: &dc.metadata,
             instance: dc.metadata.name.clone(),

@@ -134,8 +134,17 @@ fn components_of(groups: &[&ComponentGroup]) -> Vec<&'static Component> {
 
 /// One object per (cluster, component) for every v2 `Cluster` in the snapshot, in (namespace, name) order.
 pub fn scrape_objects(snapshot: &Snapshot, options: &Options) -> Scaffold {
+    scrape_objects_of(snapshot, options, &|_| true)
+}
+
+/// [`scrape_objects`] for the Clusters `wanted` keeps.
+pub fn scrape_objects_of(
+    snapshot: &Snapshot,
+    options: &Options,
+    wanted: &dyn Fn(&V2Cluster) -> bool,
+) -> Scaffold {
     let mut scaffold = Scaffold::default();
-    let mut clusters: Vec<&V2Cluster> = snapshot.v2_clusters.iter().collect();
+    let mut clusters: Vec<&V2Cluster> = snapshot.v2_clusters.iter().filter(|c| wanted(c)).collect();
     clusters.sort_by(|a, b| {
         (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
     });

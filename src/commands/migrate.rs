@@ -1,0 +1,108 @@
+//! `migrate NAME… [--to prometheus-operator]`: reads the TidbMonitors and the clusters they scrape, builds the
+//! replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
+
+use super::scaffold::{Header, check_output_flags, finish, operator_flag, target};
+use super::{CommandError, Settings, load, report_problems};
+use crate::cli::{MigrateArgs, MigrateTo};
+use crate::migrate;
+use crate::render::OutputFormat;
+use crate::snapshot::Kind;
+use crate::source::{OPERATOR, Request};
+
+pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
+    if args.to == MigrateTo::Victoriametrics {
+        return Err(CommandError::Usage(
+            "--to victoriametrics is not built yet; use --to prometheus-operator".into(),
+        ));
+    }
+    check_output_flags(&args.output)?;
+    let flag = operator_flag(args.operator_version.as_deref())?;
+    // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide. The
+    // operator's Deployment (usually in tidb-admin) tells which Service port names the v1 objects need.
+    let mut related = vec![
+        Kind::TidbCluster,
+        Kind::DmCluster,
+        Kind::Cluster,
+        Kind::Deployment,
+    ];
+    related.extend(crate::core::scraping::group_kinds());
+    // Only where the monitors are (all namespaces with -A): the monitors' claims and volumes for the plan; the
+    // TLS client Secrets and drainer Services of their clusters, never listed cluster-wide for a named monitor.
+    let auxiliary = vec![
+        Kind::PersistentVolumeClaim,
+        Kind::PersistentVolume,
+        Kind::Secret,
+        Kind::Service,
+    ];
+    let request = Request {
+        primary: Kind::TidbMonitor,
+        related,
+        auxiliary,
+        selected: vec![Kind::TidbMonitor],
+        keep_raw: vec![Kind::TidbMonitor],
+        narrow: vec![(Kind::Deployment, OPERATOR)],
+    };
+    let mut loaded = load(settings, &request)?;
+    let skipped = report_problems(&loaded);
+    // Only the monitors are restricted by -n and NAME: their clusters are wherever they are.
+    let ns = loaded.row_namespace.clone();
+    loaded.snapshot.monitors.retain(|m| {
+        ns.as_ref().is_none_or(|n| m.metadata.namespace() == n)
+            && (args.names.is_empty() || args.names.contains(&m.metadata.name))
+    });
+    let found: Vec<&str> = loaded
+        .snapshot
+        .monitors
+        .iter()
+        .map(|m| m.metadata.name.as_str())
+        .collect();
+    // Nothing is generated for a partial list: applied or written, it would look complete.
+    if !super::report_not_found(&[Kind::TidbMonitor], &args.names, &found).is_empty() {
+        return Ok(1);
+    }
+    let options = migrate::Options {
+        target: target(&loaded.snapshot, flag),
+    };
+    let migration = migrate::prometheus_operator(&loaded.snapshot, &options)?;
+    let result = migration.stack;
+    // Applied, written to files, or printed as JSON or names, the objects carry no header: the plan goes to
+    // stderr, where it does not mix with what scripts read.
+    let headerless = args.output.apply
+        || args.output.output_dir.is_some()
+        || matches!(settings.format, OutputFormat::Json | OutputFormat::Name);
+    if headerless {
+        for line in &migration.plan {
+            eprintln!("{}", crate::render::escape(line));
+        }
+    }
+    // In the order the plans and objects follow.
+    let mut monitors: Vec<(&str, &str)> = loaded
+        .snapshot
+        .monitors
+        .iter()
+        .map(|m| (m.metadata.namespace(), m.metadata.name.as_str()))
+        .collect();
+    monitors.sort();
+    let inputs: Vec<String> = monitors
+        .iter()
+        .map(|(ns, name)| format!("TidbMonitor {ns}/{name}"))
+        .collect();
+    let mut described = "to=prometheus-operator".to_string();
+    if let Some(version) = flag {
+        described.push_str(&format!(" operator-version={version}"));
+    }
+    let mut notes = migration.plan.clone();
+    notes.extend(result.notes.iter().cloned());
+    finish(
+        settings,
+        &Header {
+            command: "migrate",
+            inputs: &inputs,
+            options: &described,
+            notes: &notes,
+        },
+        result,
+        &args.output,
+        skipped,
+    )
+}

@@ -1,0 +1,729 @@
+//! `migrate`: from a TidbMonitor to prometheus-operator. Pure: a snapshot in, for each TidbMonitor a
+//! `monitoring.coreos.com/v1` Prometheus carrying the monitor's settings, the ServiceAccount and Roles it needs,
+//! and the scrape objects of the clusters the monitor scraped (built by `scaffold`'s builders), labelled so that
+//! this Prometheus, and no other object, selects them. Rendering, writing and applying live in `commands`.
+//!
+//! Field mappings follow tidb-operator v1.6.6 (`pkg/apis/pingcap/v1alpha1/tidbmonitor_types.go`,
+//! `pkg/monitor/monitor/util.go`) and prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`);
+//! `docs/migrate.md` holds the table.
+
+pub mod fields;
+pub mod plan;
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::core::clusters::{lists, reaches};
+use crate::model::{ObjectMeta, TidbMonitor};
+use crate::scaffold::servicemonitor::{self, MonitorKind};
+use crate::scaffold::versions::Target;
+use crate::scaffold::{Scaffold, ScaffoldError, labels, parse_label, v2};
+use crate::snapshot::{Kind, Snapshot};
+
+/// The label on every scrape object a migration emits, valued `<monitor namespace>.<monitor name>`: the new
+/// Prometheus selects exactly these, never a ServiceMonitor or PodMonitor someone else made.
+pub const MIGRATED_FROM: &str = "tidbmonitor.kubectl-tidbmonitor/migrated-from";
+
+/// The label Kubernetes (1.22+) puts on every Namespace: the namespace selector names the clusters' namespaces.
+const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The tidb-operator the v1 scrape objects are for (Service port names, TiProxy's scheme).
+    pub target: Target,
+}
+
+/// The stack that replaces the monitors, and the plan to switch over without losing data.
+#[derive(Debug, Default)]
+pub struct Migration {
+    /// The objects, warnings, and per-monitor header notes (what was not carried over, references not followed).
+    pub stack: Scaffold,
+    /// The plan for every monitor: printed first in the header, and on stderr when nothing else shows it.
+    pub plan: Vec<String>,
+}
+
+/// The new stack for every TidbMonitor in the snapshot, monitor by monitor in (namespace, name) order.
+pub fn prometheus_operator(
+    snapshot: &Snapshot,
+    options: &Options,
+) -> Result<Migration, ScaffoldError> {
+    let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
+    monitors.sort_by(|a, b| {
+        (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
+    });
+    if monitors.is_empty() {
+        return Err(ScaffoldError::Refused(
+            "no TidbMonitor selected: nothing to migrate".into(),
+        ));
+    }
+    let mut scaffold = Scaffold::default();
+    let mut plan = Vec::new();
+    // A cluster two monitors scraped gets one set of scrape objects (the names are `<cluster>-<component>`):
+    // the first monitor's. Said, not hidden.
+    let mut emitted: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for monitor in monitors {
+        migrate_one(snapshot, monitor, options, &mut emitted, &mut scaffold)?;
+        plan.extend(plan::plan(snapshot, monitor));
+    }
+    Ok(Migration {
+        stack: scaffold,
+        plan,
+    })
+}
+
+/// `<namespace>.<name>`, the value of [`MIGRATED_FROM`] for a monitor, refused when it is no valid label value.
+pub fn selector_value(monitor: &TidbMonitor) -> Result<String, ScaffoldError> {
+    let value = format!("{}.{}", monitor.metadata.namespace(), monitor.metadata.name);
+    parse_label(&format!("{MIGRATED_FROM}={value}")).map_err(|_| {
+        ScaffoldError::Refused(format!(
+            "TidbMonitor {}/{}: \"{value}\" is longer than a label value may be (63): migrate it with a shorter name",
+            monitor.metadata.namespace(),
+            monitor.metadata.name
+        ))
+    })?;
+    Ok(value)
+}
+
+/// The clusters a monitor really scraped: listed in `clusters` (TidbCluster, or a v2 Cluster whose pods carry
+/// the same instance label, reference §9) or `dm.clusters`, and reachable (`core::clusters::reaches`).
+struct Covered<'a> {
+    monitor: &'a TidbMonitor,
+}
+
+impl Covered<'_> {
+    fn v1(&self, kind: Kind, meta: &ObjectMeta) -> bool {
+        let refs = match kind {
+            Kind::DmCluster => self.monitor.spec.dm_clusters(),
+            _ => &self.monitor.spec.clusters,
+        };
+        lists(self.monitor, refs, meta) && reaches(self.monitor, meta)
+    }
+
+    fn v2(&self, meta: &ObjectMeta) -> bool {
+        lists(self.monitor, &self.monitor.spec.clusters, meta) && reaches(self.monitor, meta)
+    }
+}
+
+fn migrate_one(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    options: &Options,
+    emitted: &mut BTreeSet<(String, String, String)>,
+    scaffold: &mut Scaffold,
+) -> Result<(), ScaffoldError> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let raw = snapshot
+        .raw
+        .get(&(Kind::TidbMonitor, ns.to_string(), name.to_string()))
+        .ok_or_else(|| {
+            ScaffoldError::Refused(format!(
+                "TidbMonitor {ns}/{name}: its manifest was not kept, so its fields cannot be carried over"
+            ))
+        })?;
+    let value = selector_value(monitor)?;
+    let covered = Covered { monitor };
+    let scrape_options = servicemonitor::Options {
+        // PodMonitors: TidbMonitor discovers pods (`role: pod`, template.go), and so does a PodMonitor.
+        kind: MonitorKind::PodMonitor,
+        prometheus_labels: [(MIGRATED_FROM.to_string(), value.clone())].into(),
+        target: options.target.clone(),
+    };
+    let mut scrapes =
+        servicemonitor::service_monitors_of(snapshot, &scrape_options, &|kind, meta| {
+            covered.v1(kind, meta)
+        });
+    let v2_scrapes = v2::scrape_objects_of(snapshot, &scrape_options, &|c| covered.v2(&c.metadata));
+    scrapes.objects.extend(v2_scrapes.objects);
+    scrapes.warnings.extend(v2_scrapes.warnings);
+    scaffold.warnings.extend(scrapes.warnings);
+    scaffold
+        .notes
+        .push(format!("TidbMonitor {ns}/{name} → Prometheus {ns}/{name}:"));
+    unreached_notes(snapshot, monitor, &mut scaffold.notes);
+    scaffold.notes.extend(fields::dropped_notes(raw));
+
+    let mut namespaces: BTreeSet<String> = BTreeSet::new();
+    let mut objects = Vec::new();
+    for object in scrapes.objects {
+        let (kind, object_ns, object_name) = crate::scaffold::identity(&object);
+        namespaces.insert(object_ns.clone());
+        if !emitted.insert((kind.clone(), object_ns.clone(), object_name.clone())) {
+            scaffold.warnings.push(format!(
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it; add the label {MIGRATED_FROM}={value} to it so this Prometheus scrapes it too"
+            ));
+            continue;
+        }
+        objects.push(object);
+    }
+    if namespaces.is_empty() {
+        scaffold.warnings.push(format!(
+            "TidbMonitor {ns}/{name}: none of its clusters was found, so its Prometheus selects no scrape object yet"
+        ));
+    }
+    let account = format!("{name}-prometheus");
+    scaffold
+        .objects
+        .push(prometheus(monitor, raw, &value, &account, &namespaces));
+    scaffold
+        .objects
+        .extend(rbac(monitor, &account, &namespaces));
+    scaffold.objects.extend(objects);
+    Ok(())
+}
+
+/// Header lines for references the monitor had but scraped nothing from: a cluster in another namespace without
+/// `clusterScoped` (its Role could not list the pods there), or a cluster that does not exist.
+fn unreached_notes(snapshot: &Snapshot, monitor: &TidbMonitor, notes: &mut Vec<String>) {
+    let own = monitor.metadata.namespace();
+    let id = format!("{own}/{}", monitor.metadata.name);
+    let refs = monitor.spec.clusters.iter().map(|r| (r, "clusters")).chain(
+        monitor
+            .spec
+            .dm_clusters()
+            .iter()
+            .map(|r| (r, "dm.clusters")),
+    );
+    for (r, field) in refs {
+        let ref_ns = r.namespace_or(own);
+        let found = if field == "clusters" {
+            snapshot
+                .clusters
+                .iter()
+                .map(|c| &c.metadata)
+                .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata))
+                .find(|m| m.name == r.name && m.namespace() == ref_ns)
+        } else {
+            snapshot
+                .dm_clusters
+                .iter()
+                .map(|c| &c.metadata)
+                .find(|m| m.name == r.name && m.namespace() == ref_ns)
+        };
+        match found {
+            None => notes.push(format!(
+                "TidbMonitor {id}: {field} names {ref_ns}/{}, which was not found: no scrape objects for it",
+                r.name
+            )),
+            Some(meta) if !reaches(monitor, meta) => notes.push(format!(
+                "TidbMonitor {id}: {field} names {ref_ns}/{} in another namespace without clusterScoped, so it was never scraped; not carried over (scaffold podmonitor it if it should be)",
+                r.name
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// `field` of `raw` (a JSON pointer), when present and not null.
+fn get<'a>(raw: &'a Value, pointer: &str) -> Option<&'a Value> {
+    raw.pointer(pointer).filter(|v| !v.is_null())
+}
+
+/// Copies `from` (a pointer into the TidbMonitor) to `to` (a key of `spec`) when set.
+fn carry(spec: &mut Map<String, Value>, raw: &Value, from: &str, to: &str) {
+    if let Some(value) = get(raw, from) {
+        spec.insert(to.into(), value.clone());
+    }
+}
+
+/// A container's `requests`/`limits`/`claims` (tidb-operator inlines `corev1.ResourceRequirements` in
+/// `MonitorContainer`, tidbmonitor_types.go:356) as one `ResourceRequirements`.
+fn resources(raw: &Value, container: &str) -> Option<Value> {
+    let mut out = Map::new();
+    for key in ["requests", "limits", "claims"] {
+        if let Some(value) = get(raw, &format!("/spec/{container}/{key}")) {
+            out.insert(key.into(), value.clone());
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// `baseImage:version`, as tidb-operator joins them for the container image (util.go:485).
+fn image(raw: &Value, container: &str) -> Option<String> {
+    let base = get(raw, &format!("/spec/{container}/baseImage"))?.as_str()?;
+    match get(raw, &format!("/spec/{container}/version")).and_then(Value::as_str) {
+        Some(version) if !version.is_empty() => Some(format!("{base}:{version}")),
+        _ => Some(base.to_string()),
+    }
+}
+
+/// `prometheus.config.commandOptions` (`--flag=value` strings appended to Prometheus' command line) as
+/// prometheus-operator `additionalArgs` (`{name, value}` without the dashes, prometheus_types.go:861).
+fn additional_args(raw: &Value) -> Option<Value> {
+    let options = get(raw, "/spec/prometheus/config/commandOptions")?.as_array()?;
+    let args: Vec<Value> = options
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|option| {
+            let flag = option.trim_start_matches('-');
+            match flag.split_once('=') {
+                Some((name, value)) => json!({"name": name, "value": value}),
+                None => json!({"name": flag}),
+            }
+        })
+        .collect();
+    (!args.is_empty()).then_some(Value::Array(args))
+}
+
+/// `additionalContainers`, then the container securityContexts TidbMonitor sets on its own containers
+/// (`prometheus.securityContext`, util.go:487; `thanos.securityContext`, util.go:1392): prometheus-operator merges a
+/// `containers` entry into the container of the same name (`prometheus`, `thanos-sidecar`) by strategic merge
+/// patch (prometheus_types.go:555-571). A same-named entry the user already wrote is left as it is.
+fn containers(raw: &Value) -> Option<Value> {
+    let mut list: Vec<Value> = get(raw, "/spec/additionalContainers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (pointer, container) in [
+        ("/spec/prometheus/securityContext", "prometheus"),
+        ("/spec/thanos/securityContext", "thanos-sidecar"),
+    ] {
+        let taken = list.iter().any(|c| c["name"] == container);
+        if let Some(context) = get(raw, pointer).filter(|_| !taken) {
+            list.push(json!({"name": container, "securityContext": context}));
+        }
+    }
+    (!list.is_empty()).then_some(Value::Array(list))
+}
+
+/// TidbMonitor's `thanos` (tidbmonitor_types.go:320-351, rendered by util.go:1363-1456) as prometheus-operator's
+/// `thanos` (prometheus_types.go:1319, `ThanosSpec` 1581). `listenLocal` becomes the two fields that replaced it.
+fn thanos(raw: &Value) -> Option<Value> {
+    get(raw, "/spec/thanos")?;
+    let mut out = Map::new();
+    if let Some(image) = image(raw, "thanos") {
+        out.insert("image".into(), json!(image));
+    }
+    for key in [
+        "version",
+        "objectStorageConfig",
+        "objectStorageConfigFile",
+        "tracingConfig",
+        "tracingConfigFile",
+        "grpcServerTlsConfig",
+        "logLevel",
+        "logFormat",
+        "minTime",
+    ] {
+        carry(&mut out, raw, &format!("/spec/thanos/{key}"), key);
+    }
+    if let Some(resources) = resources(raw, "thanos") {
+        out.insert("resources".into(), resources);
+    }
+    carry(
+        &mut out,
+        raw,
+        "/spec/thanos/additionalVolumeMounts",
+        "volumeMounts",
+    );
+    if get(raw, "/spec/thanos/listenLocal") == Some(&json!(true)) {
+        out.insert("grpcListenLocal".into(), json!(true));
+        out.insert("httpListenLocal".into(), json!(true));
+    }
+    Some(Value::Object(out))
+}
+
+/// `persistent` + `storage` + `storageClassName` as the claim template tidb-operator gives its StatefulSet
+/// (util.go:1343-1361, `util.VolumeClaimTemplate`: ReadWriteOnce, pkg/util/util.go:449). Without them both
+/// use an emptyDir.
+fn storage(monitor: &TidbMonitor) -> Option<Value> {
+    let size = monitor.spec.storage.as_deref().filter(|s| !s.is_empty())?;
+    if !monitor.spec.persistent {
+        return None;
+    }
+    let mut spec = json!({
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": size}},
+    });
+    if let Some(class) = &monitor.spec.storage_class_name {
+        spec["storageClassName"] = json!(class);
+    }
+    Some(json!({"volumeClaimTemplate": {"spec": spec}}))
+}
+
+fn prometheus(
+    monitor: &TidbMonitor,
+    raw: &Value,
+    selector_value: &str,
+    account: &str,
+    namespaces: &BTreeSet<String>,
+) -> Value {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let mut spec = Map::new();
+    if let Some(image) = image(raw, "prometheus") {
+        spec.insert("image".into(), json!(image));
+    }
+    carry(&mut spec, raw, "/spec/prometheus/version", "version");
+    // retentionTime, else `<reserveDays>d` (util.go:476-481), else Prometheus' own 15d: one predicate with `get`.
+    spec.insert(
+        "retention".into(),
+        json!(crate::core::monitors::retention(monitor)),
+    );
+    if let Some(storage) = storage(monitor) {
+        spec.insert("storage".into(), storage);
+    }
+    if let Some(replicas) = monitor.spec.replicas {
+        spec.insert("replicas".into(), json!(replicas));
+    }
+    if let Some(shards) = monitor.spec.shards {
+        spec.insert("shards".into(), json!(shards));
+    }
+    carry(&mut spec, raw, "/spec/externalLabels", "externalLabels");
+    // tidb-operator adds `<replicaExternalLabelName or prometheus_replica>` unless it is "" (util.go:1483-1497);
+    // prometheus-operator has the same default and the same "" (prometheus_types.go:307-313). It adds a
+    // `prometheus=<ns>/<name>` label too (320), which TidbMonitor never had: "" keeps the series' external
+    // labels (what remote write and Thanos see) as they were.
+    carry(
+        &mut spec,
+        raw,
+        "/spec/replicaExternalLabelName",
+        "replicaExternalLabelName",
+    );
+    spec.insert("prometheusExternalLabelName".into(), json!(""));
+    carry(
+        &mut spec,
+        raw,
+        "/spec/prometheus/remoteWrite",
+        "remoteWrite",
+    );
+    if let Some(thanos) = thanos(raw) {
+        spec.insert("thanos".into(), thanos);
+    }
+    if let Some(resources) = resources(raw, "prometheus") {
+        spec.insert("resources".into(), resources);
+    }
+    carry(&mut spec, raw, "/spec/prometheus/logLevel", "logLevel");
+    carry(
+        &mut spec,
+        raw,
+        "/spec/prometheus/disableCompaction",
+        "disableCompaction",
+    );
+    if let Some(args) = additional_args(raw) {
+        spec.insert("additionalArgs".into(), args);
+    }
+    for (from, to) in [
+        ("/spec/nodeSelector", "nodeSelector"),
+        ("/spec/tolerations", "tolerations"),
+        ("/spec/imagePullSecrets", "imagePullSecrets"),
+        ("/spec/imagePullPolicy", "imagePullPolicy"),
+        ("/spec/prometheus/imagePullPolicy", "imagePullPolicy"),
+        ("/spec/podSecurityContext", "securityContext"),
+        (
+            "/spec/automountServiceAccountToken",
+            "automountServiceAccountToken",
+        ),
+        ("/spec/additionalVolumes", "volumes"),
+        ("/spec/prometheus/additionalVolumeMounts", "volumeMounts"),
+    ] {
+        carry(&mut spec, raw, from, to);
+    }
+    if let Some(containers) = containers(raw) {
+        spec.insert("containers".into(), containers);
+    }
+    let mut pod_metadata = Map::new();
+    carry(&mut pod_metadata, raw, "/spec/labels", "labels");
+    carry(&mut pod_metadata, raw, "/spec/annotations", "annotations");
+    if !pod_metadata.is_empty() {
+        spec.insert("podMetadata".into(), Value::Object(pod_metadata));
+    }
+    spec.insert("serviceAccountName".into(), json!(account));
+    // Exactly the objects this migration labels, in exactly the clusters' namespaces.
+    let selector = json!({"matchLabels": {MIGRATED_FROM: selector_value}});
+    let namespace_selector = json!({"matchExpressions": [{
+        "key": NAMESPACE_NAME,
+        "operator": "In",
+        "values": namespaces.iter().collect::<Vec<_>>(),
+    }]});
+    for (field, value) in [
+        ("podMonitorSelector", &selector),
+        ("serviceMonitorSelector", &selector),
+        ("podMonitorNamespaceSelector", &namespace_selector),
+        ("serviceMonitorNamespaceSelector", &namespace_selector),
+    ] {
+        spec.insert(field.into(), value.clone());
+    }
+    json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "Prometheus",
+        "metadata": {
+            "name": name,
+            "namespace": ns,
+            "labels": labels("prometheus", name, "prometheus", "tidbmonitor-migration"),
+        },
+        "spec": spec,
+    })
+}
+
+/// The ServiceAccount the Prometheus runs as, and in each scraped namespace a Role and RoleBinding with the
+/// discovery part of what prometheus-operator grants its Prometheus (v0.93
+/// `example/rbac/prometheus/prometheus-cluster-role.yaml`: get, list, watch on services, endpoints, pods and
+/// discovery.k8s.io endpointslices). Nodes, ingresses, configmaps and `/metrics` serve scrape kinds a migration
+/// does not emit, and Roles per namespace replace the ClusterRole, since the namespaces are known.
+fn rbac(monitor: &TidbMonitor, account: &str, namespaces: &BTreeSet<String>) -> Vec<Value> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let object_labels = labels("prometheus", name, "prometheus", "tidbmonitor-migration");
+    let mut out = vec![json!({
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": account, "namespace": ns, "labels": object_labels},
+    })];
+    // `<monitor ns>.<account>`: two monitors of the same name in different namespaces may scrape one namespace.
+    let role_name = format!("{ns}.{account}");
+    for scraped in namespaces {
+        out.push(json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": {"name": role_name, "namespace": scraped, "labels": object_labels},
+            "rules": [
+                {"apiGroups": [""], "resources": ["services", "endpoints", "pods"], "verbs": ["get", "list", "watch"]},
+                {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["get", "list", "watch"]},
+            ],
+        }));
+        out.push(json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": role_name, "namespace": scraped, "labels": object_labels},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role_name},
+            "subjects": [{"kind": "ServiceAccount", "name": account, "namespace": ns}],
+        }));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::scraping::{Loaded, loaded_by};
+    use crate::model::ScrapeObject;
+
+    fn snapshot(monitor: Value) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        for (kind, object) in [
+            (
+                Kind::TidbCluster,
+                json!({"apiVersion": "pingcap.com/v1alpha1", "kind": "TidbCluster",
+                       "metadata": {"name": "basic", "namespace": "db"},
+                       "spec": {"pd": {}, "tikv": {}, "tidb": {}}}),
+            ),
+            (
+                Kind::TidbCluster,
+                json!({"apiVersion": "pingcap.com/v1alpha1", "kind": "TidbCluster",
+                       "metadata": {"name": "other", "namespace": "db"},
+                       "spec": {"pd": {}}}),
+            ),
+            (Kind::TidbMonitor, monitor.clone()),
+        ] {
+            snapshot
+                .add(kind, object, None)
+                .expect("test object decodes");
+        }
+        snapshot.keep_raw(Kind::TidbMonitor, monitor, None);
+        snapshot
+    }
+
+    fn monitor(spec: Value) -> Value {
+        json!({"apiVersion": "pingcap.com/v1alpha1", "kind": "TidbMonitor",
+               "metadata": {"name": "basic", "namespace": "db"}, "spec": spec})
+    }
+
+    fn of_kind<'a>(objects: &'a [Value], kind: &str) -> Vec<&'a Value> {
+        objects.iter().filter(|o| o["kind"] == kind).collect()
+    }
+
+    /// By the predicate `check` and `clusters` use, the new Prometheus loads every PodMonitor of the monitor's
+    /// cluster and none of a cluster the monitor did not scrape (scaffolded for another Prometheus).
+    #[test]
+    fn the_prometheus_loads_exactly_the_emitted_scrape_objects() {
+        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        let monitors = of_kind(&result.objects, "PodMonitor");
+        assert_eq!(monitors.len(), 3, "pd, tidb, tikv of db/basic only");
+        let prometheus = of_kind(&result.objects, "Prometheus")[0].clone();
+        snapshot
+            .add(Kind::Prometheus, prometheus, None)
+            .expect("the generated Prometheus decodes");
+        snapshot
+            .add(
+                Kind::Namespace,
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "db"}}),
+                None,
+            )
+            .unwrap();
+        let loaded = |object: &Value| {
+            let mut scraper: ScrapeObject = serde_json::from_value(object.clone()).unwrap();
+            scraper.kind = Kind::PodMonitor;
+            loaded_by(&snapshot, &scraper)
+        };
+        for object in &monitors {
+            assert_eq!(loaded(object), Loaded::By(vec!["db/basic".into()]));
+        }
+        let scaffolded = servicemonitor::service_monitors(
+            &snapshot,
+            &servicemonitor::Options {
+                kind: MonitorKind::PodMonitor,
+                ..Default::default()
+            },
+        );
+        let other = scaffolded
+            .objects
+            .iter()
+            .find(|o| o["metadata"]["name"] == "other-pd")
+            .unwrap();
+        assert_eq!(loaded(other), Loaded::Nobody);
+    }
+
+    #[test]
+    fn fields_carry_over_as_prometheus_operator_names_them() {
+        let snapshot = snapshot(monitor(json!({
+            "clusters": [{"name": "basic"}],
+            "persistent": true, "storage": "20Gi", "storageClassName": "ssd",
+            "replicas": 2, "shards": 3,
+            "externalLabels": {"region": "eu"}, "replicaExternalLabelName": "replica",
+            "nodeSelector": {"pool": "monitoring"},
+            "tolerations": [{"key": "dedicated", "operator": "Exists"}],
+            "imagePullSecrets": [{"name": "registry"}],
+            "prometheus": {
+                "baseImage": "prom/prometheus", "version": "v2.27.1", "reserveDays": 30,
+                "requests": {"cpu": "1"}, "limits": {"memory": "8Gi"},
+                "config": {"commandOptions": ["--query.timeout=5m", "--web.enable-admin-api"]},
+                "remoteWrite": [{"url": "http://receiver/api/v1/receive",
+                                 "basicAuth": {"username": {"name": "rw", "key": "user"},
+                                               "password": {"name": "rw", "key": "pass"}}}],
+            },
+            "thanos": {"baseImage": "quay.io/thanos/thanos", "version": "v0.28.0",
+                       "objectStorageConfig": {"name": "objstore", "key": "objstore.yml"},
+                       "listenLocal": true, "requests": {"cpu": "100m"}},
+        })));
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
+        assert_eq!(spec["image"], "prom/prometheus:v2.27.1");
+        assert_eq!(spec["version"], "v2.27.1");
+        assert_eq!(spec["retention"], "30d");
+        assert_eq!(
+            spec["storage"],
+            json!({"volumeClaimTemplate": {"spec": {"accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "20Gi"}}, "storageClassName": "ssd"}}})
+        );
+        assert_eq!(
+            (spec["replicas"].clone(), spec["shards"].clone()),
+            (json!(2), json!(3))
+        );
+        assert_eq!(spec["externalLabels"], json!({"region": "eu"}));
+        assert_eq!(spec["replicaExternalLabelName"], "replica");
+        assert_eq!(spec["prometheusExternalLabelName"], "");
+        assert_eq!(spec["nodeSelector"], json!({"pool": "monitoring"}));
+        assert_eq!(spec["tolerations"][0]["key"], "dedicated");
+        assert_eq!(spec["imagePullSecrets"], json!([{"name": "registry"}]));
+        assert_eq!(
+            spec["resources"],
+            json!({"requests": {"cpu": "1"}, "limits": {"memory": "8Gi"}})
+        );
+        assert_eq!(
+            spec["additionalArgs"],
+            json!([{"name": "query.timeout", "value": "5m"}, {"name": "web.enable-admin-api"}])
+        );
+        assert_eq!(
+            spec["remoteWrite"][0]["basicAuth"]["password"]["name"],
+            "rw"
+        );
+        assert_eq!(
+            spec["thanos"],
+            json!({"image": "quay.io/thanos/thanos:v0.28.0", "version": "v0.28.0",
+                   "objectStorageConfig": {"name": "objstore", "key": "objstore.yml"},
+                   "resources": {"requests": {"cpu": "100m"}},
+                   "grpcListenLocal": true, "httpListenLocal": true})
+        );
+        assert_eq!(spec["serviceAccountName"], "basic-prometheus");
+        let roles = of_kind(&result.objects, "Role");
+        assert_eq!(roles.len(), 1);
+        assert_eq!(roles[0]["metadata"]["namespace"], "db");
+    }
+
+    /// Without persistent storage both stacks keep data in an emptyDir; `reserveDays` unset is Prometheus' 15d.
+    #[test]
+    fn no_persistence_no_claim_template() {
+        let snapshot = snapshot(monitor(
+            json!({"clusters": [{"name": "basic"}], "storage": "20Gi",
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}),
+        ));
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
+        assert!(spec.get("storage").is_none());
+        assert_eq!(spec["retention"], "15d");
+    }
+
+    /// A cluster in another namespace is only scraped with clusterScoped; without it the header says so.
+    #[test]
+    fn cross_namespace_reference_without_cluster_scope_is_not_carried() {
+        let mut value = monitor(json!({"clusters": [{"name": "basic", "namespace": "db"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
+        value["metadata"]["namespace"] = json!("monitoring");
+        let snapshot = snapshot(value);
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        assert!(of_kind(&result.objects, "PodMonitor").is_empty());
+        assert!(
+            result
+                .notes
+                .iter()
+                .any(|n| n.contains("without clusterScoped")),
+            "{:?}",
+            result.notes
+        );
+    }
+
+    /// Two monitors over one cluster: its PodMonitors are emitted once (names are `<cluster>-<component>`), and
+    /// the second monitor's warning names the label to add.
+    #[test]
+    fn a_cluster_two_monitors_scraped_is_emitted_once_with_a_warning() {
+        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+        let mut second = monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
+        second["metadata"]["name"] = json!("second");
+        snapshot
+            .add(Kind::TidbMonitor, second.clone(), None)
+            .unwrap();
+        snapshot.keep_raw(Kind::TidbMonitor, second, None);
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 3);
+        assert_eq!(of_kind(&result.objects, "Prometheus").len(), 2);
+        assert!(
+            result
+                .warnings
+                .iter()
+                .any(|w| w.contains(&format!("{MIGRATED_FROM}=db.second"))),
+            "{:?}",
+            result.warnings
+        );
+    }
+
+    /// The selector value `<ns>.<name>` must be a label value: refused with the monitor named, never truncated
+    /// (two truncated names could select each other's objects).
+    #[test]
+    fn a_name_too_long_for_the_label_is_refused() {
+        let mut value = monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
+        let long = "m".repeat(62);
+        value["metadata"]["name"] = json!(long);
+        let snapshot = snapshot(value);
+        let error = prometheus_operator(&snapshot, &Options::default()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("TidbMonitor db/{long}: ")),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! The order in which nothing is lost, printed before the objects: run both stacks side by side until the new
+//! Prometheus holds a retention's worth of data (or a Thanos Query reads both), switch Grafana and TiDB
+//! Dashboard, then delete the TidbMonitor, with the exact commands, and the facts of the monitor's volumes that
+//! decide whether one can be reused. The plugin runs none of these commands.
+
+use crate::core::metric_storage;
+use crate::core::scraping::groups_of;
+use crate::model::{PersistentVolumeClaim, TidbMonitor};
+use crate::naming;
+use crate::naming::v2::METRIC_STORAGE;
+use crate::snapshot::{Kind, Lookup, Snapshot};
+
+/// The plan for one monitor, as header lines (without `# `).
+pub fn plan(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let url = metric_storage::prometheus_operated(ns);
+    let retention = crate::core::monitors::retention(monitor);
+    let shards = monitor.spec.shards();
+    let mut lines = vec![format!(
+        "Plan for TidbMonitor {ns}/{name} (the plugin deletes nothing; run these yourself, in order):"
+    )];
+    lines.push(format!(
+        "  1. Create the new stack beside the TidbMonitor (check first with --dry-run=server): kubectl tidbmonitor migrate -n {ns} {name} --apply"
+    ));
+    lines.push(format!(
+        "  2. Wait until it scrapes: kubectl -n {ns} rollout status statefulset/prometheus-{name}"
+    ));
+    let side_by_side = format!(
+        "  3. Keep both running until the new Prometheus holds a retention's worth of data ({retention}); both scrape the same targets meanwhile"
+    );
+    if monitor.spec.thanos.is_some() {
+        lines.push(format!(
+            "{side_by_side}, or at once add the new sidecars to your Thanos Query (--endpoint=dnssrv+_grpc._tcp.prometheus-operated.{ns}.svc) so it reads both; the job labels differ (<ns>-<cluster>-<component> before, <component> after), so it cannot deduplicate the two and sums count twice until the TidbMonitor is deleted"
+        ));
+    } else {
+        lines.push(side_by_side);
+    }
+    if shards > 1 {
+        lines.push(format!(
+            "  4. Switch Grafana's Prometheus datasource to a Thanos Query over every shard: {shards} shards each hold part of the series, so {url} alone answers with one shard's"
+        ));
+    } else {
+        lines.push(format!(
+            "  4. Switch Grafana's Prometheus datasource to {url}"
+        ));
+    }
+    lines.extend(dashboard_lines(snapshot, monitor, &url));
+    lines.push(format!(
+        "  6. Then delete the TidbMonitor: kubectl -n {ns} delete tidbmonitor {name}"
+    ));
+    lines.extend(storage_lines(snapshot, monitor));
+    lines
+}
+
+/// Step 5: TiDB Dashboard reads metrics from PD's `metric-storage`, else from the `/topology/prometheus` key the
+/// TidbMonitor refreshes every reconcile with a 600 s TTL (v1.6.6 monitor_manager.go:764-800, reference §9):
+/// once the monitor is gone the key expires, so `metric-storage` must name the new Prometheus before.
+fn dashboard_lines(snapshot: &Snapshot, monitor: &TidbMonitor, url: &str) -> Vec<String> {
+    let shards = monitor.spec.shards();
+    let mut lines = vec![format!(
+        "  5. Point TiDB Dashboard at the new Prometheus before the TidbMonitor goes (its /topology/prometheus key expires 10 min after): set PD's [pd-server] {METRIC_STORAGE} = \"{url}\"{}",
+        if shards > 1 {
+            format!(" (with {shards} shards: your Thanos Query's URL instead)")
+        } else {
+            String::new()
+        }
+    )];
+    for tc in snapshot.clusters.iter().filter(|tc| {
+        tc.spec.pd.is_some()
+            && crate::core::clusters::lists(monitor, &monitor.spec.clusters, &tc.metadata)
+    }) {
+        let (cns, cname) = (tc.metadata.namespace(), tc.metadata.name.as_str());
+        let already = tc
+            .spec
+            .pd
+            .as_ref()
+            .is_some_and(|pd| pd.config_sets_metric_storage);
+        lines.push(if already {
+            format!(
+                "     TidbCluster {cns}/{cname} already sets {METRIC_STORAGE} in spec.pd.config: change it to this URL (kubectl -n {cns} edit tidbcluster {cname})"
+            )
+        } else {
+            format!(
+                "     TidbCluster {cns}/{cname}: add it under [pd-server] in spec.pd.config: kubectl -n {cns} edit tidbcluster {cname}"
+            )
+        });
+    }
+    for cluster in snapshot
+        .v2_clusters
+        .iter()
+        .filter(|c| crate::core::clusters::lists(monitor, &monitor.spec.clusters, &c.metadata))
+    {
+        for group in groups_of(snapshot, cluster)
+            .into_iter()
+            .filter(|g| g.kind == Kind::PdGroup)
+        {
+            let config = group.spec.template.spec.config.as_deref().unwrap_or("");
+            // A second metric-storage key would make the TOML invalid: an existing one is changed by hand.
+            lines.push(if metric_storage::sets_metric_storage(config) {
+                format!(
+                    "     PDGroup {}/{} already sets {METRIC_STORAGE} in spec.template.spec.config: change it to this URL (kubectl -n {} edit pdgroup {})",
+                    group.metadata.namespace(),
+                    group.metadata.name,
+                    group.metadata.namespace(),
+                    group.metadata.name
+                )
+            } else {
+                format!("     {}", metric_storage::patch_command(group, url))
+            });
+        }
+    }
+    lines
+}
+
+/// The claims tidb-operator made for the monitor: `tidbmonitor-<statefulset>-<ordinal>` per shard and replica
+/// (volumeClaimTemplate `tidbmonitor`, util.go:1343-1361), or the legacy v1.1 `<name>-monitor`.
+fn claims<'a>(
+    snapshot: &'a Snapshot,
+    monitor: &TidbMonitor,
+) -> Lookup<Vec<&'a PersistentVolumeClaim>> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let mut names = vec![naming::legacy_pvc(name)];
+    for shard in 0..monitor.spec.shards() {
+        for ordinal in 0..monitor.spec.replicas() {
+            names.push(naming::monitor_pvc(name, shard, ordinal));
+        }
+    }
+    let mut found = Vec::new();
+    let mut unknown = false;
+    for claim in &names {
+        match snapshot.pvc(ns, claim) {
+            Lookup::Found(pvc) => found.push(pvc),
+            Lookup::Missing => {}
+            Lookup::Unknown => unknown = true,
+        }
+    }
+    // Offline, a claim absent from the files is unknown rather than missing: report what was found.
+    if found.is_empty() && unknown {
+        Lookup::Unknown
+    } else {
+        Lookup::Found(found)
+    }
+}
+
+fn storage_lines(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let found = match claims(snapshot, monitor) {
+        Lookup::Unknown => {
+            return vec![format!(
+                "  Volumes: no claim of this monitor could be read (offline: none in the files); list them with kubectl -n {ns} get pvc -l app.kubernetes.io/instance={name},app.kubernetes.io/component=monitor"
+            )];
+        }
+        Lookup::Missing => Vec::new(),
+        Lookup::Found(found) => found,
+    };
+    if found.is_empty() {
+        return vec![if monitor.spec.persistent {
+            "  Volumes: no claim of this monitor was found; nothing to keep".to_string()
+        } else {
+            "  Volumes: none (persistent is false: its data lives in an emptyDir and goes with its pods)".to_string()
+        }];
+    }
+    let mut lines = vec!["  Volumes (what decides whether one can be reused):".to_string()];
+    let mut deletes = false;
+    for pvc in found {
+        let size = pvc
+            .spec
+            .resources
+            .requests
+            .get("storage")
+            .map(String::as_str)
+            .unwrap_or("size unknown");
+        let class = pvc
+            .spec
+            .storage_class_name
+            .as_deref()
+            .unwrap_or("no storage class");
+        let pv = match pvc.spec.volume_name.as_deref().filter(|v| !v.is_empty()) {
+            None => "not bound".to_string(),
+            Some(volume) => match snapshot.pv(volume) {
+                Lookup::Found(pv) => {
+                    let policy = pv
+                        .spec
+                        .persistent_volume_reclaim_policy
+                        .as_deref()
+                        .unwrap_or("Delete");
+                    deletes |= policy == "Delete";
+                    format!("PV {volume}, reclaim policy {policy}")
+                }
+                Lookup::Missing => format!("PV {volume} (not found)"),
+                Lookup::Unknown => format!("PV {volume} (reclaim policy not readable)"),
+            },
+        };
+        lines.push(format!(
+            "    PVC {ns}/{}: {size}, {class}, {pv}",
+            pvc.metadata.name
+        ));
+    }
+    if deletes {
+        lines.push("    A Delete policy destroys the data with its claim: to keep it, first kubectl patch pv PV -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}'".to_string());
+    }
+    lines.push(format!(
+        "    Side by side needs no reuse: the new Prometheus gets its own claims (prometheus-{name}-db-prometheus-{name}-N). To start it on an old volume instead, keep the PV (Retain), remove its claimRef, pre-create that claim with volumeName set, and move the TSDB from prometheus/ (TidbMonitor's /data/prometheus) to prometheus-db/ (prometheus-operator's subPath)"
+    ));
+    lines
+}

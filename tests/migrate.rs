@@ -1,0 +1,573 @@
+//! `migrate`: snapshots of the stack that replaces each kind of TidbMonitor, checked against prometheus-operator's
+//! CRDs, and the refusals.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{example, project_examples, spec_violations};
+use serde_json::Value;
+
+fn plugin() -> Command {
+    let mut cmd = Command::cargo_bin("kubectl-tidbmonitor").unwrap();
+    cmd.env("NO_COLOR", "1").env("KUBECONFIG", "/nonexistent");
+    cmd
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = plugin().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn project(name: &str) -> String {
+    format!("{}/{name}", project_examples())
+}
+
+/// The five monitor shapes the migration must handle: (snapshot name, manifests).
+fn shapes() -> Vec<(&'static str, String)> {
+    vec![
+        ("migrate_plain", example("basic")),
+        ("migrate_tls", project("tls")),
+        ("migrate_sharded_thanos", project("thanos")),
+        ("migrate_remote_write", example("monitor-prom-remotewrite")),
+        ("migrate_legacy_deployment", project("legacy")),
+    ]
+}
+
+#[test]
+fn snapshots_of_every_monitor_shape() {
+    for (name, dir) in shapes() {
+        insta::assert_snapshot!(
+            name,
+            stdout(&["migrate", "-A", "--operator-version", "v1.6.6", "-f", &dir])
+        );
+    }
+}
+
+fn migrate_json(dir: &str) -> Vec<Value> {
+    let list: Value =
+        serde_json::from_str(&stdout(&["migrate", "-A", "-o", "json", "-f", dir])).unwrap();
+    list["items"].as_array().unwrap().clone()
+}
+
+fn of_kind(objects: &[Value], kind: &str) -> Vec<Value> {
+    objects
+        .iter()
+        .filter(|o| o["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
+/// Every Prometheus and PodMonitor a migration emits is accepted field by field by prometheus-operator's CRDs:
+/// a strict server-side apply refuses unknown fields.
+#[test]
+fn output_matches_the_prometheus_operator_crds() {
+    for (name, dir) in shapes() {
+        let objects = migrate_json(&dir);
+        let prometheuses = of_kind(&objects, "Prometheus");
+        assert!(!prometheuses.is_empty(), "{name}");
+        let violations = spec_violations(
+            "crds/monitoring.coreos.com_prometheuses.yaml",
+            &prometheuses,
+        );
+        assert!(violations.is_empty(), "{name}: {violations:?}");
+        let monitors = of_kind(&objects, "PodMonitor");
+        assert!(!monitors.is_empty(), "{name}");
+        let violations = spec_violations("crds/monitoring.coreos.com_podmonitors.yaml", &monitors);
+        assert!(violations.is_empty(), "{name}: {violations:?}");
+    }
+}
+
+/// A field-rich monitor (remote write with Secrets, Thanos object storage, scheduling, resources) stays valid too.
+#[test]
+fn a_monitor_using_every_carried_field_matches_the_crd() {
+    let objects = migrate_json(&format!(
+        "{}/testdata/migrate/full.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ));
+    let prometheuses = of_kind(&objects, "Prometheus");
+    let spec = &prometheuses[0]["spec"];
+    for field in [
+        "remoteWrite",
+        "thanos",
+        "storage",
+        "resources",
+        "nodeSelector",
+        "tolerations",
+        "imagePullSecrets",
+        "additionalArgs",
+        "volumes",
+        "volumeMounts",
+        "containers",
+        "podMetadata",
+        "securityContext",
+    ] {
+        assert!(spec.get(field).is_some(), "{field} not carried: {spec}");
+    }
+    let names: Vec<&str> = spec["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sidecar", "prometheus", "thanos-sidecar"]);
+    assert_eq!(
+        spec["containers"][1]["securityContext"]["readOnlyRootFilesystem"],
+        true
+    );
+    let violations = spec_violations(
+        "crds/monitoring.coreos.com_prometheuses.yaml",
+        &prometheuses,
+    );
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
+#[test]
+fn victoriametrics_is_refused_for_now() {
+    let out = plugin()
+        .args([
+            "migrate",
+            "--to",
+            "victoriametrics",
+            "-A",
+            "-f",
+            &example("basic"),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not built yet"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn an_unknown_monitor_name_generates_nothing() {
+    let out = plugin()
+        .args(["migrate", "-A", "nosuch", "-f", &example("basic")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+/// Every property of the TidbMonitor CRD's spec, `prometheus`, `prometheus.config`, `thanos` and `dm` one level
+/// deeper, as the mapping table names them.
+fn crd_spec_paths() -> Vec<String> {
+    use kubectl_tidbmonitor::migrate::fields::EXPANDED;
+    fn walk(schema: &Value, prefix: &str, out: &mut Vec<String>) {
+        for (key, child) in schema["properties"].as_object().into_iter().flatten() {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            if EXPANDED.contains(&path.as_str()) {
+                walk(child, &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &common::crd_spec_schema("crds/pingcap.com_tidbmonitors.yaml"),
+        "",
+        &mut out,
+    );
+    out
+}
+
+/// A field the operator adds to the CRD fails here until the table says what becomes of it; a row for a field
+/// the CRD no longer has fails too.
+#[test]
+fn the_mapping_table_covers_every_tidbmonitor_spec_field() {
+    use kubectl_tidbmonitor::migrate::fields::FIELDS;
+    let crd = crd_spec_paths();
+    assert!(crd.len() > 50, "{crd:?}");
+    let table: Vec<&str> = FIELDS.iter().map(|(p, _)| *p).collect();
+    let missing: Vec<&String> = crd
+        .iter()
+        .filter(|p| !table.contains(&p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in migrate::fields::FIELDS: {missing:?}"
+    );
+    let stale: Vec<&&str> = table
+        .iter()
+        .filter(|p| !crd.contains(&p.to_string()))
+        .collect();
+    assert!(stale.is_empty(), "not in the CRD: {stale:?}");
+}
+
+/// docs/migrate.md holds the table as generated.
+#[test]
+fn docs_hold_the_mapping_table() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = (
+        "<!-- mapping table: generated from src/migrate/fields.rs (UPDATE_DOCS=1 cargo test --test migrate) -->\n",
+        "<!-- end of mapping table -->",
+    );
+    let from = text.find(start).expect("start marker") + start.len();
+    let to = text.find(end).expect("end marker");
+    let table = kubectl_tidbmonitor::migrate::fields::markdown_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{table}{}", &text[..from], &text[to..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &text[from..to],
+        table,
+        "docs/migrate.md is stale: run `UPDATE_DOCS=1 cargo test --test migrate`"
+    );
+}
+
+/// The header names each field the monitor sets that is not carried over, in the documented form.
+#[test]
+fn the_header_lists_what_is_not_carried_over() {
+    let yaml = stdout(&["migrate", "-A", "-f", &project("legacy")]);
+    for field in ["grafana", "initializer", "reloader"] {
+        assert!(
+            yaml.lines()
+                .any(|l| l.starts_with(&format!("# not carried over: {field} — "))),
+            "{field}: {yaml}"
+        );
+    }
+    // Carried fields are not listed.
+    assert!(!yaml.contains("not carried over: storage"), "{yaml}");
+}
+
+fn testdata(name: &str) -> String {
+    format!("{}/testdata/migrate/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The plan comes first in the header, in order, with the monitor's claim, size, class and the PV's reclaim
+/// policy, and the command that keeps a Delete volume.
+#[test]
+fn the_plan_comes_first_with_the_volume_facts() {
+    let yaml = stdout(&["migrate", "-A", "-f", &testdata("volumes.yaml")]);
+    let header: Vec<&str> = yaml.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header[3].starts_with("# Plan for TidbMonitor shop/orders"),
+        "{header:#?}"
+    );
+    let step = |n: &str| {
+        header
+            .iter()
+            .position(|l| l.starts_with(&format!("#   {n}. ")))
+            .unwrap_or_else(|| panic!("step {n}: {header:#?}"))
+    };
+    assert!(step("1") < step("3") && step("3") < step("5") && step("5") < step("6"));
+    assert!(header[step("3")].contains("(30d)"), "{}", header[step("3")]);
+    assert!(
+        header[step("4")].contains("http://prometheus-operated.shop.svc:9090"),
+        "{}",
+        header[step("4")]
+    );
+    assert!(header[step("6")].ends_with("kubectl -n shop delete tidbmonitor orders"));
+    assert!(
+        header.contains(&"#     PVC shop/tidbmonitor-orders-monitor-0: 50Gi, gp3, PV pvc-7f3e, reclaim policy Delete"),
+        "{header:#?}"
+    );
+    assert!(
+        header
+            .iter()
+            .any(|l| l.contains("persistentVolumeReclaimPolicy\":\"Retain")),
+        "{header:#?}"
+    );
+    let plan_end = step("6");
+    let first_dropped = header
+        .iter()
+        .position(|l| l.starts_with("# not carried over: "))
+        .unwrap();
+    assert!(plan_end < first_dropped);
+}
+
+/// With --apply the objects carry no header, so the plan goes to stderr.
+#[test]
+fn apply_prints_the_plan_on_stderr() {
+    let out = plugin()
+        .args([
+            "migrate",
+            "-A",
+            "--apply",
+            "--dry-run=client",
+            "-f",
+            &testdata("volumes.yaml"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("Plan for TidbMonitor shop/orders"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("delete tidbmonitor orders"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .contains("prometheus.monitoring.coreos.com/orders (namespace shop) would be applied"),
+        "{stdout}"
+    );
+}
+
+/// TidbMonitor's own relabelling of one scrape job, transcribed from tidb-operator v1.6.6
+/// `pkg/monitor/monitor/template.go` (`scrapeJob` 224-380, `buildAddressRelabelConfigByComponent` 124-222, label
+/// names 29-35): keep the cluster's pods of the component with `prometheus.io/scrape: true`, rewrite the address
+/// to the pod's DNS name, then copy the labels. The job label stays `<ns>-<cluster>-<job>` (job_name, :297).
+fn tidb_monitor_job(cluster: &str, ns: &str, component: &str, job: &str) -> Vec<Value> {
+    const INSTANCE: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_instance";
+    const COMPONENT: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_component";
+    const NAMESPACE: &str = "__meta_kubernetes_namespace";
+    const POD: &str = "__meta_kubernetes_pod_name";
+    let (port, replacement) = match job {
+        "tiflash-proxy" => (
+            "__meta_kubernetes_pod_annotation_tiflash_proxy_prometheus_io_port",
+            "$1.$2-tiflash-peer.$3:$4".to_string(),
+        ),
+        "pump" => (
+            "__meta_kubernetes_pod_annotation_prometheus_io_port",
+            "$1.$2-pump.$3:$4".to_string(),
+        ),
+        _ => (
+            "__meta_kubernetes_pod_annotation_prometheus_io_port",
+            format!("$1.$2-{job}-peer.$3:$4"),
+        ),
+    };
+    serde_json::json!([
+        {"source_labels": [INSTANCE], "action": "keep", "regex": cluster},
+        {"source_labels": [NAMESPACE], "action": "keep", "regex": ns},
+        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], "action": "keep", "regex": "true"},
+        {"source_labels": [COMPONENT], "action": "keep", "regex": component},
+        {"action": "replace", "regex": "(.+);(.+);(.+);(.+)", "replacement": replacement, "target_label": "__address__",
+         "source_labels": [POD, INSTANCE, NAMESPACE, port]},
+        {"source_labels": [NAMESPACE], "action": "replace", "target_label": "kubernetes_namespace"},
+        {"source_labels": [INSTANCE], "action": "replace", "target_label": "cluster"},
+        {"source_labels": [POD], "action": "replace", "target_label": "instance"},
+        {"source_labels": [COMPONENT], "action": "replace", "target_label": "component"},
+        {"source_labels": [NAMESPACE, INSTANCE], "separator": "-", "target_label": "tidb_cluster"},
+        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_path"], "action": "replace",
+         "target_label": "__metrics_path__", "regex": "(.+)"},
+    ])
+    .as_array()
+    .unwrap()
+    .clone()
+}
+
+/// The labels the dashboards group by, and the address: what must not change across the migration.
+type Series = (String, [String; 5]);
+
+fn series(address: &str, labels: &std::collections::BTreeMap<String, String>) -> Series {
+    let get = |k: &str| labels.get(k).cloned().unwrap_or_default();
+    (
+        address.to_string(),
+        [
+            get("instance"),
+            get("component"),
+            get("cluster"),
+            get("tidb_cluster"),
+            get("kubernetes_namespace"),
+        ],
+    )
+}
+
+/// For every component, TidbMonitor's relabelling and the migrated PodMonitor's (with the rules
+/// prometheus-operator puts before it), evaluated by the plugin's relabel evaluator on the same discovered pod
+/// (`core::discovery`, one target per container port as Prometheus' pod role gives), yield the same targets with
+/// the same `instance`, `component`, `cluster`, `tidb_cluster` and `kubernetes_namespace`.
+#[test]
+fn series_labels_survive_the_migration_for_every_component() {
+    use kubectl_tidbmonitor::core::discovery::{
+        dm_cluster_pods, pod_targets, scrape_targets, tidb_cluster_pods,
+    };
+    use kubectl_tidbmonitor::core::relabel::relabel;
+    use kubectl_tidbmonitor::model::ScrapeObject;
+    use kubectl_tidbmonitor::snapshot::Kind;
+    use std::collections::BTreeSet;
+
+    let mut snapshot = kubectl_tidbmonitor::snapshot::Snapshot::default();
+    kubectl_tidbmonitor::source::files::load_keeping(
+        &[testdata("components.yaml")],
+        "default",
+        &[Kind::TidbMonitor],
+        &mut snapshot,
+    )
+    .unwrap();
+    let migration = kubectl_tidbmonitor::migrate::prometheus_operator(
+        &snapshot,
+        &kubectl_tidbmonitor::migrate::Options::default(),
+    )
+    .unwrap();
+    let scrapers: Vec<ScrapeObject> = of_kind(&migration.stack.objects, "PodMonitor")
+        .into_iter()
+        .map(|o| {
+            let mut s: ScrapeObject = serde_json::from_value(o).unwrap();
+            s.kind = Kind::PodMonitor;
+            s
+        })
+        .collect();
+    let mut groups = tidb_cluster_pods(&snapshot.clusters[0]);
+    groups.extend(dm_cluster_pods(&snapshot.dm_clusters[0]));
+    let mut compared = BTreeSet::new();
+    for group in &groups {
+        let component = group.component.name;
+        let jobs: Vec<&str> = match component {
+            "tiflash" => vec!["tiflash", "tiflash-proxy"],
+            other => vec![other],
+        };
+        let mut before = BTreeSet::new();
+        for job in jobs {
+            let rules = tidb_monitor_job(&group.cluster, "shop", component, job);
+            for discovered in pod_targets(&group.pod) {
+                let mut labels = discovered.clone();
+                if relabel(&mut labels, &rules).unwrap() {
+                    before.insert(series(&labels["__address__"], &labels));
+                }
+            }
+        }
+        let mut after = BTreeSet::new();
+        for scraper in &scrapers {
+            for target in scrape_targets(scraper, group).unwrap() {
+                after.insert(series(&target.address, &target.labels));
+            }
+        }
+        assert!(
+            !before.is_empty(),
+            "{component}: TidbMonitor scrapes nothing"
+        );
+        assert_eq!(before, after, "{component}");
+        compared.insert(component);
+    }
+    let expected: BTreeSet<&str> = [
+        "pd",
+        "tidb",
+        "tikv",
+        "tiflash",
+        "ticdc",
+        "pump",
+        "tiproxy",
+        "dm-master",
+        "dm-worker",
+    ]
+    .into();
+    assert_eq!(compared, expected);
+}
+
+/// `--apply` knows the API path of every kind a migration emits (it refuses a kind it does not know).
+#[test]
+fn every_emitted_kind_can_be_applied() {
+    use kubectl_tidbmonitor::snapshot::Kind;
+    for (name, dir) in shapes() {
+        for object in migrate_json(&dir) {
+            let (api_version, kind) = (
+                object["apiVersion"].as_str().unwrap(),
+                object["kind"].as_str().unwrap(),
+            );
+            assert!(
+                Kind::from_api_version(api_version, kind).is_some(),
+                "{name}: {api_version} {kind}"
+            );
+        }
+    }
+}
+
+/// The example in docs/migrate.md is the real output (its header and Prometheus).
+#[test]
+fn docs_example_is_real_output() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let section = &text[text.find("## Example").unwrap()..];
+    let block = &section[section.find("```yaml\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    let mut separators = 0;
+    let expected: String = yaml
+        .lines()
+        .take_while(|l| {
+            separators += usize::from(*l == "---");
+            separators < 2
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(block, expected, "docs/migrate.md's example is stale");
+}
+
+/// Several monitors: inputs, plans and objects in one (namespace, name) order.
+#[test]
+fn several_monitors_follow_one_order() {
+    let yaml = stdout(&["migrate", "-A", "-f", &project_examples()]);
+    let inputs = yaml.lines().find(|l| l.starts_with("# Inputs: ")).unwrap();
+    let listed: Vec<&str> = inputs["# Inputs: ".len()..].split(", ").collect();
+    let plans: Vec<String> = yaml
+        .lines()
+        .filter_map(|l| l.strip_prefix("# Plan for "))
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted);
+    assert_eq!(listed, plans);
+    assert!(listed.len() >= 4, "{listed:?}");
+}
+
+/// A v2 Cluster the monitor names gets the v2 PodMonitors (pingcap.com labels), and the plan patches each
+/// PDGroup's metric-storage, except one that already sets it (a second key would make its TOML invalid).
+#[test]
+fn v2_clusters_get_v2_scrape_objects_and_pdgroup_patches() {
+    let yaml = stdout(&["migrate", "-A", "-f", &testdata("v2.yaml")]);
+    let objects = migrate_json(&testdata("v2.yaml"));
+    let monitors = of_kind(&objects, "PodMonitor");
+    let names: Vec<&str> = monitors
+        .iter()
+        .map(|m| m["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ledger-pd", "ledger-tikv"]);
+    let violations = spec_violations("crds/monitoring.coreos.com_podmonitors.yaml", &monitors);
+    assert!(violations.is_empty(), "{violations:?}");
+    for m in &monitors {
+        assert_eq!(
+            m["spec"]["selector"]["matchLabels"]["pingcap.com/cluster"],
+            "ledger"
+        );
+        assert_eq!(
+            m["metadata"]["labels"]["tidbmonitor.kubectl-tidbmonitor/migrated-from"],
+            "books.ledger"
+        );
+    }
+    assert!(
+        yaml.lines().any(|l| l
+            .starts_with("#      kubectl -n books patch pdgroup pd --type merge")
+            && l.contains(r#"metric-storage = \"http://prometheus-operated.books.svc:9090\""#)),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("#      PDGroup books/pd-old already sets metric-storage"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("patch pdgroup pd-old"), "{yaml}");
+}
+
+/// JSON has no header either: the plan goes to stderr, and stdout stays one parseable List.
+#[test]
+fn json_output_puts_the_plan_on_stderr() {
+    let out = plugin()
+        .args(["migrate", "-A", "-o", "json", "-f", &example("basic")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("Plan for TidbMonitor default/basic"),
+        "{stderr}"
+    );
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+}
