@@ -215,18 +215,7 @@ impl Connection {
                 (kind, outcome)
             }
         });
-        let results = match self.options.request_timeout {
-            Some(limit) => tokio::time::timeout(limit, join_all(lists))
-                .await
-                .map_err(|_| LiveError::Unreachable {
-                    server: self.server.clone(),
-                    reason: format!(
-                        "no answer within the request timeout of {}",
-                        humantime(limit)
-                    ),
-                })?,
-            None => join_all(lists).await,
-        };
+        let results = self.within_request_timeout(join_all(lists)).await?;
         let mut snapshot = Snapshot::default();
         let mut warnings = Vec::new();
         // An estate may run only tidb-operator v1 or only v2: the primary's CRD missing (or refused) is then no
@@ -309,18 +298,7 @@ impl Connection {
                 .await;
             (q, outcome)
         });
-        let results = match self.options.request_timeout {
-            Some(limit) => tokio::time::timeout(limit, join_all(lists))
-                .await
-                .map_err(|_| LiveError::Unreachable {
-                    server: self.server.clone(),
-                    reason: format!(
-                        "no answer within the request timeout of {}",
-                        humantime(limit)
-                    ),
-                })?,
-            None => join_all(lists).await,
-        };
+        let results = self.within_request_timeout(join_all(lists)).await?;
         let request = Request {
             primary: primary.unwrap_or(Kind::Namespace),
             related: Vec::new(),
@@ -353,6 +331,27 @@ impl Connection {
             }
         }
         Ok((snapshot, merge_forbidden(warnings)))
+    }
+
+    /// `fut`, bounded by `--request-timeout` as a whole (the lists run concurrently, so one limit covers them all).
+    async fn within_request_timeout<F: std::future::Future>(
+        &self,
+        fut: F,
+    ) -> Result<F::Output, LiveError> {
+        match self.options.request_timeout {
+            Some(limit) => {
+                tokio::time::timeout(limit, fut)
+                    .await
+                    .map_err(|_| LiveError::Unreachable {
+                        server: self.server.clone(),
+                        reason: format!(
+                            "no answer within the request timeout of {}",
+                            humantime(limit)
+                        ),
+                    })
+            }
+            None => Ok(fut.await),
+        }
     }
 
     fn record_failure(
