@@ -2,19 +2,13 @@
 //! a connection cut mid-page, an expired continue token. (Refused and silent servers, bad credentials and
 //! TLS failures run against the real API server in e2e_live.rs.)
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-
-/// What the fake server answers: status, body, and whether to cut the body short.
-struct Reply {
-    status: u16,
-    body: String,
-    cut: bool,
-}
+use common::fake_api::{self, Reply};
 
 fn ok(body: String) -> Reply {
     Reply {
@@ -56,72 +50,19 @@ fn monitor(name: &str) -> String {
 fn fake_server(
     answer: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
 ) -> (tempfile::TempDir, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let seen = log.clone();
-    let answer = Arc::new(answer);
-    let monitor_requests = Arc::new(Mutex::new(0usize));
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            // One thread per connection: the plugin lists its kinds concurrently over several connections.
-            let (seen, answer, monitor_requests) =
-                (seen.clone(), answer.clone(), monitor_requests.clone());
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                loop {
-                    let mut request_line = String::new();
-                    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    let mut header = String::new();
-                    while reader.read_line(&mut header).unwrap_or(0) > 2 {
-                        header.clear();
-                    }
-                    let path = request_line
-                        .split_whitespace()
-                        .nth(1)
-                        .unwrap_or("")
-                        .to_string();
-                    seen.lock().unwrap().push(path.clone());
-                    let reply = if path.contains("/tidbmonitors") {
-                        let n = {
-                            let mut count = monitor_requests.lock().unwrap();
-                            *count += 1;
-                            *count
-                        };
-                        answer(&path, n)
-                    } else {
-                        ok(list("Empty", &[], None))
-                    };
-                    let mut stream = &stream;
-                    let body = if reply.cut {
-                        &reply.body[..reply.body.len() / 3]
-                    } else {
-                        reply.body.as_str()
-                    };
-                    let head = format!(
-                        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-                        reply.status,
-                        reply.body.len()
-                    );
-                    let _ = stream
-                        .write_all(head.as_bytes())
-                        .and_then(|_| stream.write_all(body.as_bytes()));
-                    if reply.cut {
-                        let _ = stream.shutdown(std::net::Shutdown::Both);
-                        break;
-                    }
-                }
-            });
+    let monitor_requests = Mutex::new(0usize);
+    fake_api::serve("default", move |path| {
+        if path.contains("/tidbmonitors") {
+            let n = {
+                let mut count = monitor_requests.lock().unwrap();
+                *count += 1;
+                *count
+            };
+            answer(path, n)
+        } else {
+            ok(list("Empty", &[], None))
         }
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: {{server: 'http://127.0.0.1:{port}'}}\nusers:\n- name: anyone\n  user: {{}}\ncontexts:\n- name: fake\n  context: {{cluster: fake, user: anyone, namespace: default}}\ncurrent-context: fake\n"
-    );
-    std::fs::write(dir.path().join("config"), config).unwrap();
-    (dir, log)
+    })
 }
 
 fn plugin(dir: &tempfile::TempDir, args: &[&str]) -> (i32, String, String) {

@@ -1,8 +1,8 @@
 //! `status NAME`: the sections of one monitor, offline on testdata/status (table and JSON snapshots), a
 //! forbidden kind's "not checked" line and exit 1, and what the live command asks the API server for.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -109,50 +109,10 @@ fn a_forbidden_kind_is_named_in_its_section() {
 fn fake_server(
     answer: impl Fn(&str) -> (u16, String) + Send + Sync + 'static,
 ) -> (tempfile::TempDir, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let seen = log.clone();
-    let answer = Arc::new(answer);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (seen, answer) = (seen.clone(), answer.clone());
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                loop {
-                    let mut request_line = String::new();
-                    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    let mut header = String::new();
-                    while reader.read_line(&mut header).unwrap_or(0) > 2 {
-                        header.clear();
-                    }
-                    let path = request_line
-                        .split_whitespace()
-                        .nth(1)
-                        .unwrap_or("")
-                        .to_string();
-                    seen.lock().unwrap().push(path.clone());
-                    let (code, body) = answer(&path);
-                    let head = format!(
-                        "HTTP/1.1 {code} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-                        body.len()
-                    );
-                    let mut stream = &stream;
-                    let _ = stream
-                        .write_all(head.as_bytes())
-                        .and_then(|_| stream.write_all(body.as_bytes()));
-                }
-            });
-        }
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: {{server: 'http://127.0.0.1:{port}'}}\nusers:\n- name: anyone\n  user: {{}}\ncontexts:\n- name: fake\n  context: {{cluster: fake, user: anyone, namespace: tidb}}\ncurrent-context: fake\n"
-    );
-    std::fs::write(dir.path().join("config"), config).unwrap();
-    (dir, log)
+    common::fake_api::serve("tidb", move |path| {
+        let (status, body) = answer(path);
+        common::fake_api::Reply::new(status, body)
+    })
 }
 
 fn list(items: &[&str]) -> String {

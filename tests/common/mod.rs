@@ -2,6 +2,7 @@
 //! Helpers shared by the integration tests.
 
 pub mod e2e;
+pub mod fake_api;
 
 use std::path::PathBuf;
 
