@@ -45,19 +45,7 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     let mut loaded = load(settings, &request)?;
     let skipped = report_problems(&loaded);
     // Only the monitors are restricted by -n and NAME: their clusters are wherever they are.
-    let ns = loaded.row_namespace.clone();
-    loaded.snapshot.monitors.retain(|m| {
-        ns.as_ref().is_none_or(|n| m.metadata.namespace() == n)
-            && (args.names.is_empty() || args.names.contains(&m.metadata.name))
-    });
-    let found: Vec<&str> = loaded
-        .snapshot
-        .monitors
-        .iter()
-        .map(|m| m.metadata.name.as_str())
-        .collect();
-    // Nothing is generated for a partial list: applied or written, it would look complete.
-    if !super::report_not_found(&[Kind::TidbMonitor], &args.names, &found).is_empty() {
+    if !super::scaffold::keep_named_monitors(&mut loaded, &args.names) {
         return Ok(1);
     }
     let options = migrate::Options {

@@ -140,14 +140,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);
             restrict(&mut loaded, &args.names);
-            let found: Vec<&str> = loaded
-                .snapshot
-                .monitors
-                .iter()
-                .map(|m| m.metadata.name.as_str())
-                .collect();
-            // Nothing is generated for a partial list: applied or written, it would look complete.
-            if !super::report_not_found(&[Kind::TidbMonitor], &args.names, &found).is_empty() {
+            if !keep_named_monitors(&mut loaded, &args.names) {
                 return Ok(1);
             }
             // --query-namespace, else -n, else the context's namespace: with -A (which -n cannot join) the
@@ -359,6 +352,24 @@ pub(super) fn restrict(loaded: &mut super::Loaded, names: &[String]) {
     loaded.snapshot.dm_clusters.retain(|c| keep(&c.metadata));
     loaded.snapshot.v2_clusters.retain(|c| keep(&c.metadata));
     loaded.snapshot.monitors.retain(|c| keep(&c.metadata));
+}
+
+/// Keeps the monitors of the rows' namespace and the NAMEs given, and reports each NAME not found (kubectl's
+/// NotFound line). Returns false when one is missing: nothing is generated for a partial list, since applied or
+/// written it would look complete.
+pub(super) fn keep_named_monitors(loaded: &mut super::Loaded, names: &[String]) -> bool {
+    let ns = loaded.row_namespace.clone();
+    loaded.snapshot.monitors.retain(|m| {
+        ns.as_ref().is_none_or(|n| m.metadata.namespace() == n)
+            && (names.is_empty() || names.contains(&m.metadata.name))
+    });
+    let found: Vec<&str> = loaded
+        .snapshot
+        .monitors
+        .iter()
+        .map(|m| m.metadata.name.as_str())
+        .collect();
+    super::report_not_found(&[Kind::TidbMonitor], names, &found).is_empty()
 }
 
 /// The comment block above YAML output.
