@@ -249,15 +249,47 @@ fn the_single_namespace_example_monitors_migrate_on_the_real_api_server() {
     );
 }
 
-/// `central` scrapes `shop`'s cluster too: seeded apart from the single example's monitor, whose migrated
-/// PodMonitors would otherwise carry the same names (see the report on overlapping monitors).
+/// `central` scrapes `shop`'s cluster too. Migrated after `shop`, it must leave the PodMonitors `shop`'s
+/// migration created (same names) to `shop`'s Prometheus, and say so, instead of relabelling them as its own.
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
+    let prefix = "e2e-mig-multi-";
     seed_and_migrate(
-        "e2e-mig-multi-",
-        &["multi-namespace/central.yaml", "single/shop.yaml"],
-        &["central"],
+        prefix,
+        &["single/shop.yaml", "multi-namespace/central.yaml"],
+        &["shop", "central"],
+    );
+    let shop = renamed(prefix, "shop");
+    for component in ["pd", "tikv", "tidb"] {
+        let owner = admin(
+            &[
+                "-n",
+                &shop,
+                "get",
+                "podmonitor",
+                &format!("shop-{component}"),
+                "-o",
+                "jsonpath={.metadata.labels.tidbmonitor\\.kubectl-tidbmonitor/migrated-from}",
+            ],
+            None,
+        );
+        assert_eq!(owner, format!("{shop}.shop"), "shop-{component}");
+    }
+    let central = plugin(&[
+        "migrate",
+        "central",
+        "-n",
+        &renamed(prefix, "monitoring"),
+        "-o",
+        "json",
+    ]);
+    assert!(
+        central.stderr.contains(&format!(
+            "PodMonitor {shop}/shop-pd already exists (migrated from TidbMonitor {shop}/shop)"
+        )),
+        "{}",
+        central.stderr
     );
 }
 
