@@ -159,7 +159,7 @@ fn migrate_one(
         }
         if !emitted.insert((kind.clone(), object_ns.clone(), object_name.clone())) {
             scaffold.warnings.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it; add the label {MIGRATED_FROM}={value} to it so this Prometheus scrapes it too"
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it, so this Prometheus does not scrape those targets: copy that object under another name with the label {MIGRATED_FROM}={value} (a label holds one value: adding ours to it would take it from the other Prometheus)"
             ));
             continue;
         }
@@ -777,6 +777,15 @@ mod tests {
                 .warnings
                 .iter()
                 .any(|w| w.contains(&format!("{MIGRATED_FROM}=db.second"))),
+            "{:?}",
+            result.warnings
+        );
+        // Relabelling the shared object would move it to the second Prometheus, not share it.
+        assert!(
+            result
+                .warnings
+                .iter()
+                .all(|w| !w.contains("add the label") && !w.contains("scrapes it too")),
             "{:?}",
             result.warnings
         );
