@@ -24,6 +24,9 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         Kind::DmCluster,
         Kind::Cluster,
         Kind::Deployment,
+        // The PodMonitors already in the clusters' namespaces: one of the same name that is not this migration's
+        // is left alone rather than taken over (`migrate::foreign_owner`).
+        Kind::PodMonitor,
     ];
     related.extend(crate::core::scraping::group_kinds());
     // Only where the monitors are (all namespaces with -A): the monitors' claims and volumes for the plan; the

@@ -148,9 +148,18 @@ fn migrate_one(
     for object in scrapes.objects {
         let (kind, object_ns, object_name) = crate::scaffold::identity(&object);
         namespaces.insert(object_ns.clone());
+        // An object of that name someone else owns (`scaffold podmonitor` for another Prometheus, or the
+        // migration of another monitor over the same cluster): applying ours would rewrite its labels and take
+        // its targets from the Prometheus that selects it today. `--apply` only creates or updates our own.
+        if let Some(owner) = foreign_owner(snapshot, &kind, &object_ns, &object_name, &value) {
+            scaffold.warnings.push(format!(
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this Prometheus does not scrape those targets: migrate the monitors that share this cluster in one run, or copy that object under another name with the label {MIGRATED_FROM}={value}"
+            ));
+            continue;
+        }
         if !emitted.insert((kind.clone(), object_ns.clone(), object_name.clone())) {
             scaffold.warnings.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it; add the label {MIGRATED_FROM}={value} to it so this Prometheus scrapes it too"
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it, so this Prometheus does not scrape those targets: copy that object under another name with the label {MIGRATED_FROM}={value} (a label holds one value: adding ours to it would take it from the other Prometheus)"
             ));
             continue;
         }
@@ -170,6 +179,28 @@ fn migrate_one(
         .extend(rbac(monitor, &account, &namespaces));
     scaffold.objects.extend(objects);
     Ok(())
+}
+
+/// Who owns an existing scrape object of this kind and name when it is not this monitor's migration (`value`
+/// is its [`MIGRATED_FROM`] value): `None` when there is none, or it is ours from an earlier run.
+fn foreign_owner(
+    snapshot: &Snapshot,
+    kind: &str,
+    ns: &str,
+    name: &str,
+    value: &str,
+) -> Option<String> {
+    let existing = snapshot.scrapers.iter().find(|s| {
+        s.kind.kind_name() == kind && s.metadata.namespace() == ns && s.metadata.name == name
+    })?;
+    match existing.metadata.labels.get(MIGRATED_FROM) {
+        Some(owner) if owner == value => None,
+        Some(owner) => Some(format!(
+            "migrated from TidbMonitor {}",
+            owner.replacen('.', "/", 1)
+        )),
+        None => Some(format!("without the label {MIGRATED_FROM}")),
+    }
 }
 
 /// Header lines for references the monitor had but scraped nothing from: a cluster in another namespace without
@@ -576,6 +607,48 @@ mod tests {
         assert_eq!(loaded(other), Loaded::Nobody);
     }
 
+    /// A PodMonitor of the same name that another Prometheus selects (scaffolded, or migrated from another
+    /// monitor) is not emitted, so `--apply` cannot rewrite its labels; this monitor's own, from an earlier run,
+    /// is emitted again.
+    #[test]
+    fn existing_scrape_objects_of_others_are_left_alone() {
+        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+        for (name, labels) in [
+            ("basic-pd", json!({"release": "kps"})),
+            ("basic-tikv", json!({MIGRATED_FROM: "shop.central"})),
+            ("basic-tidb", json!({MIGRATED_FROM: "db.basic"})),
+        ] {
+            snapshot
+                .add(
+                    Kind::PodMonitor,
+                    json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
+                           "metadata": {"name": name, "namespace": "db", "labels": labels},
+                           "spec": {"selector": {}}}),
+                    None,
+                )
+                .unwrap();
+        }
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        let names: Vec<&str> = of_kind(&result.objects, "PodMonitor")
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["basic-tidb"]);
+        let left: Vec<&String> = result
+            .warnings
+            .iter()
+            .filter(|w| w.contains("already exists"))
+            .collect();
+        assert_eq!(left.len(), 2, "{:#?}", result.warnings);
+        assert!(left[0].contains("PodMonitor db/basic-pd already exists (without the label"));
+        assert!(left[1].contains(
+            "PodMonitor db/basic-tikv already exists (migrated from TidbMonitor shop/central)"
+        ));
+    }
+
     #[test]
     fn fields_carry_over_as_prometheus_operator_names_them() {
         let snapshot = snapshot(monitor(json!({
@@ -704,6 +777,15 @@ mod tests {
                 .warnings
                 .iter()
                 .any(|w| w.contains(&format!("{MIGRATED_FROM}=db.second"))),
+            "{:?}",
+            result.warnings
+        );
+        // Relabelling the shared object would move it to the second Prometheus, not share it.
+        assert!(
+            result
+                .warnings
+                .iter()
+                .all(|w| !w.contains("add the label") && !w.contains("scrapes it too")),
             "{:?}",
             result.warnings
         );
