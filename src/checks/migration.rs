@@ -289,12 +289,7 @@ fn volume_outcomes(
     let pv = pv?;
     let name = &monitor.metadata.name;
     let labeled = has_monitor_labels(pvc, name);
-    let spec = monitor
-        .spec
-        .pv_reclaim_policy
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .unwrap_or("Retain");
+    let spec = monitor.spec.pv_reclaim_policy();
     let current = pv
         .spec
         .persistent_volume_reclaim_policy
@@ -327,12 +322,7 @@ fn volume_outcomes(
 /// (`status` shows it beside the claim): `None` when there is no bound legacy PVC to judge.
 pub fn legacy_volume_fate(snapshot: &Snapshot, monitor: &TidbMonitor) -> Option<String> {
     let (_, _, outcomes) = volume_outcomes(snapshot, monitor, None, false)?;
-    let spec = monitor
-        .spec
-        .pv_reclaim_policy
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .unwrap_or("Retain");
+    let spec = monitor.spec.pv_reclaim_policy();
     let fate = |outcome: &Outcome| match outcome {
         Outcome::Stall(cause) => format!("migration stalls (TM021): {}", why(*cause, spec)),
         Outcome::Wipe(cause) => format!("migration wipes the data (TM022): {}", why(*cause, spec)),
@@ -404,11 +394,7 @@ fn report_outcomes(
         else {
             continue;
         };
-        let spec = monitor
-            .spec
-            .pv_reclaim_policy
-            .as_deref()
-            .unwrap_or("Retain");
+        let spec = monitor.spec.pv_reclaim_policy();
         let id = monitor_id(monitor);
         match outcomes.as_slice() {
             [only] => {

@@ -40,6 +40,15 @@ pub struct TidbMonitorSpec {
 }
 
 impl TidbMonitorSpec {
+    /// `spec.pvReclaimPolicy`, which the operator's PV pass sets on the monitor's volumes; unset means Retain
+    /// (pkg/monitor/monitor/util.go, v1.2.0-v1.6.6).
+    pub fn pv_reclaim_policy(&self) -> &str {
+        self.pv_reclaim_policy
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .unwrap_or("Retain")
+    }
+
     /// tidb-operator defaults replicas to 1.
     pub fn replicas(&self) -> i32 {
         self.replicas.unwrap_or(1).max(0)
