@@ -379,12 +379,13 @@ fn clusters(status: &MonitorStatus, color: bool) -> String {
         .items
         .iter()
         .map(|c| {
-            let state = match c.state {
+            let r = &c.reference;
+            let state = match r.state {
                 RefState::Found => Cell::tone("found", Some(Tone::Good)),
                 RefState::Missing => Cell::tone("missing", Some(Tone::Bad)),
                 RefState::Unresolved => Cell::tone("<unknown>", Some(Tone::Dim)),
             };
-            let tls = match c.tls {
+            let tls = match r.tls {
                 Some(true) => "on",
                 Some(false) => "off",
                 None => "<unknown>",
@@ -397,7 +398,7 @@ fn clusters(status: &MonitorStatus, color: bool) -> String {
                 }
             };
             let mut others = join(&c.also_covered_by);
-            if !c.coverage_complete && c.state == RefState::Found {
+            if !c.coverage_complete && r.state == RefState::Found {
                 others = if others.is_empty() {
                     "<unknown>".into()
                 } else {
@@ -405,8 +406,8 @@ fn clusters(status: &MonitorStatus, color: bool) -> String {
                 };
             }
             vec![
-                c.kind.into(),
-                format!("{}/{}", c.namespace, c.name).into(),
+                r.kind.into(),
+                format!("{}/{}", r.namespace, r.name).into(),
                 state,
                 tls.into(),
                 secret,

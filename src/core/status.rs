@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::checks::{self, Context, Finding};
 use crate::core::clusters::cluster_views;
-use crate::core::monitors::{MonitorView, RefState, monitor_view};
+use crate::core::monitors::{ClusterRefView, MonitorView, monitor_view};
 use crate::core::{VIEW_API_VERSION, ViewMeta};
 use crate::model::TidbMonitor;
 use crate::naming;
@@ -96,13 +96,9 @@ impl<T> From<&Lookup<T>> for Presence {
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterStatus {
-    /// `TidbCluster` or `DMCluster`.
-    pub kind: &'static str,
-    pub namespace: String,
-    pub name: String,
-    pub state: RefState,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls: Option<bool>,
+    /// The reference as `get` resolves it (kind, namespace, name, state, tls).
+    #[serde(flatten)]
+    pub reference: ClusterRefView,
     /// The client certificate Secret the monitor mounts, for a TLS cluster.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<ClientSecret>,
@@ -270,11 +266,7 @@ fn clusters(
                 }
             });
             ClusterStatus {
-                kind: r.kind,
-                namespace: r.namespace.clone(),
-                name: r.name.clone(),
-                state: r.state,
-                tls: r.tls,
+                reference: r.clone(),
                 client_secret,
                 version: view.and_then(|v| v.version.clone()),
                 also_covered_by: view
@@ -290,7 +282,10 @@ fn clusters(
             }
         })
         .collect();
-    let namespaces: Vec<String> = items.iter().map(|c| c.namespace.clone()).collect();
+    let namespaces: Vec<String> = items
+        .iter()
+        .map(|c| c.reference.namespace.clone())
+        .collect();
     let mut needed = vec![
         (Kind::TidbCluster, namespaces.clone()),
         (Kind::DmCluster, namespaces.clone()),
