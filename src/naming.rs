@@ -15,6 +15,12 @@ pub fn shard_statefulset(monitor: &str, shard: i32) -> String {
     }
 }
 
+/// The first pod of the monitor, replica 0 of shard 0's StatefulSet: `X-monitor-0`, where its Grafana and its
+/// built-in rules (`/prometheus-rules/rules`) can be copied from.
+pub fn monitor_pod(monitor: &str) -> String {
+    format!("{}-0", shard_statefulset(monitor, 0))
+}
+
 /// The legacy v1.1 Deployment, still present until migration deletes it.
 pub fn legacy_deployment(monitor: &str) -> String {
     monitor_object(monitor)

@@ -177,6 +177,9 @@ pub struct ComponentSpec {
     pub tls_client: Option<TlsCluster>,
     /// `spec.tiproxy.certLayout` (TiProxy only, v1.6.1+): "" (legacy) or "v1".
     pub cert_layout: Option<String>,
+    /// `spec.tidb.binlogEnabled` (TiDB only): with `pump`, what `IsTiDBBinlogEnabled` decides
+    /// (tidb-operator v1.6.6 tidbcluster.go:1081-1092).
+    pub binlog_enabled: Option<bool>,
     /// Whether `config` sets PD's `pd-server.metric-storage` (meaningful on `pd` only). The config itself is not
     /// kept: TiKV's and TiDB's can be large and nothing else reads them.
     #[serde(rename = "config", deserialize_with = "sets_metric_storage")]
@@ -224,6 +227,9 @@ pub struct TidbCluster {
 #[serde(default, rename_all = "camelCase")]
 pub struct TidbClusterSpec {
     pub version: Option<String>,
+    /// `spec.timezone` (tidb-operator defaults it to UTC, tidbcluster.go:1057-1063): the TZ of a TidbMonitor's
+    /// initializer when this is its first cluster with a PD.
+    pub timezone: Option<String>,
     pub tls_cluster: Option<TlsCluster>,
     /// Set on heterogeneous clusters: the cluster they join.
     pub cluster: Option<ObjectRef>,
@@ -290,6 +296,24 @@ pub struct Condition {
 impl TidbCluster {
     pub fn tls_enabled(&self) -> bool {
         self.spec.tls_cluster.as_ref().is_some_and(|t| t.enabled)
+    }
+
+    /// `spec.timezone`, UTC when empty (tidb-operator v1.6.6 tidbcluster.go:1057-1063, `defaultTimeZone` :34).
+    pub fn timezone(&self) -> &str {
+        self.spec
+            .timezone
+            .as_deref()
+            .filter(|tz| !tz.is_empty())
+            .unwrap_or("UTC")
+    }
+
+    /// `spec.tidb.binlogEnabled`, else whether the cluster has a `pump` (tidbcluster.go:1081-1092).
+    pub fn binlog_enabled(&self) -> bool {
+        self.spec
+            .tidb
+            .as_ref()
+            .and_then(|tidb| tidb.binlog_enabled)
+            .unwrap_or(self.spec.pump.is_some())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Scaffolds: ready-to-apply manifests built from a snapshot. Pure: objects in, `serde_json::Value`s out,
 //! in a stable order, with warnings for stderr. Rendering and writing live in `commands::scaffold`.
 
+pub mod grafana;
 pub mod servicemonitor;
 pub mod thanos;
 pub mod v2;
