@@ -282,6 +282,17 @@ impl Connection {
         queries: &[crate::source::Query],
         primary: Option<Kind>,
     ) -> Result<(Snapshot, Warnings), LiveError> {
+        self.read_keeping(queries, primary, false).await
+    }
+
+    /// [`read`](Self::read), also keeping the whole objects in `Snapshot::raw` when `keep_raw` (`migrate` reads
+    /// the one ConfigMap a monitor's `ruleConfigRef` names, by name, for its rule files).
+    pub async fn read_keeping(
+        &self,
+        queries: &[crate::source::Query],
+        primary: Option<Kind>,
+        keep_raw: bool,
+    ) -> Result<(Snapshot, Warnings), LiveError> {
         let lists = queries.iter().map(|q| async move {
             let labels = match q.labels.as_deref().map(Selector::parse).transpose() {
                 Ok(labels) => labels,
@@ -293,7 +304,7 @@ impl Connection {
                     &q.scope,
                     labels.as_ref(),
                     q.fields.as_deref(),
-                    false,
+                    keep_raw,
                 )
                 .await;
             (q, outcome)
@@ -1016,6 +1027,15 @@ impl Applied {
     }
 }
 
+/// `Accept` for an object's metadata without its content (kube-apiserver's `PartialObjectMetadata` transform).
+const METADATA_ONLY: &str = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+
+/// The catalogue kind of a manifest.
+fn object_kind(object: &serde_json::Value) -> Option<Kind> {
+    let (kind, _, _) = crate::scaffold::identity(object);
+    Kind::from_api_version(object.get("apiVersion")?.as_str()?, &kind)
+}
+
 /// The REST path of a manifest's object and kubectl's `kind.group/name` for it, from the kind catalogue.
 fn object_path(object: &serde_json::Value) -> Option<(String, String)> {
     let (kind, ns, name) = crate::scaffold::identity(object);
@@ -1052,14 +1072,25 @@ impl Connection {
                     message: "the plugin does not know how to apply this kind".into(),
                 });
             };
+            // A Secret is read back as metadata only (`PartialObjectMetadata`, which the API server serves for
+            // GET and PATCH alike): the plugin writes Secrets but never reads their data, not even its own.
+            let metadata_only = object_kind(object) == Some(Kind::Secret);
+            let accept = if metadata_only {
+                METADATA_ONLY
+            } else {
+                "application/json"
+            };
             let before = match self
                 .client
-                .request_text(http::Request::get(&path).body(Vec::new()).map_err(|e| {
-                    LiveError::Api {
-                        resource: label.clone(),
-                        message: e.to_string(),
-                    }
-                })?)
+                .request_text(
+                    http::Request::get(&path)
+                        .header("Accept", accept)
+                        .body(Vec::new())
+                        .map_err(|e| LiveError::Api {
+                            resource: label.clone(),
+                            message: e.to_string(),
+                        })?,
+                )
                 .await
             {
                 Ok(text) => serde_json::from_str::<serde_json::Value>(&text).ok(),
@@ -1073,6 +1104,7 @@ impl Connection {
             let body = serde_json::to_vec(object).unwrap_or_default();
             let request = http::Request::patch(&url)
                 .header("Content-Type", "application/apply-patch+yaml")
+                .header("Accept", accept)
                 .body(body)
                 .map_err(|e| LiveError::Api {
                     resource: label.clone(),
@@ -1086,7 +1118,13 @@ impl Connection {
             let after: Option<serde_json::Value> = serde_json::from_str(&after).ok();
             let outcome = match (before, after) {
                 (None, _) => Applied::Created,
-                (Some(b), Some(a)) if comparable(b.clone()) == comparable(a.clone()) => {
+                // Metadata only: a change moves the resourceVersion (a real write) or this manager's
+                // managedFields time (a dry run, which writes nothing), so the whole metadata is compared. A dry
+                // run in the same second as the last real change would read as unchanged.
+                (Some(b), Some(a)) if metadata_only && b == a => Applied::Unchanged,
+                (Some(b), Some(a))
+                    if !metadata_only && comparable(b.clone()) == comparable(a.clone()) =>
+                {
                     Applied::Unchanged
                 }
                 _ => Applied::Configured,
