@@ -404,6 +404,10 @@ pub struct MigrateArgs {
     /// The tidb-operator version the scrape objects are for (default: the image tag of its controller Deployment).
     #[arg(long, value_name = "VERSION")]
     pub operator_version: Option<String>,
+    /// The built-in alert rules (*.rules.yml) copied out of the monitor's pod, which the plugin cannot read from
+    /// the initializer image: one PrometheusRule per file. The header prints the `kubectl cp` that copies them.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub rules_dir: Option<PathBuf>,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }

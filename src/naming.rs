@@ -15,10 +15,13 @@ pub fn shard_statefulset(monitor: &str, shard: i32) -> String {
     }
 }
 
-/// The first pod of the monitor, replica 0 of shard 0's StatefulSet: `X-monitor-0`, where its Grafana and its
-/// built-in rules (`/prometheus-rules/rules`) can be copied from.
-pub fn monitor_pod(monitor: &str) -> String {
-    format!("{}-0", shard_statefulset(monitor, 0))
+/// A shell expression naming one pod of shard 0 of the monitor (its labels, util.go:1300-1302 `buildTidbMonitorLabel`
+/// of instance `X`), whether a StatefulSet (`X-monitor-0`) or the v1.1 Deployment runs it: where its Grafana's
+/// database and its built-in rules (`/prometheus-rules/rules`) can be copied from.
+pub fn monitor_pod_expression(namespace: &str, monitor: &str) -> String {
+    format!(
+        "\"$(kubectl -n {namespace} get pod -l app.kubernetes.io/instance={monitor},app.kubernetes.io/component=monitor -o jsonpath='{{.items[0].metadata.name}}')\""
+    )
 }
 
 /// The legacy v1.1 Deployment, still present until migration deletes it.

@@ -118,6 +118,7 @@ catalogue! {
         ServiceAccount => "", "v1", "ServiceAccount", "serviceaccounts", true;
         Role => "rbac.authorization.k8s.io", "v1", "Role", "roles", true;
         RoleBinding => "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true;
+        PrometheusRule => "monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules", true;
     }
 }
 

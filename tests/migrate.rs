@@ -35,6 +35,7 @@ fn shapes() -> Vec<(&'static str, String)> {
         ("migrate_sharded_thanos", project("thanos")),
         ("migrate_remote_write", example("monitor-prom-remotewrite")),
         ("migrate_legacy_deployment", project("legacy")),
+        ("migrate_alerting", testdata("alerting.yaml")),
     ]
 }
 
@@ -78,6 +79,9 @@ fn output_matches_the_prometheus_operator_crds() {
         let monitors = of_kind(&objects, "PodMonitor");
         assert!(!monitors.is_empty(), "{name}");
         let violations = spec_violations("crds/monitoring.coreos.com_podmonitors.yaml", &monitors);
+        assert!(violations.is_empty(), "{name}: {violations:?}");
+        let rules = of_kind(&objects, "PrometheusRule");
+        let violations = spec_violations("crds/monitoring.coreos.com_prometheusrules.yaml", &rules);
         assert!(violations.is_empty(), "{name}: {violations:?}");
     }
 }
@@ -233,15 +237,18 @@ fn docs_hold_the_mapping_table() {
 #[test]
 fn the_header_lists_what_is_not_carried_over() {
     let yaml = stdout(&["migrate", "-A", "-f", &project("legacy")]);
-    for field in ["grafana", "initializer", "reloader"] {
+    assert!(
+        yaml.lines()
+            .any(|l| l.starts_with("# not carried over: reloader — ")),
+        "{yaml}"
+    );
+    // Carried fields are not listed: the Grafana and its initializer are built now.
+    for field in ["storage", "grafana", "initializer"] {
         assert!(
-            yaml.lines()
-                .any(|l| l.starts_with(&format!("# not carried over: {field} — "))),
+            !yaml.contains(&format!("not carried over: {field}")),
             "{field}: {yaml}"
         );
     }
-    // Carried fields are not listed.
-    assert!(!yaml.contains("not carried over: storage"), "{yaml}");
 }
 
 fn testdata(name: &str) -> String {
@@ -570,4 +577,223 @@ fn json_output_puts_the_plan_on_stderr() {
     );
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list["kind"], "List");
+}
+
+/// The YAML documents of a testdata file, as JSON values.
+fn documents(path: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("\n---\n")
+        .map(|doc| serde_saphyr::from_str::<Value>(doc).unwrap())
+        .collect()
+}
+
+/// `ruleConfigRef`: each `*.rules.yml` key of the ConfigMap is one PrometheusRule whose groups are the key's, in
+/// the monitor's namespace, labelled for this Prometheus only, and the Prometheus selects exactly those. The
+/// CRD accepts them (checked with every shape above).
+#[test]
+fn rule_config_map_keys_become_prometheus_rules_with_the_same_groups() {
+    let objects = migrate_json(&testdata("alerting.yaml"));
+    let config_map = documents(&testdata("alerting.yaml"))
+        .into_iter()
+        .find(|d| d["kind"] == "ConfigMap")
+        .unwrap();
+    let rules = of_kind(&objects, "PrometheusRule");
+    let names: Vec<&str> = rules
+        .iter()
+        .map(|r| r["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ledger-ledger-records", "ledger-ledger"]);
+    for (rule, key) in rules
+        .iter()
+        .zip(["ledger-records.rules.yml", "ledger.rules.yml"])
+    {
+        let file: Value =
+            serde_saphyr::from_str(config_map["data"][key].as_str().unwrap()).unwrap();
+        assert_eq!(rule["spec"]["groups"], file["groups"], "{key}");
+        assert_eq!(rule["metadata"]["namespace"], "payments");
+        assert_eq!(
+            rule["metadata"]["labels"]["tidbmonitor.kubectl-tidbmonitor/migrated-from"],
+            "payments.ledger"
+        );
+    }
+    let spec = &of_kind(&objects, "Prometheus")[0]["spec"];
+    assert_eq!(
+        spec["ruleSelector"],
+        serde_json::json!({"matchLabels": {"tidbmonitor.kubectl-tidbmonitor/migrated-from": "payments.ledger"}})
+    );
+    assert_eq!(
+        spec["ruleNamespaceSelector"]["matchExpressions"][0]["values"],
+        serde_json::json!(["payments"])
+    );
+}
+
+/// `alertmanagerURL` becomes the Secret the Prometheus' `additionalAlertManagerConfigs` names, holding exactly
+/// tidb-operator's static target; `ruleConfigRef` keeps the built-in rules off, and the header says why.
+#[test]
+fn alertmanager_url_is_one_static_target_in_a_secret_of_ours() {
+    let objects = migrate_json(&testdata("alerting.yaml"));
+    let spec = &of_kind(&objects, "Prometheus")[0]["spec"];
+    let reference = &spec["additionalAlertManagerConfigs"];
+    let secret = of_kind(&objects, "Secret")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == reference["name"])
+        .unwrap();
+    let encoded = secret["data"][reference["key"].as_str().unwrap()]
+        .as_str()
+        .unwrap();
+    let decoded = base64_decode(encoded);
+    let config: Value = serde_saphyr::from_str(&decoded).unwrap();
+    assert_eq!(
+        config,
+        serde_json::json!([{"static_configs": [{"targets": ["alertmanager-main.monitoring:9093"]}]}])
+    );
+    let yaml = stdout(&["migrate", "-A", "-f", &testdata("alerting.yaml")]);
+    assert!(
+        yaml.contains(
+            "the built-in alert rules are off, as in TidbMonitor: ruleConfigRef replaces them"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        !yaml.contains("# not carried over: the built-in alert rules"),
+        "{yaml}"
+    );
+}
+
+fn base64_decode(text: &str) -> String {
+    let bytes: k8s_openapi::ByteString =
+        serde_json::from_value(Value::String(text.into())).unwrap();
+    String::from_utf8(bytes.0).unwrap()
+}
+
+/// The Grafana: the monitor's images, the initializer reading the new Prometheus, the plain credentials in a
+/// Secret of ours, the service settings; `grafana.*` and `initializer.*` are no longer "not carried over".
+#[test]
+fn the_grafana_is_the_monitors_reading_the_new_prometheus() {
+    let objects = migrate_json(&testdata("alerting.yaml"));
+    let deployment = &of_kind(&objects, "Deployment")[0];
+    assert_eq!(deployment["metadata"]["name"], "grafana-ledger");
+    let pod = &deployment["spec"]["template"]["spec"];
+    assert_eq!(pod["containers"][0]["image"], "grafana/grafana:10.4.5");
+    assert_eq!(
+        pod["initContainers"][0]["image"],
+        "pingcap/tidb-monitor-initializer:v8.5.4"
+    );
+    let env = |container: &Value, name: &str| {
+        container["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        env(&pod["initContainers"][0], "GF_TIDB_PROMETHEUS_URL")["value"],
+        "http://prometheus-operated.payments.svc:9090"
+    );
+    assert_eq!(
+        env(&pod["initContainers"][0], "TZ")["value"],
+        "Europe/Berlin"
+    );
+    assert_eq!(
+        env(&pod["containers"][0], "GF_SECURITY_ADMIN_PASSWORD")["valueFrom"]["secretKeyRef"],
+        serde_json::json!({"name": "grafana-ledger-admin", "key": "password"})
+    );
+    assert_eq!(
+        deployment["spec"]["template"]["metadata"]["labels"]["team"],
+        "payments"
+    );
+    let service = of_kind(&objects, "Service")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == "grafana-ledger")
+        .unwrap();
+    assert_eq!(service["spec"]["type"], "NodePort");
+    assert_eq!(service["spec"]["ports"][0]["name"], "web");
+    let secret = of_kind(&objects, "Secret")
+        .into_iter()
+        .find(|s| s["metadata"]["name"] == "grafana-ledger-admin")
+        .unwrap();
+    assert_eq!(
+        base64_decode(secret["data"]["password"].as_str().unwrap()),
+        "change-me"
+    );
+    let yaml = stdout(&["migrate", "-A", "-f", &testdata("alerting.yaml")]);
+    assert!(!yaml.contains("# not carried over: grafana"), "{yaml}");
+    assert!(
+        yaml.contains(
+            "#   4. Move your users to the new Grafana, Service grafana-ledger port 3000"
+        ),
+        "{yaml}"
+    );
+}
+
+/// A monitor without `spec.grafana` gets no Grafana.
+#[test]
+fn no_grafana_in_the_monitor_no_grafana_migrated() {
+    let objects = migrate_json(&testdata("volumes.yaml"));
+    assert!(of_kind(&objects, "Deployment").is_empty());
+    assert!(of_kind(&objects, "Service").is_empty());
+}
+
+/// Built-in rules (enableAlertRules) cannot be read from the image: without --rules-dir the header names them as
+/// not carried over with the `kubectl cp` that copies them; with it, one PrometheusRule per copied file.
+#[test]
+fn built_in_rules_come_from_rules_dir_or_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let monitor = dir.path().join("monitor.yaml");
+    std::fs::write(
+        &monitor,
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: m, namespace: x}\nspec:\n  clusters: [{name: a}]\n  enableAlertRules: true\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.4}\n",
+    )
+    .unwrap();
+    let monitor = monitor.display().to_string();
+    let yaml = stdout(&["migrate", "-A", "-f", &monitor]);
+    assert!(
+        yaml.contains("# not carried over: the built-in alert rules (enableAlertRules turns them on) — they are files of the initializer image, which the plugin cannot read; instead: copy them out of the running monitor and migrate again with them: kubectl -n x cp -c prometheus \"$(kubectl -n x get pod -l app.kubernetes.io/instance=m,app.kubernetes.io/component=monitor -o jsonpath='{.items[0].metadata.name}')\":/prometheus-rules/rules m-rules && kubectl tidbmonitor migrate -n x m --rules-dir m-rules"),
+        "{yaml}"
+    );
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let file = "groups:\n- name: tidb\n  rules:\n  - alert: TiDB_server_down\n    expr: up{component=\"tidb\"} == 0\n    for: 1m\n";
+    std::fs::write(rules.join("tidb.rules.yml"), file).unwrap();
+    std::fs::write(rules.join("notes.txt"), "not a rule file").unwrap();
+    let rules = rules.display().to_string();
+    let list: Value = serde_json::from_str(&stdout(&[
+        "migrate",
+        "-A",
+        "-o",
+        "json",
+        "--rules-dir",
+        &rules,
+        "-f",
+        &monitor,
+    ]))
+    .unwrap();
+    let objects = list["items"].as_array().unwrap().clone();
+    let prometheus_rules = of_kind(&objects, "PrometheusRule");
+    assert_eq!(prometheus_rules.len(), 1);
+    assert_eq!(prometheus_rules[0]["metadata"]["name"], "m-tidb");
+    let expected: Value = serde_saphyr::from_str(file).unwrap();
+    assert_eq!(prometheus_rules[0]["spec"]["groups"], expected["groups"]);
+    let violations = spec_violations(
+        "crds/monitoring.coreos.com_prometheusrules.yaml",
+        &prometheus_rules,
+    );
+    assert!(violations.is_empty(), "{violations:?}");
+    // An empty directory is refused before anything is read.
+    let empty = tempfile::tempdir().unwrap();
+    let out = plugin()
+        .args([
+            "migrate",
+            "-A",
+            "--rules-dir",
+            &empty.path().display().to_string(),
+            "-f",
+            &monitor,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no *.rules.yml file"));
 }

@@ -1,13 +1,16 @@
 //! `migrate NAME… [--to prometheus-operator]`: reads the TidbMonitors and the clusters they scrape, builds the
 //! replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
 
+use std::path::Path;
+
 use super::scaffold::{Header, check_output_flags, finish, operator_flag, target};
 use super::{CommandError, Settings, load, report_problems};
 use crate::cli::{MigrateArgs, MigrateTo};
 use crate::migrate;
+use crate::migrate::alerts::{RULE_FILE_SUFFIX, RuleFile, RulesDir};
 use crate::render::OutputFormat;
-use crate::snapshot::Kind;
-use crate::source::{OPERATOR, Request};
+use crate::snapshot::{Kind, Scope};
+use crate::source::{OPERATOR, Query, Request};
 
 pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
     if args.to == MigrateTo::Victoriametrics {
@@ -17,6 +20,7 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     }
     check_output_flags(&args.output)?;
     let flag = operator_flag(args.operator_version.as_deref())?;
+    let rules_dir = args.rules_dir.as_deref().map(read_rules_dir).transpose()?;
     // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide. The
     // operator's Deployment (usually in tidb-admin) tells which Service port names the v1 objects need.
     let mut related = vec![
@@ -42,7 +46,8 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         related,
         auxiliary,
         selected: vec![Kind::TidbMonitor],
-        keep_raw: vec![Kind::TidbMonitor],
+        // Offline, the rule ConfigMaps come from the files; live, [`read_rule_config_maps`] reads them by name.
+        keep_raw: vec![Kind::TidbMonitor, Kind::ConfigMap],
         narrow: vec![(Kind::Deployment, OPERATOR)],
     };
     let mut loaded = load(settings, &request)?;
@@ -51,8 +56,14 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     if !super::scaffold::keep_named_monitors(&mut loaded, &args.names) {
         return Ok(1);
     }
+    if !settings.offline() {
+        for warning in read_rule_config_maps(settings, &mut loaded)? {
+            eprintln!("Warning: {}", crate::render::escape(&warning));
+        }
+    }
     let options = migrate::Options {
         target: target(&loaded.snapshot, flag),
+        rules_dir,
     };
     let migration = migrate::prometheus_operator(&loaded.snapshot, &options)?;
     let result = migration.stack;
@@ -96,4 +107,76 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         &args.output,
         skipped,
     )
+}
+
+/// The ConfigMaps the monitors' `prometheus.config.ruleConfigRef` name, data included (ConfigMaps, never
+/// Secrets): one LIST per ConfigMap, narrowed by a field selector to its name in the monitor's namespace, where
+/// tidb-operator mounts it from (util.go:921-931). Read only when a monitor names one.
+fn read_rule_config_maps(
+    settings: &Settings,
+    loaded: &mut super::Loaded,
+) -> Result<Vec<String>, CommandError> {
+    let mut wanted: Vec<(String, String)> = loaded
+        .snapshot
+        .monitors
+        .iter()
+        .filter_map(|m| {
+            let reference = m
+                .spec
+                .prometheus
+                .as_ref()?
+                .config
+                .as_ref()?
+                .rule_config_ref
+                .as_ref()?;
+            (!reference.name.is_empty())
+                .then(|| (m.metadata.namespace().to_string(), reference.name.clone()))
+        })
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let queries: Vec<Query> = wanted
+        .iter()
+        .map(|(ns, name)| Query::by_name(Kind::ConfigMap, Scope::Namespace(ns.clone()), name))
+        .collect();
+    let options = super::live_options(settings);
+    let (part, warnings) = super::runtime()?.block_on(async {
+        let connection = crate::source::live::connect(&options).await?;
+        connection.read_keeping(&queries, None, true).await
+    })?;
+    loaded.snapshot.merge(part);
+    Ok(warnings)
+}
+
+/// `--rules-dir DIR`: its `*.rules.yml` files (the names Prometheus loaded, template.go:481), by name.
+fn read_rules_dir(dir: &Path) -> Result<RulesDir, CommandError> {
+    let failed =
+        |e: std::io::Error| CommandError::Usage(format!("--rules-dir {}: {e}", dir.display()));
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(RULE_FILE_SUFFIX) || !entry.path().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+            CommandError::Usage(format!("--rules-dir {}: {name}: {e}", dir.display()))
+        })?;
+        files.push(RuleFile { name, text });
+    }
+    if files.is_empty() {
+        return Err(CommandError::Usage(format!(
+            "--rules-dir {}: no *{RULE_FILE_SUFFIX} file in it (copy the monitor's {} there first)",
+            dir.display(),
+            crate::migrate::alerts::BUILT_IN_RULES
+        )));
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(RulesDir {
+        path: dir.display().to_string(),
+        files,
+    })
 }

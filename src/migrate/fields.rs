@@ -1,5 +1,5 @@
-//! Every field of the TidbMonitor spec (tidb-operator v1.6.6 CRD, `prometheus`, `prometheus.config`, `thanos` and
-//! `dm` one level deeper) and what `migrate` makes of it: the prometheus-operator field it becomes, or why it is
+//! Every field of the TidbMonitor spec (tidb-operator v1.6.6 CRD, `prometheus`, `prometheus.config`, `thanos`,
+//! `grafana`, `initializer` and `dm` one level deeper) and what `migrate` makes of it: the prometheus-operator field it becomes, or why it is
 //! not carried over and what to do instead. `docs/migrate.md` holds [`markdown_table`] verbatim, and a test
 //! walks the CRD so that a field the operator adds cannot be silently dropped.
 
@@ -19,28 +19,31 @@ pub enum Mapping {
 
 use Mapping::{Carried, Dropped};
 
-const NOT_YET_GRAFANA: &str = "keep the TidbMonitor's Grafana until migrate builds one, and point its datasource at the new Prometheus (Service prometheus-operated, port 9090)";
-const NOT_YET_RULES: &str = "keep the TidbMonitor's alerts until migrate emits PrometheusRules; or write PrometheusRules and set the Prometheus' ruleSelector";
-
 /// `(path under spec, mapping)`, in the CRD's order.
 pub const FIELDS: &[(&str, Mapping)] = &[
     ("additionalContainers", Carried("`containers`")),
-    ("additionalVolumes", Carried("`volumes`")),
+    (
+        "additionalVolumes",
+        Carried(
+            "`volumes`; the Grafana Deployment gets those `grafana.additionalVolumeMounts` names",
+        ),
+    ),
     (
         "alertManagerRulesVersion",
-        Dropped {
-            why: "it picks the initializer's alert rules, and alert rules are not migrated yet",
-            instead: NOT_YET_RULES,
-        },
+        Carried(
+            "`TIDB_VERSION` (`tidb:<version>`) of the Grafana's `monitor-initializer`, as util.go:142-148 sets it (init.sh uses it only to pick rules persisted under `/data/latest-rules/`)",
+        ),
     ),
     (
         "alertmanagerURL",
-        Dropped {
-            why: "prometheus-operator addresses Alertmanagers by Service (`alerting.alertmanagers`), not by URL",
-            instead: "set `alerting.alertmanagers` on the Prometheus, or put the URL in an `additionalAlertManagerConfigs` Secret",
-        },
+        Carried(
+            "a Secret `<name>-prometheus-alertmanagers` (key `alertmanagers.yaml`) holding one static target, as tidb-operator's config has it (template.go:449-471), named by the Prometheus' `additionalAlertManagerConfigs`; a URL with a scheme or path, which Prometheus refuses, is named in the header instead. It turns the built-in rules on: see `enableAlertRules`",
+        ),
     ),
-    ("annotations", Carried("`podMetadata.annotations`")),
+    (
+        "annotations",
+        Carried("`podMetadata.annotations`, and the Grafana pod's and Service's"),
+    ),
     (
         "automountServiceAccountToken",
         Carried("`automountServiceAccountToken`"),
@@ -63,49 +66,145 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     ),
     (
         "dm.initializer",
-        Dropped {
-            why: "it loads DM's dashboards and rules, which are not migrated yet",
-            instead: NOT_YET_GRAFANA,
-        },
+        Carried(
+            "with `grafana`: the Grafana Deployment's `dm-initializer` init container (DM's dashboards and the `dm-cluster` datasource, util.go:403-473), from the same fields as `initializer`",
+        ),
     ),
     (
         "enableAlertRules",
-        Dropped {
-            why: "alert rules are not migrated yet",
-            instead: NOT_YET_RULES,
-        },
+        Carried(
+            "the built-in rules it turns on (files of the initializer image, `/prometheus-rules/rules` in the monitor's pod): one PrometheusRule per file of `--rules-dir DIR`, selected by `ruleSelector`/`ruleNamespaceSelector`; without `--rules-dir` the header names them as not carried over, with the `kubectl cp` that copies them out of the pod",
+        ),
     ),
     ("externalLabels", Carried("`externalLabels`")),
     (
-        "grafana",
+        "grafana.additionalVolumeMounts",
+        Carried(
+            "the `grafana` container's `volumeMounts` (Deployment `grafana-<name>`), with the `additionalVolumes` they name",
+        ),
+    ),
+    (
+        "grafana.baseImage",
+        Carried(
+            "the image (`baseImage:version`) of the `grafana` container of Deployment `grafana-<name>`, with the `monitor-initializer` init container, the dashboards provider ConfigMap `grafana-<name>-provisioning` and Service `grafana-<name>` that TidbMonitor's Grafana had; its datasource reads the new Prometheus. Without `grafana`, no Grafana",
+        ),
+    ),
+    ("grafana.claims", Carried("its `resources.claims`")),
+    (
+        "grafana.envs",
+        Carried("its `env`, over the built-in variables, sorted by name (util.go:717-725)"),
+    ),
+    ("grafana.imagePullPolicy", Carried("its `imagePullPolicy`")),
+    (
+        "grafana.ingress",
         Dropped {
-            why: "prometheus-operator has no Grafana, and migrate does not build one yet",
-            instead: NOT_YET_GRAFANA,
+            why: "migrate makes no Ingress",
+            instead: "create an Ingress to Service grafana-<name>, port 3000",
         },
     ),
-    ("imagePullPolicy", Carried("`imagePullPolicy`")),
-    ("imagePullSecrets", Carried("`imagePullSecrets`")),
     (
-        "initializer",
+        "grafana.limits",
+        Carried("its `resources.limits` (without `storage`, as util.go:634 trims it)"),
+    ),
+    (
+        "grafana.logLevel",
         Dropped {
-            why: "it copies dashboards and rules into Grafana and Prometheus, which are not migrated yet",
-            instead: NOT_YET_GRAFANA,
+            why: "tidb-operator v1.6.6 never reads it (nothing in pkg/monitor uses it), so the monitor's Grafana logged at Grafana's default level",
+            instead: "set `GF_LOG_LEVEL` in `grafana.envs`, which is carried",
         },
+    ),
+    (
+        "grafana.password",
+        Carried(
+            "`GF_SECURITY_ADMIN_PASSWORD` from a Secret `grafana-<name>-admin` written from it, as tidb-operator writes `<name>-monitor` (util.go:212-225); empty: no variable, which is Grafana's default, as before",
+        ),
+    ),
+    (
+        "grafana.passwordSecret",
+        Carried(
+            "`GF_SECURITY_ADMIN_PASSWORD` from that Secret key, referenced by name (never read)",
+        ),
+    ),
+    (
+        "grafana.requests",
+        Carried("its `resources.requests` (without `storage`)"),
+    ),
+    ("grafana.securityContext", Carried("its `securityContext`")),
+    (
+        "grafana.service",
+        Carried(
+            "Service `grafana-<name>`: `type`, `portName` (default `http-grafana`), `labels`, `annotations`, and for LoadBalancer `loadBalancerIP`/`loadBalancerSourceRanges` (util.go:1044-1077); tidb-operator reads no `clusterIP`, `port` or `loadBalancerClass`, and neither does migrate",
+        ),
+    ),
+    (
+        "grafana.username",
+        Carried("`GF_SECURITY_ADMIN_USER`, as `grafana.password`"),
+    ),
+    (
+        "grafana.usernameSecret",
+        Carried("`GF_SECURITY_ADMIN_USER` from that Secret key, referenced by name (never read)"),
+    ),
+    ("grafana.version", Carried("the tag of the `grafana` image")),
+    ("imagePullPolicy", Carried("`imagePullPolicy`")),
+    (
+        "imagePullSecrets",
+        Carried("`imagePullSecrets`, and the Grafana pod's"),
+    ),
+    (
+        "initializer.baseImage",
+        Carried(
+            "with `grafana`: the image (`baseImage:version`) of the Grafana's `monitor-initializer` init container, which writes the dashboards and datasources from the image as in the monitor's pod (util.go:310-401), its `GF_TIDB_PROMETHEUS_URL` the new Prometheus. Without `grafana`, its dashboards have no Grafana; its built-in rules: see `enableAlertRules`",
+        ),
+    ),
+    ("initializer.claims", Carried("its `resources.claims`")),
+    (
+        "initializer.envs",
+        Carried("its `env`, replacing same-named built-in variables (util.go:392-399)"),
+    ),
+    (
+        "initializer.imagePullPolicy",
+        Carried("its `imagePullPolicy`"),
+    ),
+    (
+        "initializer.limits",
+        Carried("its `resources.limits` (without `storage`)"),
+    ),
+    (
+        "initializer.requests",
+        Carried("its `resources.requests` (without `storage`)"),
+    ),
+    (
+        "initializer.securityContext",
+        Carried("its `securityContext`"),
+    ),
+    (
+        "initializer.version",
+        Carried(
+            "the tag of its image, and `TIDB_VERSION` unless `alertManagerRulesVersion` is set",
+        ),
     ),
     (
         "kubePrometheusURL",
-        Dropped {
-            why: "it is a Grafana datasource (GF_K8S_PROMETHEUS_URL, util.go:381-385), and Grafana is not migrated yet",
-            instead: NOT_YET_GRAFANA,
-        },
+        Carried(
+            "`GF_K8S_PROMETHEUS_URL` of the Grafana's initializer: the `k8s-cluster` datasource (util.go:380-385)",
+        ),
     ),
-    ("labels", Carried("`podMetadata.labels`")),
-    ("nodeSelector", Carried("`nodeSelector`")),
+    (
+        "labels",
+        Carried("`podMetadata.labels`, and the Grafana pod's and Service's"),
+    ),
+    (
+        "nodeSelector",
+        Carried("`nodeSelector`, and the Grafana pod's"),
+    ),
     (
         "persistent",
         Carried("`storage.volumeClaimTemplate` (with `storage`)"),
     ),
-    ("podSecurityContext", Carried("`securityContext`")),
+    (
+        "podSecurityContext",
+        Carried("`securityContext`, and the Grafana pod's"),
+    ),
     (
         "preferIPv6",
         Dropped {
@@ -137,10 +236,9 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     ),
     (
         "prometheus.config.ruleConfigRef",
-        Dropped {
-            why: "its rules are not migrated yet",
-            instead: NOT_YET_RULES,
-        },
+        Carried(
+            "one PrometheusRule per `*.rules.yml` key of that ConfigMap, with the same groups, read from the monitor's namespace (its `namespace` is ignored, as tidb-operator mounts it by name, util.go:921-931), selected by `ruleSelector`/`ruleNamespaceSelector`; it replaces the built-in rules, as in TidbMonitor (template.go:490-494)",
+        ),
     ),
     (
         "prometheus.disableCompaction",
@@ -284,16 +382,25 @@ pub const FIELDS: &[(&str, Mapping)] = &[
     ),
     (
         "timezone",
-        Dropped {
-            why: "it sets TZ in TidbMonitor's containers; prometheus-operator has no such field (Prometheus stores UTC either way)",
-            instead: "nothing for the data; Grafana's timezone setting decides what users see",
-        },
+        Carried(
+            "`TZ` of the Grafana container (and of its initializer when no listed cluster has a PD), util.go:367-374, 656-659; the Prometheus has no such field and stores UTC either way",
+        ),
     ),
-    ("tolerations", Carried("`tolerations`")),
+    (
+        "tolerations",
+        Carried("`tolerations`, and the Grafana pod's"),
+    ),
 ];
 
 /// The objects whose fields the table lists one by one rather than as a whole.
-pub const EXPANDED: &[&str] = &["prometheus", "prometheus.config", "thanos", "dm"];
+pub const EXPANDED: &[&str] = &[
+    "prometheus",
+    "prometheus.config",
+    "thanos",
+    "grafana",
+    "initializer",
+    "dm",
+];
 
 /// Whether a manifest value says anything: `false`, `""`, `[]`, `{}` and null are what an unset field reads as.
 fn is_set(value: &Value) -> bool {
@@ -346,14 +453,14 @@ mod tests {
     #[test]
     fn only_fields_the_monitor_sets_are_listed() {
         let raw = json!({"spec": {
-            "grafana": {"baseImage": "grafana/grafana"},
+            "grafana": {"baseImage": "grafana/grafana", "logLevel": "debug", "ingress": null},
             "preferIPv6": false,
-            "timezone": "",
+            "prometheusReloader": {},
             "prometheus": {"ingress": {"hosts": ["p.example.com"]}, "service": null},
         }});
         let notes = dropped_notes(&raw);
         assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes[0].starts_with("not carried over: grafana — "));
+        assert!(notes[0].starts_with("not carried over: grafana.logLevel — "));
         assert!(notes[1].starts_with("not carried over: prometheus.ingress — "));
     }
 

@@ -7,6 +7,7 @@
 //! `pkg/monitor/monitor/util.go`) and prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`);
 //! `docs/migrate.md` holds the table.
 
+pub mod alerts;
 pub mod fields;
 pub mod plan;
 
@@ -16,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::core::clusters::{lists, reaches};
 use crate::model::{ObjectMeta, TidbMonitor};
+use crate::scaffold::grafana;
 use crate::scaffold::servicemonitor::{self, MonitorKind};
 use crate::scaffold::versions::Target;
 use crate::scaffold::{Scaffold, ScaffoldError, labels, parse_label, v2};
@@ -32,6 +34,8 @@ const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
 pub struct Options {
     /// The tidb-operator the v1 scrape objects are for (Service port names, TiProxy's scheme).
     pub target: Target,
+    /// `--rules-dir`: the built-in rule files copied out of a monitor's pod.
+    pub rules_dir: Option<alerts::RulesDir>,
 }
 
 /// The stack that replaces the monitors, and the plan to switch over without losing data.
@@ -171,14 +175,63 @@ fn migrate_one(
         ));
     }
     let account = format!("{name}-prometheus");
-    scaffold
-        .objects
-        .push(prometheus(monitor, raw, &value, &account, &namespaces));
+    let alerting = alerts::alerting(snapshot, monitor, raw, &value, options.rules_dir.as_ref())?;
+    let mut prometheus = prometheus(monitor, raw, &value, &account, &namespaces);
+    if let Some(spec) = prometheus["spec"].as_object_mut() {
+        spec.extend(alerting.prometheus);
+    }
+    scaffold.notes.extend(alerting.notes);
+    scaffold.warnings.extend(alerting.warnings);
+    scaffold.objects.push(prometheus);
+    scaffold.objects.extend(alerting.objects);
     scaffold
         .objects
         .extend(rbac(monitor, &account, &namespaces));
     scaffold.objects.extend(objects);
+    if let Some(built) = monitor_grafana(snapshot, monitor, raw) {
+        scaffold.notes.extend(built.notes);
+        scaffold.warnings.extend(built.warnings);
+        scaffold.objects.extend(built.objects);
+    }
     Ok(())
+}
+
+/// The monitor's Grafana (`scaffold::grafana`, the same builder as `scaffold thanos --grafana`) as
+/// `grafana-<name>` beside the new Prometheus, its datasource reading the Service prometheus-operator makes for
+/// every Prometheus, `prometheus-operated` (v0.93 pkg/prometheus/server/statefulset.go:38, a headless Service
+/// selecting every Prometheus pod of the namespace, pkg/prometheus/common.go:494-524). Not named like
+/// TidbMonitor's `<name>-grafana` Service, which the monitor owns until it is deleted.
+fn monitor_grafana(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    raw: &Value,
+) -> Option<grafana::Grafana> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let options = grafana::Options {
+        name: format!("grafana-{name}"),
+        namespace: ns.to_string(),
+        datasource_url: crate::core::metric_storage::prometheus_operated(ns),
+        part_of: "tidbmonitor-migration",
+    };
+    let mut built = grafana::grafana(snapshot, monitor, raw, &options)?;
+    let shards = monitor.spec.shards();
+    if shards > 1 {
+        built.warnings.push(format!(
+            "TidbMonitor {ns}/{name}: with {shards} shards each Prometheus holds part of the series, and {} answers from one of them per query: point Grafana grafana-{name}'s datasource at a Thanos Query over every shard (kubectl tidbmonitor scaffold thanos --grafana builds one)",
+            options.datasource_url
+        ));
+    }
+    let neighbours = snapshot
+        .monitors
+        .iter()
+        .filter(|m| m.metadata.namespace() == ns)
+        .count();
+    if neighbours > 1 {
+        built.warnings.push(format!(
+            "TidbMonitor {ns}/{name}: {neighbours} monitors of namespace {ns} are migrated, and prometheus-operated.{ns} reaches the pods of every Prometheus there: give each Grafana a Service selecting only its Prometheus (operator.prometheus.io/name={name}) and use it as the datasource"
+        ));
+    }
+    Some(built)
 }
 
 /// Who owns an existing scrape object of this kind and name when it is not this monitor's migration (`value`

@@ -1,7 +1,7 @@
 //! The order in which nothing is lost, printed before the objects: run both stacks side by side until the new
-//! Prometheus holds a retention's worth of data (or a Thanos Query reads both), switch Grafana and TiDB
-//! Dashboard, then delete the TidbMonitor, with the exact commands, and the facts of the monitor's volumes that
-//! decide whether one can be reused. The plugin runs none of these commands.
+//! Prometheus holds a retention's worth of data (or a Thanos Query reads both), move to the new Grafana (or switch
+//! your own) and TiDB Dashboard, then delete the TidbMonitor, with the exact commands, and the facts of the
+//! monitor's volumes that decide whether one can be reused. The plugin runs none of these commands.
 
 use crate::core::metric_storage;
 use crate::core::scraping::groups_of;
@@ -35,7 +35,19 @@ pub fn plan(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
     } else {
         lines.push(side_by_side);
     }
-    if shards > 1 {
+    if monitor.spec.grafana.is_some() {
+        // The migration builds the monitor's Grafana beside it (`migrate::monitor_grafana`).
+        let datasource = if shards > 1 {
+            format!(
+                "; with {shards} shards point its datasource at a Thanos Query over every shard, since {url} alone answers with one shard's series"
+            )
+        } else {
+            format!(", its datasource already reading {url}")
+        };
+        lines.push(format!(
+            "  4. Move your users to the new Grafana, Service grafana-{name} port 3000 (kubectl -n {ns} port-forward service/grafana-{name} 3000){datasource}; the TidbMonitor's own Grafana ({name}-grafana) goes with it in step 6"
+        ));
+    } else if shards > 1 {
         lines.push(format!(
             "  4. Switch Grafana's Prometheus datasource to a Thanos Query over every shard: {shards} shards each hold part of the series, so {url} alone answers with one shard's"
         ));

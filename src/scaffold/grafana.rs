@@ -586,13 +586,13 @@ pub fn grafana(
         .push(service(raw, options, &object_labels, &selector));
 
     out.notes.push(format!(
-        "{id} → Grafana {}/{}: dashboards and datasources from {init_image} (init.sh, as in the monitor's pod), {grafana_image}; datasource tidb-cluster reads {}",
+        "{id} → Grafana {}/{}: {grafana_image}, dashboards and datasources from {init_image} (its init.sh, as in the monitor's pod); datasource tidb-cluster reads {}; the dashboards select series by `component` and `tidb_cluster` (init.sh rewrote their `job=`), which the PodMonitors keep",
         options.namespace, options.name, options.datasource_url
     ));
     if monitor.spec.persistent {
         out.notes.push(format!(
             "{id}: Grafana's own database (users, preferences, dashboards edited in the UI) was on the monitor's volume at {DATA_DIR}/grafana; the new Grafana keeps it in an emptyDir. Copy what you need first: kubectl -n {ns} cp -c grafana {}:{DATA_DIR}/grafana/grafana.db grafana.db",
-            crate::naming::monitor_pod(name)
+            crate::naming::monitor_pod_expression(ns, name)
         ));
     }
     if options.namespace != ns {
