@@ -321,7 +321,8 @@ pub enum ScaffoldCommand {
     #[command(
         after_help = "Examples:\n  kubectl tidbmonitor scaffold thanos -n tidb --objstore-secret thanos-objstore\n  \
         kubectl tidbmonitor scaffold thanos -A --query-namespace observability\n  \
-        kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server"
+        kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server\n  \
+        kubectl tidbmonitor scaffold thanos -A --query-namespace observability --grafana"
     )]
     Thanos(ThanosArgs),
 }
@@ -386,6 +387,10 @@ pub struct ThanosArgs {
     /// Works with -A, which cannot be combined with -n.
     #[arg(long, value_name = "NS")]
     pub query_namespace: Option<String>,
+    /// Also one Grafana beside Thanos Query, reading it: the monitors' Grafana with the dashboards of their
+    /// tidb-monitor-initializer (the newest version when they differ), built as `migrate` builds it.
+    #[arg(long)]
+    pub grafana: bool,
     /// The tidb-operator version the objects are for (default: the image tag of its controller Deployment).
     #[arg(long, value_name = "VERSION")]
     pub operator_version: Option<String>,

@@ -80,6 +80,60 @@ fn thanos_sharded_monitor_with_replicas() {
     );
 }
 
+/// `--grafana`: one Grafana beside Thanos Query, reading it, built from the monitor with the newest initializer
+/// (shop's v8.5.7 over billing's v4.0.16), which the header says.
+#[test]
+fn thanos_with_grafana() {
+    let examples = project_examples();
+    let yaml = stdout(&[
+        "scaffold",
+        "thanos",
+        "-A",
+        "--query-namespace",
+        "observability",
+        "--grafana",
+        "--operator-version",
+        "v1.6.6",
+        "-f",
+        &(examples.clone() + "/single"),
+        "-f",
+        &(examples + "/legacy"),
+    ]);
+    assert!(
+        yaml.contains("# Grafana observability/tidb-grafana follows TidbMonitor shop/shop: its initializer v8.5.7 is the newest of the monitors' (legacy/billing v4.0.16, shop/shop v8.5.7)"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("value: http://thanos-query.observability.svc:9090"),
+        "{yaml}"
+    );
+    insta::assert_snapshot!("thanos_grafana", yaml);
+}
+
+/// `--grafana` with no monitor that has a Grafana is refused: there is nothing to follow.
+#[test]
+fn thanos_grafana_needs_a_monitor_with_grafana() {
+    let out = plugin()
+        .args([
+            "scaffold",
+            "thanos",
+            "-A",
+            "--grafana",
+            "-f",
+            &(project_examples() + "/thanos"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--grafana: none of the monitors has spec.grafana"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn thanos_across_namespaces() {
     insta::assert_snapshot!(

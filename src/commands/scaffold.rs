@@ -128,10 +128,16 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 })
                 .transpose()?;
             let flag = operator_flag(args.operator_version.as_deref())?;
+            // The operator's Deployment (usually in tidb-admin) tells which TidbMonitor CRD applies; the Grafana's
+            // initializer takes its cluster name, namespace and timezone from the first listed TidbCluster (and
+            // its DM dashboards from the first DMCluster), wherever they are.
+            let mut related = vec![Kind::Deployment];
+            if args.grafana {
+                related.extend([Kind::TidbCluster, Kind::DmCluster]);
+            }
             let request = Request {
                 primary: Kind::TidbMonitor,
-                // The operator's Deployment (usually in tidb-admin) tells which TidbMonitor CRD applies.
-                related: vec![Kind::Deployment],
+                related,
                 auxiliary: vec![],
                 selected: vec![Kind::TidbMonitor],
                 keep_raw: vec![Kind::TidbMonitor],
@@ -139,7 +145,8 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             };
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);
-            restrict(&mut loaded, &args.names);
+            // Only the monitors are restricted by -n and NAME (as in migrate): the clusters --grafana reads are
+            // wherever the monitors' references put them.
             if !keep_named_monitors(&mut loaded, &args.names) {
                 return Ok(1);
             }
@@ -173,6 +180,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 objstore,
                 grpc_tls,
                 target: target(&loaded.snapshot, flag),
+                grafana: args.grafana,
             };
             let result = thanos::thanos(&loaded.snapshot, &options)?;
             let inputs: Vec<String> = loaded
@@ -190,6 +198,9 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             }
             if let Some(tls) = &options.grpc_tls {
                 described.push_str(&format!(" grpc-tls-secret={}", tls.secret));
+            }
+            if options.grafana {
+                described.push_str(" grafana");
             }
             let notes = result.notes.clone();
             finish(

@@ -214,6 +214,11 @@ fn monitor_grafana(
         part_of: "tidbmonitor-migration",
     };
     let mut built = grafana::grafana(snapshot, monitor, raw, &options)?;
+    if !built.objects.is_empty() {
+        built.notes.push(format!(
+            "TidbMonitor {ns}/{name}: the migrated PodMonitors keep `component`, `tidb_cluster`, `cluster` and `instance` (and set `job` to tiup's names), so Grafana grafana-{name}'s dashboards find the same series"
+        ));
+    }
     let shards = monitor.spec.shards();
     if shards > 1 {
         built.warnings.push(format!(

@@ -586,7 +586,7 @@ pub fn grafana(
         .push(service(raw, options, &object_labels, &selector));
 
     out.notes.push(format!(
-        "{id} → Grafana {}/{}: {grafana_image}, dashboards and datasources from {init_image} (its init.sh, as in the monitor's pod); datasource tidb-cluster reads {}; the dashboards select series by `component` and `tidb_cluster` (init.sh rewrote their `job=`), which the PodMonitors keep",
+        "{id} → Grafana {}/{}: {grafana_image}, dashboards and datasources from {init_image} (its init.sh, as in the monitor's pod); datasource tidb-cluster reads {}; the dashboards select series by `component` and `tidb_cluster` (init.sh rewrote their `job=`)",
         options.namespace, options.name, options.datasource_url
     ));
     if monitor.spec.persistent {

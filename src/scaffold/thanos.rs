@@ -27,7 +27,12 @@ pub struct Options {
     /// The tidb-operator whose TidbMonitor CRD must accept `spec.thanos`: a strict (server-side) apply refuses
     /// fields an older CRD does not know.
     pub target: Target,
+    /// `--grafana`: one Grafana in the querier namespace reading Thanos Query ([`GRAFANA`]).
+    pub grafana: bool,
 }
+
+/// The Deployment and Service of `--grafana`'s Grafana.
+pub const GRAFANA: &str = "tidb-grafana";
 
 #[derive(Debug, Clone, Default)]
 pub struct GrpcTls {
@@ -143,11 +148,97 @@ pub fn thanos(snapshot: &Snapshot, options: &Options) -> Result<Scaffold, Scaffo
             namespaces.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
+    if options.grafana {
+        grafana(snapshot, &monitors, qns, &mut scaffold)?;
+    }
     scaffold.warnings.push(
         "adding the sidecar restarts each monitor's pods; with Thanos the operator sets 2h block durations, which disables Prometheus' local compaction"
             .into(),
     );
     Ok(scaffold)
+}
+
+/// `--grafana`: the Grafana of the monitors, one for all of them, built by `scaffold::grafana` as `migrate` builds
+/// a monitor's, its datasource the Thanos Query Service above (`thanos-query`, port http 9090), which reads every
+/// monitor. Its settings (images, credentials, envs, service) and dashboards come from the monitor with a
+/// Grafana whose `initializer.version` is the newest (semver order; the first in (namespace, name) order on a
+/// tie or when none parses): the dashboards follow the initializer's version, and one set serves every cluster.
+fn grafana(
+    snapshot: &Snapshot,
+    monitors: &[&TidbMonitor],
+    qns: &str,
+    scaffold: &mut Scaffold,
+) -> Result<(), ScaffoldError> {
+    let raw_of = |m: &TidbMonitor| {
+        snapshot.raw.get(&(
+            Kind::TidbMonitor,
+            m.metadata.namespace().to_string(),
+            m.metadata.name.clone(),
+        ))
+    };
+    let with_grafana: Vec<(&TidbMonitor, &serde_json::Value)> = monitors
+        .iter()
+        .filter_map(|m| raw_of(m).map(|raw| (*m, raw)))
+        .filter(|(_, raw)| raw.pointer("/spec/grafana").is_some_and(|g| !g.is_null()))
+        .collect();
+    let version_of = |raw: &serde_json::Value| {
+        raw.pointer("/spec/initializer/version")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let parsed = |text: &str| text.parse::<crate::checks::operator::Version>().ok();
+    // The newest; `max_by_key` keeps the last of equals, so search from the end to keep the first.
+    let Some(&(chosen, raw)) = with_grafana
+        .iter()
+        .rev()
+        .max_by_key(|(_, raw)| parsed(&version_of(raw)))
+    else {
+        return Err(ScaffoldError::Refused(
+            "--grafana: none of the monitors has spec.grafana, so there is no Grafana to follow (image, credentials, dashboards' version); drop --grafana or give one monitor a grafana".into(),
+        ));
+    };
+    let options = super::grafana::Options {
+        name: GRAFANA.to_string(),
+        namespace: qns.to_string(),
+        datasource_url: format!("http://thanos-query.{qns}.svc:9090"),
+        part_of: "tidb-monitor",
+    };
+    let Some(built) = super::grafana::grafana(snapshot, chosen, raw, &options) else {
+        return Ok(());
+    };
+    let id = format!(
+        "TidbMonitor {}/{}",
+        chosen.metadata.namespace(),
+        chosen.metadata.name
+    );
+    let versions: BTreeSet<String> = with_grafana.iter().map(|(_, r)| version_of(r)).collect();
+    if versions.len() > 1 {
+        let listed: Vec<String> = with_grafana
+            .iter()
+            .map(|(m, r)| {
+                format!(
+                    "{}/{} {}",
+                    m.metadata.namespace(),
+                    m.metadata.name,
+                    version_of(r)
+                )
+            })
+            .collect();
+        scaffold.notes.push(format!(
+            "Grafana {qns}/{GRAFANA} follows {id}: its initializer {} is the newest of the monitors' ({}), and one set of dashboards serves every cluster",
+            version_of(raw),
+            listed.join(", ")
+        ));
+    } else {
+        scaffold.notes.push(format!(
+            "Grafana {qns}/{GRAFANA} follows {id} (its grafana and initializer), one Grafana for every monitor's clusters"
+        ));
+    }
+    scaffold.notes.extend(built.notes);
+    scaffold.warnings.extend(built.warnings);
+    scaffold.objects.extend(built.objects);
+    Ok(())
 }
 
 fn monitor_with_sidecar(
