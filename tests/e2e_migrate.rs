@@ -335,3 +335,62 @@ fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
         migrate_live(ns, name);
     }
 }
+
+/// testdata/migrate/alerting.yaml: a monitor with a Grafana (plain credentials), an Alertmanager URL and a rule
+/// ConfigMap. Its migration (Prometheus, the Alertmanager Secret, two PrometheusRules, RBAC, PodMonitors, the
+/// Grafana's ConfigMap, admin Secret, Deployment and Service) is accepted by --dry-run=server, applied, re-applied
+/// unchanged; the PrometheusRules the server holds carry the ConfigMap's groups.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn a_monitor_with_grafana_alerting_and_rules_migrates_on_the_real_api_server() {
+    let prefix = "e2e-mig-alert-";
+    let file = format!(
+        "{}/testdata/migrate/alerting.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let items = moved(prefix, &[file]);
+    create(&items);
+    let ns = renamed(prefix, "payments");
+    migrate_live(&ns, "ledger");
+
+    let config_map: Value = serde_json::from_str(&admin(
+        &["-n", &ns, "get", "configmap", "ledger-rules", "-o", "json"],
+        None,
+    ))
+    .unwrap();
+    for (rule, key) in [
+        ("ledger-ledger", "ledger.rules.yml"),
+        ("ledger-ledger-records", "ledger-records.rules.yml"),
+    ] {
+        let live: Value = serde_json::from_str(&admin(
+            &["-n", &ns, "get", "prometheusrule", rule, "-o", "json"],
+            None,
+        ))
+        .unwrap();
+        let file: Value =
+            serde_saphyr::from_str(config_map["data"][key].as_str().unwrap()).unwrap();
+        assert_eq!(live["spec"]["groups"], file["groups"], "{rule}");
+    }
+    let prometheus: Value = serde_json::from_str(&admin(
+        &["-n", &ns, "get", "prometheus", "ledger", "-o", "json"],
+        None,
+    ))
+    .unwrap();
+    assert_eq!(
+        prometheus["spec"]["additionalAlertManagerConfigs"]["name"],
+        "ledger-prometheus-alertmanagers"
+    );
+    let image = admin(
+        &[
+            "-n",
+            &ns,
+            "get",
+            "deployment",
+            "grafana-ledger",
+            "-o",
+            "jsonpath={.spec.template.spec.initContainers[0].image}",
+        ],
+        None,
+    );
+    assert_eq!(image, "pingcap/tidb-monitor-initializer:v8.5.4");
+}

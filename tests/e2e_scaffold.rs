@@ -176,3 +176,55 @@ fn scaffolds_are_valid_applied_and_idempotent() {
         check.stdout
     );
 }
+
+/// `scaffold thanos --grafana`: the Grafana beside Thanos Query (and the sidecars, Services, querier) is accepted by
+/// the API server's validation, through kubectl and through the plugin's own `--apply --dry-run=server`.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn thanos_with_grafana_is_accepted_by_the_api_server() {
+    let ns = "e2e-scaffold-grafana";
+    admin(&["create", "namespace", ns], None);
+    seed_file(ns, &(example("basic") + "/tidb-cluster.yaml"));
+    seed_file(ns, &(example("basic") + "/tidb-monitor.yaml"));
+    let args = ["scaffold", "thanos", "-n", ns, "--grafana"];
+    let out = plugin(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("name: tidb-grafana"), "{}", out.stdout);
+    let path = write_tmp("thanos-grafana.yaml", &out.stdout);
+    let dry = kubectl_with(
+        &env("E2E_KUBECONFIG"),
+        &[
+            "apply",
+            "--server-side",
+            "--field-manager=e2e-check",
+            "--dry-run=server",
+            "-f",
+            &path,
+        ],
+        None,
+    );
+    assert!(
+        dry.status.success(),
+        "rejected: {}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let server = plugin(&[args.as_slice(), &["--apply", "--dry-run=server"]].concat());
+    assert_eq!(server.code, 0, "{}", server.stderr);
+    let objects = out.stdout.matches("\nkind: ").count();
+    assert_eq!(server.stdout.lines().count(), objects, "{}", server.stdout);
+    assert!(
+        server
+            .stdout
+            .lines()
+            .all(|l| l.ends_with("(server dry run)")),
+        "{}",
+        server.stdout
+    );
+    assert!(
+        server
+            .stdout
+            .contains("deployment.apps/tidb-grafana created (server dry run)"),
+        "{}",
+        server.stdout
+    );
+}

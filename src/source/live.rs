@@ -494,7 +494,7 @@ impl Connection {
             let fetcher = self.fetcher.clone();
             let (token_sender, token) = tokio::sync::oneshot::channel();
             let page = tokio::spawn(async move {
-                let body = fetcher.get(kind, &url).await?;
+                let body = fetcher.get(kind, &url, request_keeps_raw).await?;
                 read_list(kind, body, request_keeps_raw, &fetcher.server, token_sender).await
             });
             (page, token)
@@ -707,7 +707,9 @@ impl ListSplitter {
 }
 
 /// Kinds listed as metadata only: Secret values, and ConfigMap data (which may hold credentials too), never reach
-/// this process; rules only ask whether they exist.
+/// this process; rules only ask whether they exist. One exception, asked for by keeping the objects whole: the
+/// ConfigMap a TidbMonitor's `ruleConfigRef` names, which `migrate` reads by name for its rule files (a
+/// ConfigMap, never a Secret).
 fn metadata_only(kind: Kind) -> bool {
     matches!(kind, Kind::Secret | Kind::ConfigMap)
 }
@@ -722,13 +724,13 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    async fn get(&self, kind: Kind, url: &str) -> Result<Body, ListFailure> {
+    async fn get(&self, kind: Kind, url: &str, whole: bool) -> Result<Body, ListFailure> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let started = Instant::now();
             let mut request = http::Request::get(url);
-            if metadata_only(kind) {
+            if metadata_only(kind) && !(whole && kind == Kind::ConfigMap) {
                 request = request.header(
                     "Accept",
                     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
@@ -1072,9 +1074,10 @@ impl Connection {
                     message: "the plugin does not know how to apply this kind".into(),
                 });
             };
-            // A Secret is read back as metadata only (`PartialObjectMetadata`, which the API server serves for
-            // GET and PATCH alike): the plugin writes Secrets but never reads their data, not even its own.
-            let metadata_only = object_kind(object) == Some(Kind::Secret);
+            // Secrets and ConfigMaps are read back as metadata only (`PartialObjectMetadata`, which the API server
+            // serves for GET and PATCH alike), as they are listed ([`metadata_only`]): the plugin writes them but
+            // never reads their data back, not even its own.
+            let metadata_only = object_kind(object).is_some_and(metadata_only);
             let accept = if metadata_only {
                 METADATA_ONLY
             } else {
