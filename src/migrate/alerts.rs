@@ -3,7 +3,7 @@
 //! Prometheus loaded as one PrometheusRule each, with the same groups, selected by the new Prometheus'
 //! `ruleSelector`/`ruleNamespaceSelector` and by nothing else.
 //!
-//! Which rule files TidbMonitor loads (tidb-operator v1.6.6 `pkg/monitor/monitor/template.go:474-503`): with
+//! Which rule files TidbMonitor loads (tidb-operator v1.6.6 `pkg/monitor/monitor/template.go:475-502`): with
 //! `alertmanagerURL` or `enableAlertRules`, `/prometheus-rules/rules/*.rules.yml`, the built-in rules the
 //! initializer image copies there (pingcap/monitoring `monitor-snapshot/master/operator/init.sh:138-159`, rewriting
 //! `job=` to `component=`); with `prometheus.config.ruleConfigRef` instead (it wins),
@@ -66,7 +66,7 @@ pub fn alertmanagers_secret(monitor: &str) -> String {
 /// version), as the one entry of an `additionalAlertManagerConfigs` file, which prometheus-operator appends
 /// verbatim to `alerting.alertmanagers` (v0.93 pkg/prometheus/promcfg.go:1180-1184, read from the Prometheus'
 /// namespace, pkg/prometheus/server/operator.go:1609-1621). `alerting.alertmanagers` would not be the same:
-/// it discovers the pods behind a Service's Endpoints (promcfg.go:2591-2690) and cannot name a host outside
+/// it discovers the pods behind a Service's Endpoints (promcfg.go:2591-2687) and cannot name a host outside
 /// the cluster.
 pub fn alertmanager_config(url: &str) -> String {
     let config = json!([{"static_configs": [{"targets": [url]}]}]);

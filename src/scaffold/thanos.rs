@@ -1,6 +1,6 @@
 //! `scaffold thanos`: a Thanos sidecar on each TidbMonitor, a headless Service per monitor shard so the
 //! querier reaches every replica (a ClusterIP pins gRPC to one pod), and a Thanos Query (plus a Store Gateway
-//! with `--objstore-secret`) in the querier namespace.
+//! with `--objstore-secret`, and a Grafana reading the querier with `--grafana`) in the querier namespace.
 
 use std::collections::BTreeSet;
 
