@@ -105,6 +105,7 @@ pub fn prometheus_rules(
             warnings.push(skip("no `groups` list, so no rule file".into()));
             continue;
         };
+        let groups = with_string_labels(groups.clone());
         let stem = file
             .name
             .strip_suffix(RULE_FILE_SUFFIX)
@@ -134,11 +135,41 @@ pub fn prometheus_rules(
                 "annotations": {"tidbmonitor.kubectl-tidbmonitor/rule-file": format!("{source} {}", file.name)},
             },
             // Prometheus' rule file format and PrometheusRule's `spec.groups` share their field names
-            // (prometheus-operator v0.93 pkg/apis/monitoring/v1/prometheusrule_types.go `RuleGroup`, `Rule`).
+            // (prometheus-operator v0.93 pkg/apis/monitoring/v1/prometheusrule_types.go:80-151 `RuleGroup`, `Rule`).
             "spec": {"groups": groups},
         }));
     }
     (objects, warnings)
+}
+
+/// Label and annotation values as strings: Prometheus reads `severity: 1` in a rule file as the string "1"
+/// (rulefmt's maps are `map[string]string`), PrometheusRule's CRD types them as strings too
+/// (prometheusrule_types.go:92, 146, 151), but YAML gives a number.
+fn with_string_labels(mut groups: Value) -> Value {
+    fn stringify(map: Option<&mut Value>) {
+        if let Some(Value::Object(map)) = map {
+            for value in map.values_mut() {
+                match value {
+                    Value::Number(n) => *value = Value::String(n.to_string()),
+                    Value::Bool(b) => *value = Value::String(b.to_string()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    for group in groups.as_array_mut().into_iter().flatten() {
+        stringify(group.get_mut("labels"));
+        for rule in group
+            .get_mut("rules")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            stringify(rule.get_mut("labels"));
+            stringify(rule.get_mut("annotations"));
+        }
+    }
+    groups
 }
 
 /// Whether a rule file filters or groups on `job` (`job=`, `job!=`, `job=~`, `job!~`, `by (job`).
@@ -528,6 +559,26 @@ mod tests {
             out.notes
                 .iter()
                 .any(|n| n.contains("--rules-dir x not used"))
+        );
+    }
+
+    /// `priority: 1` is the string "1" to Prometheus and to the CRD: kept a string.
+    #[test]
+    fn label_values_stay_strings() {
+        let file = RuleFile {
+            name: "x.rules.yml".into(),
+            text: "groups:\n- name: g\n  labels: {tier: 2}\n  rules:\n  - alert: A\n    expr: up == 0\n    labels: {priority: 1, page: true}\n".into(),
+        };
+        let raw = monitor(json!({}));
+        let snapshot = snapshot(raw, None);
+        let (objects, warnings) =
+            prometheus_rules(&snapshot.monitors[0], "db.basic", "test", &[file]);
+        assert!(warnings.is_empty());
+        let group = &objects[0]["spec"]["groups"][0];
+        assert_eq!(group["labels"]["tier"], "2");
+        assert_eq!(
+            group["rules"][0]["labels"],
+            json!({"priority": "1", "page": "true"})
         );
     }
 

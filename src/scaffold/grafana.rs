@@ -375,7 +375,7 @@ fn grafana_container(raw: &Value, image: String, admin: Vec<Value>) -> Value {
 /// The volumes of TidbMonitor's pod that Grafana and the initializers use (util.go:842-934): the data volume
 /// (an emptyDir, see the note on persistence), `datasource`, `dashboards-provisioning` (the ConfigMap),
 /// `grafana-dashboard`, `prometheus-rules`, and the `additionalVolumes` that `grafana.additionalVolumeMounts`
-/// names (util.go:909-912 gives every container every additional volume; the others belong to Prometheus).
+/// names (util.go:903-906 gives the pod every additional volume; the others belong to Prometheus).
 fn volumes(raw: &Value, config_map: &str) -> Vec<Value> {
     let mut list = vec![
         json!({"name": "tidbmonitor", "emptyDir": {}}),
