@@ -210,7 +210,7 @@ fn config_map_rules(
     match snapshot.config_map(ns, config_map) {
         Lookup::Missing => Err(format!("ConfigMap {ns}/{config_map} was not found")),
         Lookup::Unknown => Err(format!(
-            "ConfigMap {ns}/{config_map} could not be read (offline: pass it with -f)"
+            "ConfigMap {ns}/{config_map} could not be read (live: not allowed to list it; offline: pass it with -f)"
         )),
         Lookup::Found(_) => {
             let raw = snapshot
