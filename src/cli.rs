@@ -404,6 +404,10 @@ pub struct MigrateArgs {
     /// The tidb-operator version the scrape objects are for (default: the image tag of its controller Deployment).
     #[arg(long, value_name = "VERSION")]
     pub operator_version: Option<String>,
+    /// Compare the applied stack with the TidbMonitor it replaces (clusters covered, series labels, retention,
+    /// external labels, replicas and shards, remote write, Thanos); exit 1 on any difference.
+    #[arg(long, conflicts_with_all = ["output_dir", "apply", "dry_run", "force", "operator_version"])]
+    pub verify: bool,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }

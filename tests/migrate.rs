@@ -319,49 +319,6 @@ fn apply_prints_the_plan_on_stderr() {
     );
 }
 
-/// TidbMonitor's own relabelling of one scrape job, transcribed from tidb-operator v1.6.6
-/// `pkg/monitor/monitor/template.go` (`scrapeJob` 224-380, `buildAddressRelabelConfigByComponent` 124-222, label
-/// names 29-35): keep the cluster's pods of the component with `prometheus.io/scrape: true`, rewrite the address
-/// to the pod's DNS name, then copy the labels. The job label stays `<ns>-<cluster>-<job>` (job_name, :297).
-fn tidb_monitor_job(cluster: &str, ns: &str, component: &str, job: &str) -> Vec<Value> {
-    const INSTANCE: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_instance";
-    const COMPONENT: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_component";
-    const NAMESPACE: &str = "__meta_kubernetes_namespace";
-    const POD: &str = "__meta_kubernetes_pod_name";
-    let (port, replacement) = match job {
-        "tiflash-proxy" => (
-            "__meta_kubernetes_pod_annotation_tiflash_proxy_prometheus_io_port",
-            "$1.$2-tiflash-peer.$3:$4".to_string(),
-        ),
-        "pump" => (
-            "__meta_kubernetes_pod_annotation_prometheus_io_port",
-            "$1.$2-pump.$3:$4".to_string(),
-        ),
-        _ => (
-            "__meta_kubernetes_pod_annotation_prometheus_io_port",
-            format!("$1.$2-{job}-peer.$3:$4"),
-        ),
-    };
-    serde_json::json!([
-        {"source_labels": [INSTANCE], "action": "keep", "regex": cluster},
-        {"source_labels": [NAMESPACE], "action": "keep", "regex": ns},
-        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], "action": "keep", "regex": "true"},
-        {"source_labels": [COMPONENT], "action": "keep", "regex": component},
-        {"action": "replace", "regex": "(.+);(.+);(.+);(.+)", "replacement": replacement, "target_label": "__address__",
-         "source_labels": [POD, INSTANCE, NAMESPACE, port]},
-        {"source_labels": [NAMESPACE], "action": "replace", "target_label": "kubernetes_namespace"},
-        {"source_labels": [INSTANCE], "action": "replace", "target_label": "cluster"},
-        {"source_labels": [POD], "action": "replace", "target_label": "instance"},
-        {"source_labels": [COMPONENT], "action": "replace", "target_label": "component"},
-        {"source_labels": [NAMESPACE, INSTANCE], "separator": "-", "target_label": "tidb_cluster"},
-        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_path"], "action": "replace",
-         "target_label": "__metrics_path__", "regex": "(.+)"},
-    ])
-    .as_array()
-    .unwrap()
-    .clone()
-}
-
 /// The labels the dashboards group by, and the address: what must not change across the migration.
 type Series = (String, [String; 5]);
 
@@ -388,6 +345,7 @@ fn series_labels_survive_the_migration_for_every_component() {
     use kubectl_tidbmonitor::core::discovery::{
         dm_cluster_pods, pod_targets, scrape_targets, tidb_cluster_pods,
     };
+    use kubectl_tidbmonitor::core::monitor_jobs;
     use kubectl_tidbmonitor::core::relabel::relabel;
     use kubectl_tidbmonitor::model::ScrapeObject;
     use kubectl_tidbmonitor::snapshot::Kind;
@@ -419,13 +377,9 @@ fn series_labels_survive_the_migration_for_every_component() {
     let mut compared = BTreeSet::new();
     for group in &groups {
         let component = group.component.name;
-        let jobs: Vec<&str> = match component {
-            "tiflash" => vec!["tiflash", "tiflash-proxy"],
-            other => vec![other],
-        };
         let mut before = BTreeSet::new();
-        for job in jobs {
-            let rules = tidb_monitor_job(&group.cluster, "shop", component, job);
+        for job in monitor_jobs::jobs(component) {
+            let rules = monitor_jobs::relabelings(&group.cluster, "shop", component, job);
             for discovered in pod_targets(&group.pod) {
                 let mut labels = discovered.clone();
                 if relabel(&mut labels, &rules).unwrap() {
@@ -570,4 +524,110 @@ fn json_output_puts_the_plan_on_stderr() {
     );
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list["kind"], "List");
+}
+
+/// `migrate --verify` on files: every example monitor's own migration is clean (exit 0); each kind of damage a
+/// user or a second migration could do to the stack is one difference naming it (exit 1).
+#[test]
+fn verify_is_clean_on_the_migration_and_names_each_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stack");
+    let examples = project_examples();
+    plugin()
+        .args(["migrate", "-A", "-f", &examples, "--output-dir"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stack = out.to_str().unwrap().to_string();
+    let clean = plugin()
+        .args(["migrate", "-A", "-f", &examples, "-f", &stack, "--verify"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(clean.stdout).unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches(": no difference").count(), 5, "{text}");
+    assert!(text.contains("TidbMonitor monitoring/central → Prometheus monitoring/central: no difference\n  compared: 3 cluster(s), 9 component(s)"), "{text}");
+
+    // The damage, each in the files of monitor shop/shop.
+    let file = |suffix: &str| {
+        std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no file *{suffix}"))
+    };
+    let prometheus = file("prometheus-shop-shop.yaml");
+    let text = std::fs::read_to_string(&prometheus).unwrap();
+    let damaged = text
+        .replace("retention: 30d", "retention: 720h") // the same length: no difference
+        .replace(
+            "prometheusExternalLabelName: ''",
+            "prometheusExternalLabelName: cluster",
+        )
+        .replace(
+            "prometheusExternalLabelName: \"\"",
+            "prometheusExternalLabelName: cluster",
+        );
+    assert_ne!(damaged, text, "the Prometheus file changed shape:\n{text}");
+    std::fs::write(&prometheus, damaged).unwrap();
+    std::fs::remove_file(file("podmonitor-shop-shop-tikv.yaml")).unwrap();
+    let tidb = file("podmonitor-shop-shop-tidb.yaml");
+    let text = std::fs::read_to_string(&tidb).unwrap();
+    let damaged = text.replacen("targetLabel: instance", "targetLabel: pod_name", 1);
+    assert_ne!(damaged, text, "the PodMonitor file changed shape:\n{text}");
+    std::fs::write(&tidb, damaged).unwrap();
+
+    let result = plugin()
+        .args([
+            "migrate", "-n", "shop", "shop", "-f", &examples, "-f", &stack, "--verify",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("TidbMonitor shop/shop → Prometheus shop/shop: 3 differences\n"),
+        "{text}"
+    );
+    assert!(text.contains("  - TidbCluster shop/shop: tikv is not scraped by any PodMonitor or ServiceMonitor Prometheus shop/shop loads\n"), "{text}");
+    assert!(text.contains("  - TidbCluster shop/shop: tidb: 1 series label set(s) TidbMonitor had are not produced, e.g. {instance=shop-tidb-0,"), "{text}");
+    assert!(
+        text.contains("  - the Prometheus adds the external label \"cluster\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("  - retention"),
+        "30d and 720h are one retention: {text}"
+    );
+
+    let json: Value = serde_json::from_slice(
+        &plugin()
+            .args([
+                "migrate", "-n", "shop", "shop", "-f", &examples, "-f", &stack, "--verify", "-o",
+                "json",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["kind"], "MigrationVerificationList");
+    assert_eq!(json["items"][0]["differences"].as_array().unwrap().len(), 3);
+
+    // Nothing applied yet: the one difference says what to do.
+    let result = plugin()
+        .args(["migrate", "-n", "shop", "-f", &examples, "--verify"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8(result.stdout).unwrap().contains(
+        "  - no Prometheus shop/shop: apply the migration first (kubectl tidbmonitor migrate shop -n shop --apply)\n"
+    ));
+    // --verify reads; it writes nothing.
+    plugin()
+        .args([
+            "migrate", "-n", "shop", "-f", &examples, "--verify", "--apply",
+        ])
+        .assert()
+        .code(2);
 }

@@ -10,6 +10,9 @@ use crate::snapshot::Kind;
 use crate::source::{OPERATOR, Request};
 
 pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
+    if args.verify {
+        return verify(settings, args);
+    }
     if args.to == MigrateTo::Victoriametrics {
         return Err(CommandError::Usage(
             "--to victoriametrics is not built yet; use --to prometheus-operator".into(),
@@ -96,4 +99,87 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         &args.output,
         skipped,
     )
+}
+
+/// `--verify`: the monitors, the clusters they cover, and the stack that replaces them (Prometheus objects, the
+/// scrape objects, the Namespaces their selectors name), each kind listed once.
+fn verify(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
+    if args.to == MigrateTo::Victoriametrics {
+        return Err(CommandError::Usage(
+            "--verify compares a prometheus-operator stack; --to victoriametrics is not verified yet".into(),
+        ));
+    }
+    if settings.format == OutputFormat::Name {
+        return Err(CommandError::Usage(
+            "--verify prints a report: use -o json or yaml for scripts".into(),
+        ));
+    }
+    let mut related = vec![
+        Kind::TidbCluster,
+        Kind::DmCluster,
+        Kind::Cluster,
+        Kind::Prometheus,
+        Kind::PrometheusAgent,
+        Kind::PodMonitor,
+        Kind::ServiceMonitor,
+        Kind::Namespace,
+    ];
+    related.extend(crate::core::scraping::group_kinds());
+    let request = Request {
+        primary: Kind::TidbMonitor,
+        related,
+        auxiliary: Vec::new(),
+        selected: vec![Kind::TidbMonitor],
+        keep_raw: vec![Kind::TidbMonitor, Kind::Prometheus],
+        narrow: Vec::new(),
+    };
+    let mut loaded = load(settings, &request)?;
+    let skipped = report_problems(&loaded);
+    if !super::scaffold::keep_named_monitors(&mut loaded, &args.names) {
+        return Ok(1);
+    }
+    let verifications = migrate::verify::verify(&loaded.snapshot);
+    let text = match settings.format {
+        OutputFormat::Json => {
+            crate::render::structured::json("MigrationVerificationList", &verifications)
+        }
+        OutputFormat::Yaml => {
+            crate::render::structured::yaml("MigrationVerificationList", &verifications)
+        }
+        _ => render_verifications(&verifications),
+    };
+    super::emit(&text);
+    let clean = verifications.iter().all(|v| v.clean());
+    Ok(if clean && !skipped { 0 } else { 1 })
+}
+
+fn render_verifications(verifications: &[migrate::verify::Verification]) -> String {
+    let mut lines = Vec::new();
+    for v in verifications {
+        let verdict = match (v.differences.len(), v.unverified.len()) {
+            (0, 0) => "no difference".to_string(),
+            (0, n) => format!("{n} thing(s) not verified"),
+            (1, _) => "1 difference".to_string(),
+            (n, _) => format!("{n} differences"),
+        };
+        lines.push(format!(
+            "TidbMonitor {} → Prometheus {}: {verdict}",
+            v.monitor, v.prometheus
+        ));
+        lines.extend(v.differences.iter().map(|d| format!("  - {d}")));
+        lines.extend(
+            v.unverified
+                .iter()
+                .map(|u| format!("  ? not verified: {u}")),
+        );
+        if !v.compared.is_empty() {
+            lines.push(format!("  compared: {}", v.compared.join("; ")));
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&crate::render::escape(&line));
+        out.push('\n');
+    }
+    out
 }

@@ -9,6 +9,7 @@
 
 pub mod fields;
 pub mod plan;
+pub mod verify;
 
 use std::collections::BTreeSet;
 
@@ -57,13 +58,21 @@ pub fn prometheus_operator(
             "no TidbMonitor selected: nothing to migrate".into(),
         ));
     }
+    // A cluster several monitors scraped gets scrape objects for each; the plain names (`<cluster>-<component>`)
+    // go first to monitors that only scrape their own namespace (the cluster's own monitor), then in order.
+    let mut claiming: Vec<usize> = (0..monitors.len()).collect();
+    claiming.sort_by_key(|&i| monitors[i].spec.cluster_scoped);
+    let mut emitted: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut stacks: Vec<Scaffold> = (0..monitors.len()).map(|_| Scaffold::default()).collect();
+    for i in claiming {
+        migrate_one(snapshot, monitors[i], options, &mut emitted, &mut stacks[i])?;
+    }
     let mut scaffold = Scaffold::default();
     let mut plan = Vec::new();
-    // A cluster two monitors scraped gets one set of scrape objects (the names are `<cluster>-<component>`):
-    // the first monitor's. Said, not hidden.
-    let mut emitted: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for monitor in monitors {
-        migrate_one(snapshot, monitor, options, &mut emitted, &mut scaffold)?;
+    for (monitor, stack) in monitors.iter().zip(stacks) {
+        scaffold.objects.extend(stack.objects);
+        scaffold.warnings.extend(stack.warnings);
+        scaffold.notes.extend(stack.notes);
         plan.extend(plan::plan(snapshot, monitor));
     }
     Ok(Migration {
@@ -87,12 +96,12 @@ pub fn selector_value(monitor: &TidbMonitor) -> Result<String, ScaffoldError> {
 
 /// The clusters a monitor really scraped: listed in `clusters` (TidbCluster, or a v2 Cluster whose pods carry
 /// the same instance label, reference §9) or `dm.clusters`, and reachable (`core::clusters::reaches`).
-struct Covered<'a> {
+pub(crate) struct Covered<'a> {
     monitor: &'a TidbMonitor,
 }
 
 impl Covered<'_> {
-    fn v1(&self, kind: Kind, meta: &ObjectMeta) -> bool {
+    pub(crate) fn v1(&self, kind: Kind, meta: &ObjectMeta) -> bool {
         let refs = match kind {
             Kind::DmCluster => self.monitor.spec.dm_clusters(),
             _ => &self.monitor.spec.clusters,
@@ -100,7 +109,7 @@ impl Covered<'_> {
         lists(self.monitor, refs, meta) && reaches(self.monitor, meta)
     }
 
-    fn v2(&self, meta: &ObjectMeta) -> bool {
+    pub(crate) fn v2(&self, meta: &ObjectMeta) -> bool {
         lists(self.monitor, &self.monitor.spec.clusters, meta) && reaches(self.monitor, meta)
     }
 }
@@ -145,24 +154,36 @@ fn migrate_one(
 
     let mut namespaces: BTreeSet<String> = BTreeSet::new();
     let mut objects = Vec::new();
-    for object in scrapes.objects {
-        let (kind, object_ns, object_name) = crate::scaffold::identity(&object);
+    for mut object in scrapes.objects {
+        let (kind, object_ns, mut object_name) = crate::scaffold::identity(&object);
         namespaces.insert(object_ns.clone());
-        // An object of that name someone else owns (`scaffold podmonitor` for another Prometheus, or the
-        // migration of another monitor over the same cluster): applying ours would rewrite its labels and take
-        // its targets from the Prometheus that selects it today. `--apply` only creates or updates our own.
-        if let Some(owner) = foreign_owner(snapshot, &kind, &object_ns, &object_name, &value) {
-            scaffold.warnings.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this Prometheus does not scrape those targets: migrate the monitors that share this cluster in one run, or copy that object under another name with the label {MIGRATED_FROM}={value}"
+        // The name `scaffold` gives (`<cluster>-<component>`) may already be another's: someone's own object
+        // (applying ours would rewrite its labels and take its targets from the Prometheus that selects it), or
+        // the migration of another monitor over the same cluster, in this run or an earlier one. This monitor
+        // then gets its own copy under `<name>-<monitor namespace>-<monitor name>`: a label holds one value, so
+        // one object cannot serve two Prometheus. `--apply` only creates or updates objects of this migration,
+        // and a re-run finds the same names.
+        let taken =
+            foreign_owner(snapshot, &kind, &object_ns, &object_name, &value).or_else(|| {
+                emitted
+                    .contains(&(kind.clone(), object_ns.clone(), object_name.clone()))
+                    .then(|| "emitted for a monitor migrated before this one".to_string())
+            });
+        if let Some(owner) = taken {
+            let own_name = format!("{object_name}-{ns}-{name}");
+            scaffold.notes.push(format!(
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is another's ({owner}): this Prometheus gets its own copy, {object_ns}/{own_name}"
             ));
-            continue;
+            object["metadata"]["name"] = Value::String(own_name.clone());
+            object_name = own_name;
+            if let Some(owner) = foreign_owner(snapshot, &kind, &object_ns, &object_name, &value) {
+                scaffold.warnings.push(format!(
+                    "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this Prometheus does not scrape those targets: give it the label {MIGRATED_FROM}={value}, or delete it and migrate again"
+                ));
+                continue;
+            }
         }
-        if !emitted.insert((kind.clone(), object_ns.clone(), object_name.clone())) {
-            scaffold.warnings.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it, so this Prometheus does not scrape those targets: copy that object under another name with the label {MIGRATED_FROM}={value} (a label holds one value: adding ours to it would take it from the other Prometheus)"
-            ));
-            continue;
-        }
+        emitted.insert((kind.clone(), object_ns.clone(), object_name.clone()));
         objects.push(object);
     }
     if namespaces.is_empty() {
@@ -608,8 +629,8 @@ mod tests {
     }
 
     /// A PodMonitor of the same name that another Prometheus selects (scaffolded, or migrated from another
-    /// monitor) is not emitted, so `--apply` cannot rewrite its labels; this monitor's own, from an earlier run,
-    /// is emitted again.
+    /// monitor) is never rewritten: this migration gets its own copy under a longer name, which a second run
+    /// finds again; this monitor's own, from an earlier run, is emitted again under its name.
     #[test]
     fn existing_scrape_objects_of_others_are_left_alone() {
         let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
@@ -618,6 +639,7 @@ mod tests {
             ("basic-pd", json!({"release": "kps"})),
             ("basic-tikv", json!({MIGRATED_FROM: "shop.central"})),
             ("basic-tidb", json!({MIGRATED_FROM: "db.basic"})),
+            ("basic-tikv-db-basic", json!({MIGRATED_FROM: "db.basic"})),
         ] {
             snapshot
                 .add(
@@ -636,17 +658,44 @@ mod tests {
             .iter()
             .map(|o| o["metadata"]["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["basic-tidb"]);
-        let left: Vec<&String> = result
-            .warnings
+        assert_eq!(
+            names,
+            ["basic-pd-db-basic", "basic-tidb", "basic-tikv-db-basic"]
+        );
+        assert!(result.warnings.is_empty(), "{:#?}", result.warnings);
+        let copies: Vec<&String> = result
+            .notes
             .iter()
-            .filter(|w| w.contains("already exists"))
+            .filter(|n| n.contains("its own copy"))
             .collect();
-        assert_eq!(left.len(), 2, "{:#?}", result.warnings);
-        assert!(left[0].contains("PodMonitor db/basic-pd already exists (without the label"));
-        assert!(left[1].contains(
-            "PodMonitor db/basic-tikv already exists (migrated from TidbMonitor shop/central)"
+        assert_eq!(copies.len(), 2, "{:#?}", result.notes);
+        assert!(copies[0].contains("PodMonitor db/basic-pd is another's (without the label"));
+        assert!(copies[1].contains(
+            "PodMonitor db/basic-tikv is another's (migrated from TidbMonitor shop/central)"
         ));
+    }
+
+    /// The copy's name taken by someone else too: left alone, with a warning naming the fix.
+    #[test]
+    fn a_taken_copy_name_is_left_alone_with_a_warning() {
+        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+        for name in ["basic-pd", "basic-pd-db-basic"] {
+            snapshot
+                .add(
+                    Kind::PodMonitor,
+                    json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
+                           "metadata": {"name": name, "namespace": "db"}, "spec": {"selector": {}}}),
+                    None,
+                )
+                .unwrap();
+        }
+        let result = prometheus_operator(&snapshot, &Options::default())
+            .unwrap()
+            .stack;
+        assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 2);
+        assert_eq!(result.warnings.len(), 1, "{:#?}", result.warnings);
+        assert!(result.warnings[0].contains("PodMonitor db/basic-pd-db-basic already exists"));
     }
 
     #[test]
@@ -754,10 +803,11 @@ mod tests {
         );
     }
 
-    /// Two monitors over one cluster: its PodMonitors are emitted once (names are `<cluster>-<component>`), and
-    /// the second monitor's warning names the label to add.
+    /// Two monitors over one cluster: each Prometheus gets its own PodMonitors (a label holds one value, so a
+    /// shared object would serve one of them), the second under `<name>-<ns>-<monitor>`, and each Prometheus
+    /// loads exactly its own.
     #[test]
-    fn a_cluster_two_monitors_scraped_is_emitted_once_with_a_warning() {
+    fn a_cluster_two_monitors_scraped_gets_objects_for_each() {
         let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
         let mut second = monitor(json!({"clusters": [{"name": "basic"}],
@@ -770,25 +820,43 @@ mod tests {
         let result = prometheus_operator(&snapshot, &Options::default())
             .unwrap()
             .stack;
-        assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 3);
+        let monitors = of_kind(&result.objects, "PodMonitor");
+        let mut names: Vec<&str> = monitors
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "basic-pd",
+                "basic-pd-db-second",
+                "basic-tidb",
+                "basic-tidb-db-second",
+                "basic-tikv",
+                "basic-tikv-db-second"
+            ]
+        );
         assert_eq!(of_kind(&result.objects, "Prometheus").len(), 2);
-        assert!(
-            result
-                .warnings
-                .iter()
-                .any(|w| w.contains(&format!("{MIGRATED_FROM}=db.second"))),
-            "{:?}",
-            result.warnings
-        );
-        // Relabelling the shared object would move it to the second Prometheus, not share it.
-        assert!(
-            result
-                .warnings
-                .iter()
-                .all(|w| !w.contains("add the label") && !w.contains("scrapes it too")),
-            "{:?}",
-            result.warnings
-        );
+        assert!(result.warnings.is_empty(), "{:#?}", result.warnings);
+        for prometheus in of_kind(&result.objects, "Prometheus") {
+            snapshot
+                .add(Kind::Prometheus, prometheus.clone(), None)
+                .unwrap();
+        }
+        for object in &monitors {
+            let mut scraper: ScrapeObject = serde_json::from_value((*object).clone()).unwrap();
+            scraper.kind = Kind::PodMonitor;
+            let owner = if scraper.metadata.name.ends_with("-db-second") {
+                "db/second"
+            } else {
+                "db/basic"
+            };
+            assert_eq!(
+                loaded_by(&snapshot, &scraper),
+                Loaded::By(vec![owner.into()])
+            );
+        }
     }
 
     /// The selector value `<ns>.<name>` must be a label value: refused with the monitor named, never truncated
