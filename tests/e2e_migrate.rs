@@ -111,6 +111,21 @@ fn migrate_live(ns: &str, name: &str) {
     );
     let count = printed.len();
 
+    // Nothing applied yet: --verify finds no Prometheus and says so.
+    let before = plugin(&[base.as_slice(), &["--verify"]].concat());
+    assert_eq!(
+        before.code, 1,
+        "{what} --verify before apply: {}{}",
+        before.stdout, before.stderr
+    );
+    assert!(
+        before.stdout.contains(&format!(
+            "  - no Prometheus {ns}/{name}: apply the migration first"
+        )),
+        "{what}: {}",
+        before.stdout
+    );
+
     let dry = plugin(&[base.as_slice(), &["--apply", "--dry-run=server"]].concat());
     assert_eq!(dry.code, 0, "{what} --dry-run=server: {}", dry.stderr);
     assert_eq!(dry.stdout.lines().count(), count, "{what}: {}", dry.stdout);
@@ -205,6 +220,28 @@ fn migrate_live(ns: &str, name: &str) {
         );
     }
 
+    // The applied stack keeps every cluster, label, retention and remote write of the monitor.
+    let verified = plugin(&[base.as_slice(), &["--verify"]].concat());
+    assert_eq!(
+        verified.code, 0,
+        "{what} --verify after apply: {}{}",
+        verified.stdout, verified.stderr
+    );
+    assert!(
+        verified.stdout.starts_with(&format!(
+            "TidbMonitor {ns}/{name} → Prometheus {ns}/{name}: no difference\n"
+        )),
+        "{what}: {}",
+        verified.stdout
+    );
+    let verified = plugin(&[base.as_slice(), &["--verify", "-o", "json"]].concat());
+    let doc: Value = serde_json::from_str(&verified.stdout).unwrap();
+    let compared = doc["items"][0]["compared"][0].as_str().unwrap().to_string();
+    assert!(
+        !compared.starts_with("0 cluster(s)") && !compared.contains(" 0 component(s)"),
+        "{what}: --verify compared nothing: {compared}"
+    );
+
     // The plugin deleted nothing: the monitor it replaces is still there.
     admin(&["-n", ns, "get", "tidbmonitor", name], None);
 }
@@ -250,7 +287,8 @@ fn the_single_namespace_example_monitors_migrate_on_the_real_api_server() {
 }
 
 /// `central` scrapes `shop`'s cluster too. Migrated after `shop`, it must leave the PodMonitors `shop`'s
-/// migration created (same names) to `shop`'s Prometheus, and say so, instead of relabelling them as its own.
+/// migration created (same names) to `shop`'s Prometheus, and get its own copies, so both Prometheus scrape the
+/// cluster (`migrate_live` runs `--verify` on each).
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
@@ -261,35 +299,40 @@ fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
         &["shop", "central"],
     );
     let shop = renamed(prefix, "shop");
-    for component in ["pd", "tikv", "tidb"] {
-        let owner = admin(
+    let monitoring = renamed(prefix, "monitoring");
+    let owner = |name: &str| {
+        admin(
             &[
                 "-n",
                 &shop,
                 "get",
                 "podmonitor",
-                &format!("shop-{component}"),
+                name,
                 "-o",
                 "jsonpath={.metadata.labels.tidbmonitor\\.kubectl-tidbmonitor/migrated-from}",
             ],
             None,
+        )
+    };
+    for component in ["pd", "tikv", "tidb"] {
+        assert_eq!(
+            owner(&format!("shop-{component}")),
+            format!("{shop}.shop"),
+            "shop-{component}"
         );
-        assert_eq!(owner, format!("{shop}.shop"), "shop-{component}");
+        assert_eq!(
+            owner(&format!("shop-{component}-{monitoring}-central")),
+            format!("{monitoring}.central"),
+            "central's copy of shop-{component}"
+        );
     }
-    let central = plugin(&[
-        "migrate",
-        "central",
-        "-n",
-        &renamed(prefix, "monitoring"),
-        "-o",
-        "json",
-    ]);
+    let central = plugin(&["migrate", "central", "-n", &monitoring]);
     assert!(
-        central.stderr.contains(&format!(
-            "PodMonitor {shop}/shop-pd already exists (migrated from TidbMonitor {shop}/shop)"
+        central.stdout.contains(&format!(
+            "PodMonitor {shop}/shop-pd is another's (migrated from TidbMonitor {shop}/shop): this Prometheus gets its own copy, {shop}/shop-pd-{monitoring}-central"
         )),
         "{}",
-        central.stderr
+        central.stdout
     );
 }
 

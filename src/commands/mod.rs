@@ -60,6 +60,10 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
         ),
         ("check.schema.json", check::report_schema()),
         ("status.schema.json", status::schema()),
+        (
+            "migrate-verify.schema.json",
+            list_schema::<crate::migrate::verify::Verification>("MigrationVerificationList"),
+        ),
     ]
 }
 
