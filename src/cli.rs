@@ -188,6 +188,9 @@ pub struct StatusArgs {
     /// With -f: the files hold every object, so a reference or workload not in them is missing, not unknown.
     #[arg(long)]
     pub assume_complete: bool,
+    /// After the report, watch the objects it was read from and print it again on every change (Ctrl-C ends).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

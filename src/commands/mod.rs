@@ -95,6 +95,7 @@ pub fn complete_words(words: &[String]) -> i32 {
 }
 
 /// Settings every command shares, parsed once from the global flags.
+#[derive(Clone)]
 pub struct Settings {
     pub global: Global,
     pub format: OutputFormat,

@@ -49,11 +49,24 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
+    if args.watch {
+        if settings.offline() {
+            return Err(CommandError::Usage(
+                "--watch follows a live cluster; files do not change under it (drop -f)".into(),
+            ));
+        }
+        return watch(settings, args);
+    }
     let request = request();
     let mut loaded = if settings.offline() {
         load(settings, &request)?
     } else {
-        load_live(settings, &args.name)?
+        let options = super::live_options(settings);
+        super::runtime()?.block_on(async {
+            let connection = crate::source::live::connect(&options).await?;
+            let (loaded, _) = read_live(&connection, settings, &args.name).await?;
+            Ok::<_, CommandError>(loaded)
+        })?
     };
     if args.assume_complete {
         for kind in request.kinds() {
@@ -61,6 +74,15 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         }
     }
     let skipped = report_problems(&loaded);
+    let (text, code) = report(settings, args, &loaded);
+    if let Some(text) = text {
+        emit(&text);
+    }
+    Ok(if skipped { code.max(1) } else { code })
+}
+
+/// The report on what was read, and its exit code; `None` (exit 1) when the monitor is not there.
+fn report(settings: &Settings, args: &StatusArgs, loaded: &super::Loaded) -> (Option<String>, i32) {
     let context = Context {
         operator: operator::operator_version(&loaded.snapshot, None),
         all_namespaces: false,
@@ -76,7 +98,7 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         &finding_kinds,
     ) else {
         super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&args.name), &[]);
-        return Ok(1);
+        return (None, 1);
     };
     let text = match settings.format {
         OutputFormat::Json => format!(
@@ -86,49 +108,122 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         OutputFormat::Yaml => serde_saphyr::to_string(&status).unwrap_or_default(),
         _ => render(&status, settings.now, settings.color),
     };
-    emit(&text);
-    Ok(if status.partial() || skipped { 1 } else { 0 })
+    (Some(text), if status.partial() { 1 } else { 0 })
+}
+
+/// `--watch`: the report again whenever a watch on one of the objects it was read from reports a change
+/// (the same narrowed queries as the read, each a WATCH), printed only when it reads differently. On a terminal
+/// each report replaces the last; piped, each is a new block (`-o json`: one JSON document per change).
+/// Ctrl-C ends it with exit 0.
+fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
+    use std::io::IsTerminal;
+    let options = super::live_options(settings);
+    let terminal = std::io::stdout().is_terminal();
+    super::runtime()?.block_on(async {
+        let connection = crate::source::live::connect(&options).await?;
+        let mut last: Option<String> = None;
+        let mut watches: Option<crate::source::watch::Watches> = None;
+        let interrupted = tokio::signal::ctrl_c();
+        tokio::pin!(interrupted);
+        loop {
+            // Ages move on between reports.
+            let now = Settings {
+                now: Timestamp::now(),
+                ..settings.clone()
+            };
+            match read_live(&connection, &now, &args.name).await {
+                Ok((loaded, queries)) => {
+                    for warning in &loaded.warnings {
+                        eprintln!("warning: {}", escape(warning));
+                    }
+                    let (text, _) = report(&now, args, &loaded);
+                    let text = text.unwrap_or_default();
+                    if last.as_deref() != Some(text.as_str()) {
+                        let block = if terminal {
+                            // Home and clear, as watch(1) does: the report replaces the last one.
+                            format!("\x1b[H\x1b[2J{text}")
+                        } else if last.is_some() && !matches!(now.format, OutputFormat::Json) {
+                            format!("\n{text}")
+                        } else {
+                            text.clone()
+                        };
+                        emit(&block);
+                        last = Some(text);
+                    }
+                    if !watches.as_ref().is_some_and(|w| w.covers(&queries)) {
+                        watches = Some(crate::source::watch::watch(&connection, &queries));
+                    }
+                }
+                Err(e) => eprintln!("warning: {}", escape(&e.to_string())),
+            }
+            let Some(active) = watches.as_mut() else {
+                return Ok(1);
+            };
+            // Wait for a change, then let a burst (a rollout touches several objects) settle before reading.
+            loop {
+                tokio::select! {
+                    _ = &mut interrupted => return Ok(0),
+                    notice = active.notices.recv() => match notice {
+                        Some(crate::source::watch::Notice::Changed) => break,
+                        Some(crate::source::watch::Notice::Refused(why)) => {
+                            eprintln!("warning: {}", escape(&why));
+                        }
+                        None => return Ok(1),
+                    },
+                }
+            }
+            tokio::select! {
+                _ = &mut interrupted => return Ok(0),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            }
+            while active.notices.try_recv().is_ok() {}
+        }
+    })
 }
 
 /// Reads only what the monitor names, in three rounds of narrowed LISTs (never a cluster-wide list, so the
 /// cost does not grow with the estate): the monitor; then its clusters, Secrets, workloads, claims and
-/// Services; then the claims' volumes.
-fn load_live(settings: &Settings, name: &str) -> Result<super::Loaded, CommandError> {
-    let options = super::live_options(settings);
-    super::runtime()?.block_on(async {
-        let connection = crate::source::live::connect(&options).await?;
-        let namespace = connection.namespace.clone();
-        let (mut snapshot, mut warnings) = connection
-            .read(&monitor_round(&namespace, name), Some(Kind::TidbMonitor))
-            .await?;
-        let monitor = snapshot
-            .monitors
-            .iter()
-            .find(|m| m.metadata.name == name)
-            .cloned();
-        if let Some(monitor) = monitor {
-            let (part, more) = connection.read(&object_round(&monitor), None).await?;
-            snapshot.merge(part);
-            warnings.extend(more);
-            let (part, more) = connection
-                .read(&volume_round(&snapshot, &monitor), None)
-                .await?;
-            snapshot.merge(part);
-            warnings.extend(more);
-        }
-        // Other monitors and scrape objects are not read: the rules that compare them stay silent here.
-        if settings.global.verbose > 0 {
-            eprintln!(
-                "note: status reads only this monitor's objects; rules across monitors and scrape objects need `kubectl tidbmonitor check`"
-            );
-        }
-        Ok(super::Loaded {
+/// Services; then the claims' volumes. Returns the queries too: `--watch` watches exactly those.
+async fn read_live(
+    connection: &crate::source::live::Connection,
+    settings: &Settings,
+    name: &str,
+) -> Result<(super::Loaded, Vec<Query>), CommandError> {
+    let namespace = connection.namespace.clone();
+    let mut queries = monitor_round(&namespace, name);
+    let (mut snapshot, mut warnings) = connection.read(&queries, Some(Kind::TidbMonitor)).await?;
+    let monitor = snapshot
+        .monitors
+        .iter()
+        .find(|m| m.metadata.name == name)
+        .cloned();
+    if let Some(monitor) = monitor {
+        let round = object_round(&monitor);
+        let (part, more) = connection.read(&round, None).await?;
+        snapshot.merge(part);
+        warnings.extend(more);
+        queries.extend(round);
+        let round = volume_round(&snapshot, &monitor);
+        let (part, more) = connection.read(&round, None).await?;
+        snapshot.merge(part);
+        warnings.extend(more);
+        queries.extend(round);
+    }
+    // Other monitors and scrape objects are not read: the rules that compare them stay silent here.
+    if settings.global.verbose > 0 {
+        eprintln!(
+            "note: status reads only this monitor's objects; rules across monitors and scrape objects need `kubectl tidbmonitor check`"
+        );
+    }
+    Ok((
+        super::Loaded {
             snapshot,
             warnings,
             row_namespace: Some(namespace.clone()),
             default_namespace: namespace,
-        })
-    })
+        },
+        queries,
+    ))
 }
 
 /// Round 1: the monitor itself, by name.

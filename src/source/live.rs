@@ -886,7 +886,7 @@ fn describe_transport_error(e: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
