@@ -107,6 +107,8 @@ catalogue! {
         Secret: Secret => secrets, "", "v1", "Secret", "secrets", true;
         ConfigMap: ConfigMap => config_maps, "", "v1", "ConfigMap", "configmaps", true;
         Namespace: Namespace => namespaces, "", "v1", "Namespace", "namespaces", false;
+        Pod: Pod => pods, "", "v1", "Pod", "pods", true;
+        Event: Event => events, "", "v1", "Event", "events", true;
         Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
         PrometheusAgent: Prometheus => prometheuses, "monitoring.coreos.com", "v1alpha1", "PrometheusAgent", "prometheusagents", true;
         PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
@@ -264,6 +266,10 @@ pub struct Snapshot {
     pub scrapers: Vec<ScrapeObject>,
     /// Namespaces, for the labels namespace selectors match.
     pub namespaces: Vec<Namespace>,
+    /// A monitor's own Pods (`status`, narrowed by its labels; never every Pod).
+    pub pods: Vec<Pod>,
+    /// Events about a monitor and its workloads (`status`, narrowed by field selector).
+    pub events: Vec<Event>,
     /// The namespace scope each kind was read in. A kind absent here was not read at all.
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
@@ -464,6 +470,8 @@ object!(Service, Kind::Service);
 object!(Secret, Kind::Secret);
 object!(ConfigMap, Kind::ConfigMap);
 object!(Namespace, Kind::Namespace);
+object!(Pod, Kind::Pod);
+object!(Event, Kind::Event);
 object!(Prometheus);
 object!(ScrapeObject);
 

@@ -145,3 +145,56 @@ fn watch_redraws_when_the_statefulset_becomes_ready_and_ends_on_sigint() {
     let errors = stderr.lock().unwrap().clone();
     assert!(!errors.contains("panicked"), "{errors}");
 }
+
+/// A viewer who may list monitors, clusters and StatefulSets in team-a but not Pods (cluster-up.sh): the Pods
+/// section says so with the verb and namespace, the others still print, and the exit code says partial.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn a_viewer_without_list_pods_gets_the_forbidden_section() {
+    seed_monitor("team-a", "viewer-status", false, 1);
+    let run = plugin_with(
+        &env("E2E_VIEWER_KUBECONFIG"),
+        &["status", "viewer-status", "-n", "team-a"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let pods = run
+        .stdout
+        .split("\nPods\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_else(|| panic!("no Pods section: {}", run.stdout));
+    assert!(
+        pods.contains("not checked: forbidden (list pods in team-a)"),
+        "{}",
+        run.stdout
+    );
+    // What the viewer may read still shows: the StatefulSet's readiness.
+    let workloads = run.stdout.split("\nWorkloads\n").nth(1).unwrap();
+    assert!(
+        workloads.contains("viewer-status-monitor"),
+        "{}",
+        run.stdout
+    );
+    assert!(workloads.contains("1/1"), "{}", run.stdout);
+    for heading in [
+        "Overview",
+        "Clusters",
+        "Storage",
+        "Endpoints",
+        "Events",
+        "Findings",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("\n{heading}\n")),
+            "{}",
+            run.stdout
+        );
+    }
+    // The admin sees the same sections with nothing forbidden (exit 0 or findings-only).
+    let admin_run = plugin(&["status", "viewer-status", "-n", "team-a"]);
+    assert!(
+        !admin_run.stdout.contains("forbidden"),
+        "{}",
+        admin_run.stdout
+    );
+}

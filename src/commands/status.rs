@@ -21,7 +21,9 @@ use crate::source::{Query, Request};
 /// the Services. Live it reads less, narrowed to the monitor ([`load_live`]).
 pub fn request() -> Request {
     let mut request = super::check::request();
-    request.auxiliary.push(Kind::Service);
+    request
+        .auxiliary
+        .extend([Kind::Service, Kind::Pod, Kind::Event]);
     request.selected = Vec::new();
     request
 }
@@ -203,7 +205,8 @@ async fn read_live(
         snapshot.merge(part);
         warnings.extend(more);
         queries.extend(round);
-        let round = volume_round(&snapshot, &monitor);
+        let mut round = volume_round(&snapshot, &monitor);
+        round.extend(event_round(&snapshot, &monitor));
         let (part, more) = connection.read(&round, None).await?;
         snapshot.merge(part);
         warnings.extend(more);
@@ -280,7 +283,7 @@ pub fn object_round(monitor: &TidbMonitor) -> Vec<Query> {
         "{COMPONENT_MONITOR},app.kubernetes.io/instance in ({})",
         instances.join(",")
     );
-    for kind in [Kind::StatefulSet, Kind::PersistentVolumeClaim] {
+    for kind in [Kind::StatefulSet, Kind::PersistentVolumeClaim, Kind::Pod] {
         queries.push(Query {
             kind,
             scope: scope.clone(),
@@ -333,6 +336,23 @@ pub fn volume_round(snapshot: &crate::snapshot::Snapshot, monitor: &TidbMonitor)
         .collect()
 }
 
+/// Round 3 too: the events about the monitor, its StatefulSets, the legacy Deployment and the Pods round 2
+/// found, one field-selected LIST each (`involvedObject.kind` and `.name`, which core/v1 Events index).
+pub fn event_round(snapshot: &crate::snapshot::Snapshot, monitor: &TidbMonitor) -> Vec<Query> {
+    let scope = Scope::Namespace(monitor.metadata.namespace().to_string());
+    crate::core::status::event_subjects(snapshot, monitor)
+        .into_iter()
+        .map(|(kind, name)| Query {
+            kind: Kind::Event,
+            scope: scope.clone(),
+            labels: None,
+            fields: Some(format!(
+                "involvedObject.kind={kind},involvedObject.name={name}"
+            )),
+        })
+        .collect()
+}
+
 /// tidb-operator's component label on every monitor object (`label.NewMonitor().Monitor()`).
 const COMPONENT_MONITOR: &str = "app.kubernetes.io/component=monitor";
 
@@ -360,6 +380,12 @@ pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
     );
     section(
         &mut out,
+        "Pods",
+        &pods(status, now, color),
+        &status.pods.not_checked,
+    );
+    section(
+        &mut out,
         "Storage",
         &storage(status, color),
         &status.storage.not_checked,
@@ -369,6 +395,12 @@ pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
         "Endpoints",
         &endpoints(status, color),
         &status.endpoints.not_checked,
+    );
+    section(
+        &mut out,
+        "Events",
+        &events(status, now, color),
+        &status.events.not_checked,
     );
     let findings = if status.findings.items.is_empty() {
         "No findings\n".to_string()
@@ -569,6 +601,55 @@ fn workloads(status: &MonitorStatus, color: bool) -> String {
         rows,
     };
     format!("Layout: {workload}\n{}", table.render(false, color))
+}
+
+fn pods(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
+    let rows = status
+        .pods
+        .items
+        .iter()
+        .map(|p| {
+            let phase = p.phase.clone().unwrap_or_else(|| "<unknown>".into());
+            let healthy = p.phase.as_deref() == Some("Running") && p.ready == p.containers;
+            vec![
+                p.name.as_str().into(),
+                Cell::tone(phase, Some(if healthy { Tone::Good } else { Tone::Bad })),
+                format!("{}/{}", p.ready, p.containers).into(),
+                p.restarts.to_string().into(),
+                p.node.clone().unwrap_or_else(|| "<none>".into()).into(),
+                age(p.creation_timestamp.as_deref(), now).into(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["NAME", "PHASE", "READY", "RESTARTS", "NODE", "AGE"],
+        rows,
+    };
+    table_or(table, color, "No pods")
+}
+
+fn events(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
+    let rows = status
+        .events
+        .items
+        .iter()
+        .map(|e| {
+            let tone = (e.type_ == "Warning").then_some(Tone::Bad);
+            vec![
+                Cell::tone(e.type_.clone(), tone),
+                e.reason.as_str().into(),
+                e.object.as_str().into(),
+                e.count.to_string().into(),
+                age(e.last_seen.as_deref(), now).into(),
+                e.message.as_str().into(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["TYPE", "REASON", "OBJECT", "COUNT", "LAST SEEN", "MESSAGE"],
+        rows,
+    };
+    table_or(table, color, "No events")
 }
 
 fn storage(status: &MonitorStatus, color: bool) -> String {
