@@ -109,6 +109,7 @@ catalogue! {
         Namespace: Namespace => namespaces, "", "v1", "Namespace", "namespaces", false;
         Pod: Pod => pods, "", "v1", "Pod", "pods", true;
         Event: Event => events, "", "v1", "Event", "events", true;
+        Ingress: Ingress => ingresses, "networking.k8s.io", "v1", "Ingress", "ingresses", true;
         Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
         PrometheusAgent: Prometheus => prometheuses, "monitoring.coreos.com", "v1alpha1", "PrometheusAgent", "prometheusagents", true;
         PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
@@ -270,6 +271,8 @@ pub struct Snapshot {
     pub pods: Vec<Pod>,
     /// Events about a monitor and its workloads (`status`, narrowed by field selector).
     pub events: Vec<Event>,
+    /// A monitor's Ingresses (`status`, by its labels).
+    pub ingresses: Vec<Ingress>,
     /// The namespace scope each kind was read in. A kind absent here was not read at all.
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
@@ -472,6 +475,7 @@ object!(ConfigMap, Kind::ConfigMap);
 object!(Namespace, Kind::Namespace);
 object!(Pod, Kind::Pod);
 object!(Event, Kind::Event);
+object!(Ingress, Kind::Ingress);
 object!(Prometheus);
 object!(ScrapeObject);
 

@@ -238,6 +238,7 @@ fn live_status_reads_only_what_the_monitor_names() {
         "/api/v1/namespaces/tidb/persistentvolumeclaims?fieldSelector=metadata.name%3Dsecure-monitor".to_string(),
         "/apis/apps/v1/namespaces/tidb/deployments?fieldSelector=metadata.name%3Dsecure-monitor".to_string(),
         "/api/v1/namespaces/tidb/services?labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor%2Capp.kubernetes.io%2Finstance%3Dsecure".to_string(),
+        "/apis/networking.k8s.io/v1/namespaces/tidb/ingresses?labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor%2Capp.kubernetes.io%2Finstance%3Dsecure".to_string(),
         "/api/v1/persistentvolumes?fieldSelector=metadata.name%3Dpv-1".to_string(),
         format!("/api/v1/namespaces/tidb/pods?{shards}"),
     ];

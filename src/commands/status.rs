@@ -23,7 +23,7 @@ pub fn request() -> Request {
     let mut request = super::check::request();
     request
         .auxiliary
-        .extend([Kind::Service, Kind::Pod, Kind::Event]);
+        .extend([Kind::Service, Kind::Pod, Kind::Event, Kind::Ingress]);
     request.selected = Vec::new();
     request
 }
@@ -299,6 +299,14 @@ pub fn object_round(monitor: &TidbMonitor) -> Vec<Query> {
         )),
         fields: None,
     });
+    queries.push(Query {
+        kind: Kind::Ingress,
+        scope: scope.clone(),
+        labels: Some(format!(
+            "{COMPONENT_MONITOR},app.kubernetes.io/instance={name}"
+        )),
+        fields: None,
+    });
     queries.push(Query::by_name(
         Kind::Deployment,
         scope.clone(),
@@ -390,11 +398,18 @@ pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
         &storage(status, color),
         &status.storage.not_checked,
     );
+    let endpoint_gaps: Vec<NotChecked> = status
+        .endpoints
+        .not_checked
+        .iter()
+        .chain(&status.ingresses.not_checked)
+        .cloned()
+        .collect();
     section(
         &mut out,
         "Endpoints",
         &endpoints(status, color),
-        &status.endpoints.not_checked,
+        &endpoint_gaps,
     );
     section(
         &mut out,
@@ -737,5 +752,30 @@ fn endpoints(status: &MonitorStatus, color: bool) -> String {
         (Some(_), false) => grpc.join(", "),
     };
     text.push_str(&format!("Thanos sidecar gRPC: {line}\n"));
+    if status.ingresses.items.is_empty() {
+        text.push_str("Ingress: none\n");
+    } else {
+        let rows = status
+            .ingresses
+            .items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.name.as_str().into(),
+                    join(&i.routes).into(),
+                    if i.tls_hosts.is_empty() {
+                        "-".into()
+                    } else {
+                        join(&i.tls_hosts).into()
+                    },
+                ]
+            })
+            .collect();
+        let table = Table {
+            headers: vec!["INGRESS", "ROUTES", "TLS"],
+            rows,
+        };
+        text.push_str(&table.render(false, color));
+    }
     text
 }

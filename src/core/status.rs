@@ -38,6 +38,8 @@ pub struct MonitorStatus {
     pub pods: Section<PodStatus>,
     pub storage: Section<ClaimStatus>,
     pub endpoints: Section<ServiceStatus>,
+    /// The Ingresses tidb-operator made for `prometheus.ingress` / `grafana.ingress` (shard 0).
+    pub ingresses: Section<IngressStatus>,
     /// Events about the monitor, its workloads and Pods: warnings first, one row per (object, type, reason,
     /// message) with the times summed.
     pub events: Section<EventStatus>,
@@ -155,6 +157,16 @@ pub struct PodStatus {
 
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+pub struct IngressStatus {
+    pub name: String,
+    /// `host/path → service:port` of each rule.
+    pub routes: Vec<String>,
+    /// Hosts served over TLS.
+    pub tls_hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct EventStatus {
     /// `Warning` or `Normal`.
     #[serde(rename = "type")]
@@ -234,6 +246,7 @@ pub fn monitor_status(
         pods: pods(snapshot, monitor),
         storage: storage(snapshot, monitor),
         endpoints: endpoints(snapshot, monitor),
+        ingresses: ingresses(snapshot, monitor),
         events: events(snapshot, monitor),
         findings: findings(snapshot, monitor, &overview, context, finding_kinds),
         overview,
@@ -248,6 +261,7 @@ impl MonitorStatus {
             && self.pods.not_checked.is_empty()
             && self.storage.not_checked.is_empty()
             && self.endpoints.not_checked.is_empty()
+            && self.ingresses.not_checked.is_empty()
             && self.events.not_checked.is_empty()
             && self.findings.not_checked.is_empty())
     }
@@ -594,6 +608,55 @@ fn claim(
         storage_class: pvc.and_then(|p| p.spec.storage_class_name.clone()),
         volume,
         migration,
+    }
+}
+
+/// The monitor's Ingresses: tidb-operator labels them as its Services (`buildTidbMonitorLabel`, util.go
+/// getIngress, v1.6.6).
+fn ingresses(snapshot: &Snapshot, monitor: &TidbMonitor) -> Section<IngressStatus> {
+    let (ns, name) = (monitor.metadata.namespace(), &monitor.metadata.name);
+    let mut items: Vec<IngressStatus> = snapshot
+        .ingresses
+        .iter()
+        .filter(|i| {
+            let labels = &i.metadata.labels;
+            i.metadata.namespace() == ns
+                && labels.get(INSTANCE_LABEL).map(String::as_str) == Some(name.as_str())
+                && labels.get(COMPONENT_LABEL).map(String::as_str) == Some("monitor")
+        })
+        .map(|i| IngressStatus {
+            name: i.metadata.name.clone(),
+            routes: i
+                .spec
+                .rules
+                .iter()
+                .flat_map(|rule| {
+                    let host = rule.host.clone().unwrap_or_else(|| "*".into());
+                    rule.http
+                        .iter()
+                        .flat_map(|http| http.paths.iter())
+                        .map(move |p| {
+                            let backend = p.backend.service.as_ref().map_or("-".to_string(), |s| {
+                                let port = s
+                                    .port
+                                    .number
+                                    .map(|n| n.to_string())
+                                    .or_else(|| s.port.name.clone())
+                                    .unwrap_or_default();
+                                format!("{}:{port}", s.name)
+                            });
+                            format!("{host}{} → {backend}", p.path.as_deref().unwrap_or("/"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            tls_hosts: i.spec.tls.iter().flat_map(|t| t.hosts.clone()).collect(),
+        })
+        .collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name));
+    Section {
+        not_checked: gaps(snapshot, &[(Kind::Ingress, vec![ns.to_string()])]),
+        items,
     }
 }
 

@@ -267,3 +267,65 @@ impl Event {
             .or(self.metadata.creation_timestamp.as_deref())
     }
 }
+
+/// A networking.k8s.io/v1 Ingress: the hosts and backends TidbMonitor's `prometheus.ingress`/`grafana.ingress`
+/// expose (tidb-operator v1.6.6 util.go getIngress).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Ingress {
+    pub metadata: ObjectMeta,
+    pub spec: IngressSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressSpec {
+    pub rules: Vec<IngressRule>,
+    pub tls: Vec<IngressTls>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressRule {
+    pub host: Option<String>,
+    pub http: Option<IngressHttp>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressHttp {
+    pub paths: Vec<IngressPath>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressPath {
+    pub path: Option<String>,
+    pub backend: IngressBackend,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressBackend {
+    pub service: Option<IngressServiceBackend>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressServiceBackend {
+    pub name: String,
+    pub port: IngressPort,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressPort {
+    pub number: Option<i32>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressTls {
+    pub hosts: Vec<String>,
+}
