@@ -32,9 +32,16 @@ pub struct Global {
     /// Path to the kubeconfig file to use for CLI requests.
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub kubeconfig: Option<PathBuf>,
-    /// The name of the kubeconfig context to use.
+    /// The name of the kubeconfig context to use; several as a comma list (a,b), read concurrently with a
+    /// CONTEXT column first.
     #[arg(long, global = true, value_hint = ValueHint::Other)]
     pub context: Option<String>,
+    /// Read every context of the kubeconfig, concurrently, with a CONTEXT column first.
+    #[arg(long, global = true, conflicts_with = "context")]
+    pub all_contexts: bool,
+    /// How many contexts are read at once with --context a,b or --all-contexts.
+    #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrency: u16,
     /// If present, the namespace scope for this CLI request (default: the context's namespace, else `default`).
     #[arg(short = 'n', long, global = true, value_hint = ValueHint::Other)]
     pub namespace: Option<String>,
