@@ -114,14 +114,8 @@ fn all_contexts_prints_each_cluster_and_names_the_unreachable_one() {
     assert_eq!(
         monitored,
         [
-            (
-                "first".into(),
-                serde_json::json!([format!("{ns}/east")])
-            ),
-            (
-                "second".into(),
-                serde_json::json!([format!("{ns}/west")])
-            ),
+            ("first".into(), serde_json::json!([format!("{ns}/east")])),
+            ("second".into(), serde_json::json!([format!("{ns}/west")])),
         ],
         "{}",
         run.stdout

@@ -192,7 +192,22 @@ async fn read_live(
     name: &str,
 ) -> Result<(super::Loaded, Vec<Query>), CommandError> {
     let namespace = connection.namespace.clone();
+    // The first round reads the monitor and, at the same time, what a monitor of that name owns in its own
+    // namespace (shard 0, its own clusters, Secrets, ConfigMaps, events): its spec is not known yet, but most
+    // monitors name only their own namespace, so the rounds after it are small or none. One round trip less
+    // is most of what `status` costs beside `kubectl get tm NAME`.
+    let guess = TidbMonitor {
+        metadata: crate::model::ObjectMeta {
+            name: name.to_string(),
+            namespace: Some(namespace.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let empty = crate::snapshot::Snapshot::default();
     let mut queries = monitor_round(&namespace, name);
+    queries.extend(object_round(&guess));
+    queries.extend(event_round(&empty, &guess));
     let (mut snapshot, mut warnings) = connection.read(&queries, Some(Kind::TidbMonitor)).await?;
     let monitor = snapshot
         .monitors
@@ -200,17 +215,25 @@ async fn read_live(
         .find(|m| m.metadata.name == name)
         .cloned();
     if let Some(monitor) = monitor {
-        let round = object_round(&monitor);
-        let (part, more) = connection.read(&round, None).await?;
-        snapshot.merge(part);
-        warnings.extend(more);
-        queries.extend(round);
-        let mut round = volume_round(&snapshot, &monitor);
-        round.extend(event_round(&snapshot, &monitor));
-        let (part, more) = connection.read(&round, None).await?;
-        snapshot.merge(part);
-        warnings.extend(more);
-        queries.extend(round);
+        // Then what the spec names beyond the guess (other namespaces, more shards), the volumes of the claims
+        // and the events of the Pods found — until a round finds nothing new to read (two rounds at most
+        // unless the guess missed shards).
+        for _ in 0..3 {
+            let mut round = object_round(&monitor);
+            round.extend(volume_round(&snapshot, &monitor));
+            round.extend(event_round(&snapshot, &monitor));
+            round.retain(|q| !queries.contains(q));
+            round.dedup();
+            if round.is_empty() {
+                break;
+            }
+            let (part, more) = connection.read(&round, None).await?;
+            snapshot.merge(part);
+            warnings.extend(more);
+            queries.extend(round);
+        }
+        // A shard read by the guess and again by the spec's selector is one object.
+        snapshot.keep_last_definitions();
     }
     // Other monitors and scrape objects are not read: the rules that compare them stay silent here.
     if settings.global.verbose > 0 {
