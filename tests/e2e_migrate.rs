@@ -1,7 +1,7 @@
-//! `migrate` on the real API server with the real prometheus-operator CRDs: every example monitor (and one per
-//! v2 Cluster of examples/v2) is seeded live, its migration is accepted by `--dry-run=server`, applied, re-applied
-//! `unchanged`, reads back as `-o json` printed it, leaves `check` without errors about what it created, and
-//! deletes nothing.
+//! `migrate` on the real API server with the real prometheus-operator and VictoriaMetrics operator CRDs: every
+//! example monitor (and one per v2 Cluster of examples/v2) is seeded live, its migration to each target is
+//! accepted by `--dry-run=server`, applied, re-applied `unchanged`, reads back as `-o json` printed it, leaves
+//! `check` without errors about what it created, and deletes nothing.
 
 mod common;
 
@@ -97,18 +97,36 @@ fn contained(printed: &Value, live: &Value, path: &str, differences: &mut Vec<St
     }
 }
 
-/// (namespace, name) of a monitor, migrated from start to end on the live server.
-fn migrate_live(ns: &str, name: &str) {
-    let what = format!("TidbMonitor {ns}/{name}");
-    let base = ["migrate", name, "-n", ns];
+/// A migration target: its `--to` arguments and the kinds of the stack it must emit.
+#[derive(Clone, Copy)]
+struct To {
+    args: &'static [&'static str],
+    stack: &'static [&'static str],
+}
+
+const PROMETHEUS_OPERATOR: To = To {
+    args: &[],
+    stack: &["Prometheus"],
+};
+const VICTORIAMETRICS: To = To {
+    args: &["--to", "victoriametrics"],
+    stack: &["VMSingle", "VMAgent"],
+};
+
+/// (namespace, name) of a monitor, migrated `to` a stack from start to end on the live server.
+fn migrate_live(ns: &str, name: &str, to: To) {
+    let what = format!("TidbMonitor {ns}/{name} {:?}", to.args);
+    let base = [["migrate", name, "-n", ns].as_slice(), to.args].concat();
     let json_out = plugin(&[base.as_slice(), &["-o", "json"]].concat());
     assert_eq!(json_out.code, 0, "{what}: {}", json_out.stderr);
     let list: Value = serde_json::from_str(&json_out.stdout).unwrap();
     let printed = list["items"].as_array().unwrap().clone();
-    assert!(
-        printed.iter().any(|o| o["kind"] == "Prometheus"),
-        "{what}: {printed:#?}"
-    );
+    for kind in to.stack {
+        assert!(
+            printed.iter().any(|o| o["kind"] == *kind),
+            "{what}: no {kind} in {printed:#?}"
+        );
+    }
     let count = printed.len();
 
     let dry = plugin(&[base.as_slice(), &["--apply", "--dry-run=server"]].concat());
@@ -209,8 +227,8 @@ fn migrate_live(ns: &str, name: &str) {
     admin(&["-n", ns, "get", "tidbmonitor", name], None);
 }
 
-/// Seeds `files` under `prefix` and migrates the monitors named, one `migrate` run each.
-fn seed_and_migrate(prefix: &str, files: &[&str], migrated: &[&str]) {
+/// Seeds `files` under `prefix` and migrates the monitors named `to` a stack, one `migrate` run each.
+fn seed_and_migrate(prefix: &str, files: &[&str], migrated: &[&str], to: To) {
     let examples = project_examples();
     let files: Vec<String> = files.iter().map(|f| format!("{examples}/{f}")).collect();
     let items = moved(prefix, &files);
@@ -230,35 +248,49 @@ fn seed_and_migrate(prefix: &str, files: &[&str], migrated: &[&str]) {
     assert_eq!(monitors.len(), migrated.len(), "{monitors:?}");
     create(&items);
     for (ns, name) in &monitors {
-        migrate_live(ns, name);
+        migrate_live(ns, name, to);
     }
 }
+
+const SINGLE_NAMESPACE: [&str; 4] = [
+    "single/shop.yaml",
+    "tls/secure.yaml",
+    "thanos/metrics.yaml",
+    "legacy/old.yaml",
+];
+const SINGLE_NAMESPACE_MONITORS: [&str; 4] = ["shop", "vault", "events", "billing"];
 
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn the_single_namespace_example_monitors_migrate_on_the_real_api_server() {
     seed_and_migrate(
         "e2e-mig-",
-        &[
-            "single/shop.yaml",
-            "tls/secure.yaml",
-            "thanos/metrics.yaml",
-            "legacy/old.yaml",
-        ],
-        &["shop", "vault", "events", "billing"],
+        &SINGLE_NAMESPACE,
+        &SINGLE_NAMESPACE_MONITORS,
+        PROMETHEUS_OPERATOR,
     );
 }
 
-/// `central` scrapes `shop`'s cluster too. Migrated after `shop`, it must leave the PodMonitors `shop`'s
-/// migration created (same names) to `shop`'s Prometheus, and say so, instead of relabelling them as its own.
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
-fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
-    let prefix = "e2e-mig-multi-";
+fn the_single_namespace_example_monitors_migrate_to_victoriametrics_on_the_real_api_server() {
+    seed_and_migrate(
+        "e2e-vm-",
+        &SINGLE_NAMESPACE,
+        &SINGLE_NAMESPACE_MONITORS,
+        VICTORIAMETRICS,
+    );
+}
+
+/// `central` scrapes `shop`'s cluster too. Migrated after `shop`, it must leave the scrape objects `shop`'s
+/// migration created (same names) to `shop`'s Prometheus or VMAgent, and say so, instead of relabelling them as
+/// its own.
+fn multi_namespace(prefix: &str, to: To, kind: &str, resource: &str) {
     seed_and_migrate(
         prefix,
         &["single/shop.yaml", "multi-namespace/central.yaml"],
         &["shop", "central"],
+        to,
     );
     let shop = renamed(prefix, "shop");
     for component in ["pd", "tikv", "tidb"] {
@@ -267,7 +299,7 @@ fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
                 "-n",
                 &shop,
                 "get",
-                "podmonitor",
+                resource,
                 &format!("shop-{component}"),
                 "-o",
                 "jsonpath={.metadata.labels.tidbmonitor\\.kubectl-tidbmonitor/migrated-from}",
@@ -276,33 +308,60 @@ fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
         );
         assert_eq!(owner, format!("{shop}.shop"), "shop-{component}");
     }
-    let central = plugin(&[
-        "migrate",
-        "central",
-        "-n",
-        &renamed(prefix, "monitoring"),
-        "-o",
-        "json",
-    ]);
+    let central = plugin(
+        &[
+            [
+                "migrate",
+                "central",
+                "-n",
+                &renamed(prefix, "monitoring"),
+                "-o",
+                "json",
+            ]
+            .as_slice(),
+            to.args,
+        ]
+        .concat(),
+    );
     assert!(
         central.stderr.contains(&format!(
-            "PodMonitor {shop}/shop-pd already exists (migrated from TidbMonitor {shop}/shop)"
+            "{kind} {shop}/shop-pd already exists (migrated from TidbMonitor {shop}/shop)"
         )),
         "{}",
         central.stderr
     );
 }
 
-/// A TidbMonitor naming each v2 Cluster of examples/v2 (plain and TLS).
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
-fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
+fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
+    multi_namespace(
+        "e2e-mig-multi-",
+        PROMETHEUS_OPERATOR,
+        "PodMonitor",
+        "podmonitor",
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn the_multi_namespace_example_monitor_migrates_to_victoriametrics_on_the_real_api_server() {
+    multi_namespace(
+        "e2e-vm-multi-",
+        VICTORIAMETRICS,
+        "VMPodScrape",
+        "vmpodscrape",
+    );
+}
+
+/// A TidbMonitor naming each v2 Cluster of examples/v2 (plain and TLS), migrated `to` a stack.
+fn v2_clusters(prefix: &str, to: To) {
     let examples = project_examples();
     let files: Vec<String> = ["v2/00-namespaces.yaml", "v2/orders.yaml", "v2/ledger.yaml"]
         .iter()
         .map(|f| format!("{examples}/{f}"))
         .collect();
-    let mut items = moved("e2e-mig-", &files);
+    let mut items = moved(prefix, &files);
     let clusters: Vec<(String, String)> = items
         .iter()
         .filter(|i| i["kind"] == "Cluster")
@@ -332,6 +391,18 @@ fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
     }
     create(&items);
     for (ns, name) in &clusters {
-        migrate_live(ns, name);
+        migrate_live(ns, name, to);
     }
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
+    v2_clusters("e2e-mig-", PROMETHEUS_OPERATOR);
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn v2_clusters_of_the_examples_migrate_to_victoriametrics_on_the_real_api_server() {
+    v2_clusters("e2e-vm-", VICTORIAMETRICS);
 }
