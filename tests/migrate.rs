@@ -740,25 +740,52 @@ fn every_emitted_kind_can_be_applied() {
     }
 }
 
-/// The example in docs/migrate.md is the real output (its header and Prometheus).
-#[test]
-fn docs_example_is_real_output() {
+/// The YAML block under `heading` in docs/migrate.md.
+fn docs_example(heading: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
     let text = std::fs::read_to_string(path).unwrap();
-    let section = &text[text.find("## Example").unwrap()..];
+    let section = &text[text.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
     let block = &section[section.find("```yaml\n").unwrap() + 8..];
-    let block = &block[..block.find("```").unwrap()];
-    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    block[..block.find("```").unwrap()].to_string()
+}
+
+/// The first `documents` YAML documents of `yaml` (the header counts as one).
+fn first_documents(yaml: &str, documents: usize) -> String {
     let mut separators = 0;
-    let expected: String = yaml
-        .lines()
+    yaml.lines()
         .take_while(|l| {
             separators += usize::from(*l == "---");
-            separators < 2
+            separators < documents
         })
         .map(|l| format!("{l}\n"))
-        .collect();
-    assert_eq!(block, expected, "docs/migrate.md's example is stale");
+        .collect()
+}
+
+/// The examples in docs/migrate.md are the real output: the header and Prometheus, and the header, VMSingle and
+/// VMAgent.
+#[test]
+fn docs_example_is_real_output() {
+    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    assert_eq!(
+        docs_example("## Example\n"),
+        first_documents(&yaml, 2),
+        "docs/migrate.md's example is stale"
+    );
+    let yaml = stdout(&[
+        "migrate",
+        "-n",
+        "default",
+        "basic",
+        "--to",
+        "victoriametrics",
+        "-f",
+        &example("basic"),
+    ]);
+    assert_eq!(
+        docs_example("## Example: `--to victoriametrics`"),
+        first_documents(&yaml, 3),
+        "docs/migrate.md's victoriametrics example is stale"
+    );
 }
 
 /// Several monitors: inputs, plans and objects in one (namespace, name) order.

@@ -108,7 +108,7 @@ pub(super) fn vmagent(
         "podScrapeNamespaceSelector".into(),
         namespace_selector.clone(),
     );
-    // The VMSingle first (vmagent_types.go:42-46 `remoteWrite`, required), then each of the monitor's own.
+    // The VMSingle first (vmagent_types.go:43-47 `remoteWrite`, required), then each of the monitor's own.
     let mut remote_write = vec![json!({"url": remote_write_url(ns, name)})];
     if let Some(entries) = get(raw, "/spec/prometheus/remoteWrite").and_then(Value::as_array) {
         remote_write.extend(entries.iter().map(remote_write_entry));
@@ -119,7 +119,7 @@ pub(super) fn vmagent(
     // a label TidbMonitor never had.
     spec.insert("externalLabelName".into(), json!(""));
     replica_label_note(monitor, raw, notes);
-    // vmagent_types.go:61-66 `shardCount`: one Deployment per shard, each told its member number
+    // vmagent_types.go:64-69 `shardCount`: one Deployment per shard, each told its member number
     // (factory/vmagent/vmagent.go:819-838); tidb-operator treats shards ≤ 1 as one (tidbmonitor_types.go:564-570).
     if monitor.spec.shards() > 1 {
         spec.insert("shardCount".into(), json!(monitor.spec.shards()));

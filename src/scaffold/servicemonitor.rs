@@ -95,7 +95,7 @@ struct Endpoint {
 }
 
 /// Every scrape endpoint's interval: TidbMonitor's own `scrape_interval` (tidb-operator v1.6.6
-/// pkg/monitor/monitor/template.go:311-312), so the series keep their resolution.
+/// pkg/monitor/monitor/template.go:298-299), so the series keep their resolution.
 pub const SCRAPE_INTERVAL: &str = "15s";
 
 const PORT: &str = "__meta_kubernetes_pod_annotation_prometheus_io_port";
