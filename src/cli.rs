@@ -140,11 +140,14 @@ pub enum Command {
         kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server"
     )]
     Scaffold(ScaffoldCommand),
-    /// Build the prometheus-operator stack that replaces a TidbMonitor: a Prometheus with its settings, its RBAC,
-    /// and PodMonitors for its clusters. Never deletes anything.
+    /// Build the stack that replaces a TidbMonitor: a prometheus-operator Prometheus with its settings, its RBAC
+    /// and PodMonitors for its clusters, or with --to victoriametrics a VMSingle, a VMAgent and VMPodScrapes.
+    /// Never deletes anything.
     #[command(after_help = "Examples:\n  \
         # the Prometheus, RBAC and PodMonitors replacing TidbMonitor tidb/basic, as YAML\n  \
         kubectl tidbmonitor migrate -n tidb basic\n  \
+        # the VMSingle, VMAgent and VMPodScrapes instead\n  \
+        kubectl tidbmonitor migrate -n tidb basic --to victoriametrics\n  \
         # validated by the API server, nothing persisted\n  \
         kubectl tidbmonitor migrate -n tidb basic --apply --dry-run=server\n  \
         # offline, one file per object\n  \

@@ -121,6 +121,8 @@ catalogue! {
         ServiceAccount => "", "v1", "ServiceAccount", "serviceaccounts", true;
         Role => "rbac.authorization.k8s.io", "v1", "Role", "roles", true;
         RoleBinding => "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true;
+        VmAgent => "operator.victoriametrics.com", "v1beta1", "VMAgent", "vmagents", true;
+        VmSingle => "operator.victoriametrics.com", "v1beta1", "VMSingle", "vmsingles", true;
     }
 }
 

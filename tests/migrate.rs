@@ -1,5 +1,5 @@
-//! `migrate`: snapshots of the stack that replaces each kind of TidbMonitor, checked against prometheus-operator's
-//! CRDs, and the refusals.
+//! `migrate`: snapshots of the stack that replaces each kind of TidbMonitor, for prometheus-operator and for the
+//! VictoriaMetrics operator, checked against their CRDs, the series labels it keeps, and the refusals.
 
 mod common;
 
@@ -48,9 +48,63 @@ fn snapshots_of_every_monitor_shape() {
     }
 }
 
+/// The monitor shapes migrated to VictoriaMetrics: (snapshot name, `-f` arguments). The multi-namespace monitor
+/// scrapes `shop`'s cluster too, so `single/` comes with it.
+fn vm_shapes() -> Vec<(&'static str, Vec<String>)> {
+    vec![
+        ("migrate_vm_plain", vec![example("basic")]),
+        ("migrate_vm_tls", vec![project("tls")]),
+        ("migrate_vm_sharded_thanos", vec![project("thanos")]),
+        (
+            "migrate_vm_remote_write",
+            vec![example("monitor-prom-remotewrite")],
+        ),
+        ("migrate_vm_legacy_deployment", vec![project("legacy")]),
+        (
+            "migrate_vm_multi_namespace",
+            vec![project("single"), project("multi-namespace")],
+        ),
+    ]
+}
+
+fn with_files<'a>(args: &[&'a str], files: &'a [String]) -> Vec<&'a str> {
+    let mut out = args.to_vec();
+    for file in files {
+        out.extend(["-f", file.as_str()]);
+    }
+    out
+}
+
+#[test]
+fn snapshots_of_every_monitor_shape_for_victoriametrics() {
+    for (name, files) in vm_shapes() {
+        let args = with_files(
+            &[
+                "migrate",
+                "-A",
+                "--to",
+                "victoriametrics",
+                "--operator-version",
+                "v1.6.6",
+            ],
+            &files,
+        );
+        insta::assert_snapshot!(name, stdout(&args));
+    }
+}
+
 fn migrate_json(dir: &str) -> Vec<Value> {
     let list: Value =
         serde_json::from_str(&stdout(&["migrate", "-A", "-o", "json", "-f", dir])).unwrap();
+    list["items"].as_array().unwrap().clone()
+}
+
+fn migrate_vm_json(files: &[String]) -> Vec<Value> {
+    let args = with_files(
+        &["migrate", "-A", "--to", "victoriametrics", "-o", "json"],
+        files,
+    );
+    let list: Value = serde_json::from_str(&stdout(&args)).unwrap();
     list["items"].as_array().unwrap().clone()
 }
 
@@ -126,24 +180,192 @@ fn a_monitor_using_every_carried_field_matches_the_crd() {
     assert!(violations.is_empty(), "{violations:?}");
 }
 
+/// Every VMSingle, VMAgent and VMPodScrape a migration to VictoriaMetrics emits is accepted field by field by the
+/// VM operator's v0.74.1 CRDs, and only those kinds are emitted (the operator makes the ServiceAccount and RBAC).
 #[test]
-fn victoriametrics_is_refused_for_now() {
-    let out = plugin()
-        .args([
-            "migrate",
-            "--to",
-            "victoriametrics",
-            "-A",
-            "-f",
-            &example("basic"),
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("not built yet"), "{stderr}");
-    assert!(out.stdout.is_empty());
+fn output_matches_the_victoriametrics_crds() {
+    for (name, files) in vm_shapes() {
+        let objects = migrate_vm_json(&files);
+        for (kind, crd) in [
+            (
+                "VMSingle",
+                "crds/operator.victoriametrics.com_vmsingles.yaml",
+            ),
+            ("VMAgent", "crds/operator.victoriametrics.com_vmagents.yaml"),
+            (
+                "VMPodScrape",
+                "crds/operator.victoriametrics.com_vmpodscrapes.yaml",
+            ),
+        ] {
+            let of = of_kind(&objects, kind);
+            assert!(!of.is_empty(), "{name}: no {kind}");
+            let violations = spec_violations(crd, &of);
+            assert!(violations.is_empty(), "{name}: {violations:?}");
+        }
+        let kinds: std::collections::BTreeSet<&str> = objects
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["VMAgent", "VMPodScrape", "VMSingle"].into(),
+            "{name}"
+        );
+    }
+}
+
+/// A field-rich monitor (remote write with Secrets, TLS, relabelling and queue settings; resources, scheduling,
+/// security contexts, volumes) stays valid for VictoriaMetrics too, and each carried field lands where the table
+/// says.
+#[test]
+fn a_monitor_using_every_carried_field_matches_the_victoriametrics_crds() {
+    let objects = migrate_vm_json(&[testdata("full.yaml")]);
+    let single = of_kind(&objects, "VMSingle");
+    let agent = of_kind(&objects, "VMAgent");
+    let s = &single[0]["spec"];
+    for field in [
+        "retentionPeriod",
+        "storage",
+        "resources",
+        "containers",
+        "volumes",
+        "volumeMounts",
+        "nodeSelector",
+        "tolerations",
+        "imagePullSecrets",
+        "podMetadata",
+        "securityContext",
+    ] {
+        assert!(s.get(field).is_some(), "VMSingle: {field} not carried: {s}");
+    }
+    let a = &agent[0]["spec"];
+    for field in [
+        "remoteWrite",
+        "externalLabels",
+        "podScrapeSelector",
+        "podScrapeNamespaceSelector",
+        "nodeSelector",
+        "tolerations",
+        "containers",
+    ] {
+        assert!(a.get(field).is_some(), "VMAgent: {field} not carried: {a}");
+    }
+    assert_eq!(a["externalLabelName"], "");
+    let central = &a["remoteWrite"][1];
+    assert_eq!(central["basicAuth"]["password"]["name"], "remote-write");
+    assert_eq!(central["headers"][0], "X-Scope-OrgID: shop");
+    assert_eq!(central["queues"], 50);
+    assert_eq!(central["inlineUrlRelabelConfig"][0]["action"], "drop");
+    let names: Vec<&str> = s["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sidecar", "vmsingle"]);
+    for (kind, crd, list) in [
+        (
+            "VMSingle",
+            "crds/operator.victoriametrics.com_vmsingles.yaml",
+            &single,
+        ),
+        (
+            "VMAgent",
+            "crds/operator.victoriametrics.com_vmagents.yaml",
+            &agent,
+        ),
+    ] {
+        let violations = spec_violations(crd, list);
+        assert!(violations.is_empty(), "{kind}: {violations:?}");
+    }
+    // The header names what the VMAgent cannot hold, once per reason.
+    let yaml = stdout(&[
+        "migrate",
+        "-A",
+        "--to",
+        "victoriametrics",
+        "-f",
+        &testdata("full.yaml"),
+    ]);
+    for field in [
+        "prometheus.remoteWrite.metadataConfig",
+        "prometheus.remoteWrite.name",
+        "prometheus.remoteWrite.queueConfig.capacity, prometheus.remoteWrite.queueConfig.maxSamplesPerSend",
+        "thanos.",
+    ] {
+        assert!(
+            yaml.lines()
+                .any(|l| l.starts_with(&format!("# not carried over: {field}"))),
+            "{field}: {yaml}"
+        );
+    }
+}
+
+/// The VMAgent selects exactly this migration's VMPodScrapes, in exactly the clusters' namespaces, and writes
+/// to the VMSingle first; the plan and the datasource point at the VMSingle's Service.
+#[test]
+fn the_vmagent_selects_the_migrated_vmpodscrapes_and_writes_to_the_vmsingle() {
+    let files = vec![project("single"), project("multi-namespace")];
+    let objects = migrate_vm_json(&files);
+    for agent in of_kind(&objects, "VMAgent") {
+        let (ns, name) = (
+            agent["metadata"]["namespace"].as_str().unwrap(),
+            agent["metadata"]["name"].as_str().unwrap(),
+        );
+        let value = format!("{ns}.{name}");
+        let spec = &agent["spec"];
+        assert_eq!(
+            spec["podScrapeSelector"],
+            serde_json::json!({"matchLabels": {"tidbmonitor.kubectl-tidbmonitor/migrated-from": value}})
+        );
+        assert_eq!(
+            spec["remoteWrite"][0]["url"],
+            format!("http://vmsingle-{name}.{ns}.svc:8428/api/v1/write")
+        );
+        // Every VMPodScrape labelled for it sits in a namespace it selects, and it selects exactly the namespaces
+        // of the clusters it reached (central's `shop` objects are emitted for central, migrated first, and
+        // `shop` is told to copy them: its VMAgent still watches its own namespace).
+        let selected: Vec<&str> =
+            spec["podScrapeNamespaceSelector"]["matchExpressions"][0]["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+        for scrape in of_kind(&objects, "VMPodScrape") {
+            if scrape["metadata"]["labels"]["tidbmonitor.kubectl-tidbmonitor/migrated-from"]
+                == value
+            {
+                let scrape_ns = scrape["metadata"]["namespace"].as_str().unwrap();
+                assert!(selected.contains(&scrape_ns), "{value}: {scrape_ns}");
+            }
+        }
+        let expected: &[&str] = match value.as_str() {
+            "monitoring.central" => &["shop", "team-b"],
+            _ => &["shop"],
+        };
+        assert_eq!(selected, expected, "{value}");
+    }
+    let url = kubectl_tidbmonitor::migrate::To::Victoriametrics.query_url("shop", "shop");
+    assert_eq!(url, "http://vmsingle-shop.shop.svc:8428");
+    let yaml = stdout(&with_files(
+        &["migrate", "-A", "--to", "victoriametrics"],
+        &files,
+    ));
+    assert!(
+        yaml.contains(&format!(
+            "#   4. Switch Grafana's Prometheus datasource to {url}"
+        )),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains(&format!("metric-storage = \"{url}\"")),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("kubectl tidbmonitor migrate -n shop shop --to victoriametrics --apply"),
+        "{yaml}"
+    );
 }
 
 #[test]
@@ -156,12 +378,17 @@ fn an_unknown_monitor_name_generates_nothing() {
     assert!(out.stdout.is_empty());
 }
 
-/// Every property of the TidbMonitor CRD's spec, `prometheus`, `prometheus.config`, `thanos` and `dm` one level
-/// deeper, as the mapping table names them.
+/// Every property of the TidbMonitor CRD's spec, and of the objects (or arrays' items) the table expands
+/// (`prometheus`, `prometheus.config`, `prometheus.remoteWrite` and its `queueConfig`, `thanos`, `dm`), as the
+/// mapping table names them.
 fn crd_spec_paths() -> Vec<String> {
     use kubectl_tidbmonitor::migrate::fields::EXPANDED;
     fn walk(schema: &Value, prefix: &str, out: &mut Vec<String>) {
-        for (key, child) in schema["properties"].as_object().into_iter().flatten() {
+        let properties = match schema["type"].as_str() {
+            Some("array") => &schema["items"]["properties"],
+            _ => &schema["properties"],
+        };
+        for (key, child) in properties.as_object().into_iter().flatten() {
             let path = if prefix.is_empty() {
                 key.clone()
             } else {
@@ -189,8 +416,14 @@ fn crd_spec_paths() -> Vec<String> {
 fn the_mapping_table_covers_every_tidbmonitor_spec_field() {
     use kubectl_tidbmonitor::migrate::fields::FIELDS;
     let crd = crd_spec_paths();
-    assert!(crd.len() > 50, "{crd:?}");
-    let table: Vec<&str> = FIELDS.iter().map(|(p, _)| *p).collect();
+    assert!(crd.len() > 70, "{crd:?}");
+    for expanded in [
+        "prometheus.remoteWrite.bearerToken",
+        "prometheus.remoteWrite.queueConfig.maxShards",
+    ] {
+        assert!(crd.iter().any(|p| p == expanded), "{expanded}: {crd:?}");
+    }
+    let table: Vec<&str> = FIELDS.iter().map(|f| f.path).collect();
     let missing: Vec<&String> = crd
         .iter()
         .filter(|p| !table.contains(&p.as_str()))
@@ -342,11 +575,23 @@ fn series(address: &str, labels: &std::collections::BTreeMap<String, String>) ->
 /// the same `instance`, `component`, `cluster`, `tidb_cluster` and `kubernetes_namespace`.
 #[test]
 fn series_labels_survive_the_migration_for_every_component() {
+    series_labels_survive(kubectl_tidbmonitor::migrate::To::PrometheusOperator);
+}
+
+/// The same for the VMPodScrapes of `--to victoriametrics`, with the rules the VM operator generates before them
+/// as `core::discovery` models them (selector keeps on the label alone, no `labelpresent`; `job` from the object).
+#[test]
+fn series_labels_survive_the_migration_to_victoriametrics_for_every_component() {
+    series_labels_survive(kubectl_tidbmonitor::migrate::To::Victoriametrics);
+}
+
+fn series_labels_survive(to: kubectl_tidbmonitor::migrate::To) {
     use kubectl_tidbmonitor::core::discovery::{
         dm_cluster_pods, pod_targets, scrape_targets, tidb_cluster_pods,
     };
     use kubectl_tidbmonitor::core::monitor_jobs;
     use kubectl_tidbmonitor::core::relabel::relabel;
+    use kubectl_tidbmonitor::migrate::To;
     use kubectl_tidbmonitor::model::ScrapeObject;
     use kubectl_tidbmonitor::snapshot::Kind;
     use std::collections::BTreeSet;
@@ -359,19 +604,27 @@ fn series_labels_survive_the_migration_for_every_component() {
         &mut snapshot,
     )
     .unwrap();
-    let migration = kubectl_tidbmonitor::migrate::prometheus_operator(
+    let migration = kubectl_tidbmonitor::migrate::build(
         &snapshot,
-        &kubectl_tidbmonitor::migrate::Options::default(),
+        &kubectl_tidbmonitor::migrate::Options {
+            to,
+            ..Default::default()
+        },
     )
     .unwrap();
-    let scrapers: Vec<ScrapeObject> = of_kind(&migration.stack.objects, "PodMonitor")
+    let (kind_name, kind) = match to {
+        To::PrometheusOperator => ("PodMonitor", Kind::PodMonitor),
+        To::Victoriametrics => ("VMPodScrape", Kind::VmPodScrape),
+    };
+    let scrapers: Vec<ScrapeObject> = of_kind(&migration.stack.objects, kind_name)
         .into_iter()
         .map(|o| {
             let mut s: ScrapeObject = serde_json::from_value(o).unwrap();
-            s.kind = Kind::PodMonitor;
+            s.kind = kind;
             s
         })
         .collect();
+    assert!(!scrapers.is_empty(), "{to:?}");
     let mut groups = tidb_cluster_pods(&snapshot.clusters[0]);
     groups.extend(dm_cluster_pods(&snapshot.dm_clusters[0]));
     let mut compared = BTreeSet::new();
@@ -397,7 +650,7 @@ fn series_labels_survive_the_migration_for_every_component() {
             !before.is_empty(),
             "{component}: TidbMonitor scrapes nothing"
         );
-        assert_eq!(before, after, "{component}");
+        assert_eq!(before, after, "{to:?} {component}");
         compared.insert(component);
     }
     let expected: BTreeSet<&str> = [
@@ -419,8 +672,16 @@ fn series_labels_survive_the_migration_for_every_component() {
 #[test]
 fn every_emitted_kind_can_be_applied() {
     use kubectl_tidbmonitor::snapshot::Kind;
-    for (name, dir) in shapes() {
-        for object in migrate_json(&dir) {
+    let objects = shapes()
+        .into_iter()
+        .map(|(name, dir)| (name, migrate_json(&dir)))
+        .chain(
+            vm_shapes()
+                .into_iter()
+                .map(|(name, files)| (name, migrate_vm_json(&files))),
+        );
+    for (name, objects) in objects {
+        for object in objects {
             let (api_version, kind) = (
                 object["apiVersion"].as_str().unwrap(),
                 object["kind"].as_str().unwrap(),
@@ -433,25 +694,52 @@ fn every_emitted_kind_can_be_applied() {
     }
 }
 
-/// The example in docs/migrate.md is the real output (its header and Prometheus).
-#[test]
-fn docs_example_is_real_output() {
+/// The YAML block under `heading` in docs/migrate.md.
+fn docs_example(heading: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
     let text = std::fs::read_to_string(path).unwrap();
-    let section = &text[text.find("## Example").unwrap()..];
+    let section = &text[text.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
     let block = &section[section.find("```yaml\n").unwrap() + 8..];
-    let block = &block[..block.find("```").unwrap()];
-    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    block[..block.find("```").unwrap()].to_string()
+}
+
+/// The first `documents` YAML documents of `yaml` (the header counts as one).
+fn first_documents(yaml: &str, documents: usize) -> String {
     let mut separators = 0;
-    let expected: String = yaml
-        .lines()
+    yaml.lines()
         .take_while(|l| {
             separators += usize::from(*l == "---");
-            separators < 2
+            separators < documents
         })
         .map(|l| format!("{l}\n"))
-        .collect();
-    assert_eq!(block, expected, "docs/migrate.md's example is stale");
+        .collect()
+}
+
+/// The examples in docs/migrate.md are the real output: the header and Prometheus, and the header, VMSingle and
+/// VMAgent.
+#[test]
+fn docs_example_is_real_output() {
+    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    assert_eq!(
+        docs_example("## Example\n"),
+        first_documents(&yaml, 2),
+        "docs/migrate.md's example is stale"
+    );
+    let yaml = stdout(&[
+        "migrate",
+        "-n",
+        "default",
+        "basic",
+        "--to",
+        "victoriametrics",
+        "-f",
+        &example("basic"),
+    ]);
+    assert_eq!(
+        docs_example("## Example: `--to victoriametrics`"),
+        first_documents(&yaml, 3),
+        "docs/migrate.md's victoriametrics example is stale"
+    );
 }
 
 /// Several monitors: inputs, plans and objects in one (namespace, name) order.

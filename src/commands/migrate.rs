@@ -1,5 +1,5 @@
-//! `migrate NAME… [--to prometheus-operator]`: reads the TidbMonitors and the clusters they scrape, builds the
-//! replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
+//! `migrate NAME… [--to prometheus-operator|victoriametrics]`: reads the TidbMonitors and the clusters they scrape,
+//! builds the replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
 
 use super::scaffold::{Header, check_output_flags, finish, operator_flag, target};
 use super::{CommandError, Settings, load, report_problems};
@@ -13,11 +13,10 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     if args.verify {
         return verify(settings, args);
     }
-    if args.to == MigrateTo::Victoriametrics {
-        return Err(CommandError::Usage(
-            "--to victoriametrics is not built yet; use --to prometheus-operator".into(),
-        ));
-    }
+    let to = match args.to {
+        MigrateTo::PrometheusOperator => migrate::To::PrometheusOperator,
+        MigrateTo::Victoriametrics => migrate::To::Victoriametrics,
+    };
     check_output_flags(&args.output)?;
     let flag = operator_flag(args.operator_version.as_deref())?;
     // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide. The
@@ -27,9 +26,12 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         Kind::DmCluster,
         Kind::Cluster,
         Kind::Deployment,
-        // The PodMonitors already in the clusters' namespaces: one of the same name that is not this migration's
-        // is left alone rather than taken over (`migrate::foreign_owner`).
-        Kind::PodMonitor,
+        // The PodMonitors (VMPodScrapes) already in the clusters' namespaces: one of the same name that is not
+        // this migration's is left alone rather than taken over (`migrate::foreign_owner`).
+        match to {
+            migrate::To::PrometheusOperator => Kind::PodMonitor,
+            migrate::To::Victoriametrics => Kind::VmPodScrape,
+        },
     ];
     related.extend(crate::core::scraping::group_kinds());
     // Only where the monitors are (all namespaces with -A): the monitors' claims and volumes for the plan; the
@@ -56,8 +58,9 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     }
     let options = migrate::Options {
         target: target(&loaded.snapshot, flag),
+        to,
     };
-    let migration = migrate::prometheus_operator(&loaded.snapshot, &options)?;
+    let migration = migrate::build(&loaded.snapshot, &options)?;
     let result = migration.stack;
     // Applied, written to files, or printed as JSON or names, the objects carry no header: the plan goes to
     // stderr, where it does not mix with what scripts read.
@@ -81,7 +84,7 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         .iter()
         .map(|(ns, name)| format!("TidbMonitor {ns}/{name}"))
         .collect();
-    let mut described = "to=prometheus-operator".to_string();
+    let mut described = format!("to={}", to.name());
     if let Some(version) = flag {
         described.push_str(&format!(" operator-version={version}"));
     }

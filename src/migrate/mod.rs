@@ -1,21 +1,28 @@
-//! `migrate`: from a TidbMonitor to prometheus-operator. Pure: a snapshot in, for each TidbMonitor a
-//! `monitoring.coreos.com/v1` Prometheus carrying the monitor's settings, the ServiceAccount and Roles it needs,
-//! and the scrape objects of the clusters the monitor scraped (built by `scaffold`'s builders), labelled so that
-//! this Prometheus, and no other object, selects them. Rendering, writing and applying live in `commands`.
+//! `migrate`: from a TidbMonitor to prometheus-operator or to the VictoriaMetrics operator. Pure: a snapshot in,
+//! for each TidbMonitor the objects that take over its scraping and storage, and the scrape objects of the
+//! clusters the monitor scraped (built by `scaffold`'s builders), labelled so that the new stack, and no other
+//! object, selects them. Rendering, writing and applying live in `commands`.
+//!
+//! `--to prometheus-operator`: a `monitoring.coreos.com/v1` Prometheus carrying the monitor's settings, the
+//! ServiceAccount and Roles it needs, and PodMonitors. `--to victoriametrics`: a VMSingle and a VMAgent
+//! ([`victoriametrics`]) and VMPodScrapes. What the two share — which clusters were covered, which existing
+//! scrape objects are someone else's, the selector label, the header and the plan — is written once here.
 //!
 //! Field mappings follow tidb-operator v1.6.6 (`pkg/apis/pingcap/v1alpha1/tidbmonitor_types.go`,
-//! `pkg/monitor/monitor/util.go`) and prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`);
-//! `docs/migrate.md` holds the table.
+//! `pkg/monitor/monitor/util.go`), prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`) and
+//! the VictoriaMetrics operator v0.74.1; `docs/migrate.md` holds the table ([`fields`]).
 
 pub mod fields;
 pub mod plan;
 pub mod verify;
+pub mod victoriametrics;
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
 use crate::core::clusters::{lists, reaches};
+use crate::core::metric_storage;
 use crate::model::{ObjectMeta, TidbMonitor};
 use crate::scaffold::servicemonitor::{self, MonitorKind};
 use crate::scaffold::versions::Target;
@@ -23,16 +30,62 @@ use crate::scaffold::{Scaffold, ScaffoldError, labels, parse_label, v2};
 use crate::snapshot::{Kind, Snapshot};
 
 /// The label on every scrape object a migration emits, valued `<monitor namespace>.<monitor name>`: the new
-/// Prometheus selects exactly these, never a ServiceMonitor or PodMonitor someone else made.
+/// Prometheus or VMAgent selects exactly these, never a scrape object someone else made.
 pub const MIGRATED_FROM: &str = "tidbmonitor.kubectl-tidbmonitor/migrated-from";
 
 /// The label Kubernetes (1.22+) puts on every Namespace: the namespace selector names the clusters' namespaces.
 const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
 
+/// The stack a migration builds (`--to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum To {
+    #[default]
+    PrometheusOperator,
+    Victoriametrics,
+}
+
+impl To {
+    /// As `--to` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            To::PrometheusOperator => "prometheus-operator",
+            To::Victoriametrics => "victoriametrics",
+        }
+    }
+
+    /// The Prometheus-API base URL of the stack that replaces TidbMonitor `namespace/name`: what Grafana's
+    /// datasource and PD's `metric-storage` point at (a shared Grafana builder asks here).
+    pub fn query_url(self, namespace: &str, name: &str) -> String {
+        match self {
+            To::PrometheusOperator => metric_storage::prometheus_operated(namespace),
+            To::Victoriametrics => metric_storage::vmsingle(namespace, name),
+        }
+    }
+
+    /// The scrape objects this stack selects: PodMonitors, or VMPodScrapes (TidbMonitor discovers pods, `role:
+    /// pod` in template.go, and so do both).
+    fn scrape_kind(self) -> MonitorKind {
+        match self {
+            To::PrometheusOperator => MonitorKind::PodMonitor,
+            To::Victoriametrics => MonitorKind::VmPodScrape,
+        }
+    }
+
+    /// What selects the scrape objects, for messages.
+    fn scraper(self) -> &'static str {
+        match self {
+            To::PrometheusOperator => "Prometheus",
+            To::Victoriametrics => "VMAgent",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The tidb-operator the v1 scrape objects are for (Service port names, TiProxy's scheme).
     pub target: Target,
+    /// The stack to build.
+    pub to: To,
 }
 
 /// The stack that replaces the monitors, and the plan to switch over without losing data.
@@ -45,10 +98,7 @@ pub struct Migration {
 }
 
 /// The new stack for every TidbMonitor in the snapshot, monitor by monitor in (namespace, name) order.
-pub fn prometheus_operator(
-    snapshot: &Snapshot,
-    options: &Options,
-) -> Result<Migration, ScaffoldError> {
+pub fn build(snapshot: &Snapshot, options: &Options) -> Result<Migration, ScaffoldError> {
     let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
     monitors.sort_by(|a, b| {
         (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
@@ -73,7 +123,7 @@ pub fn prometheus_operator(
         scaffold.objects.extend(stack.objects);
         scaffold.warnings.extend(stack.warnings);
         scaffold.notes.extend(stack.notes);
-        plan.extend(plan::plan(snapshot, monitor));
+        plan.extend(plan::plan(snapshot, monitor, options.to));
     }
     Ok(Migration {
         stack: scaffold,
@@ -132,9 +182,10 @@ fn migrate_one(
         })?;
     let value = selector_value(monitor)?;
     let covered = Covered { monitor };
+    let to = options.to;
+    let scraper = to.scraper();
     let scrape_options = servicemonitor::Options {
-        // PodMonitors: TidbMonitor discovers pods (`role: pod`, template.go), and so does a PodMonitor.
-        kind: MonitorKind::PodMonitor,
+        kind: to.scrape_kind(),
         prometheus_labels: [(MIGRATED_FROM.to_string(), value.clone())].into(),
         target: options.target.clone(),
     };
@@ -146,11 +197,14 @@ fn migrate_one(
     scrapes.objects.extend(v2_scrapes.objects);
     scrapes.warnings.extend(v2_scrapes.warnings);
     scaffold.warnings.extend(scrapes.warnings);
-    scaffold
-        .notes
-        .push(format!("TidbMonitor {ns}/{name} → Prometheus {ns}/{name}:"));
+    scaffold.notes.push(match to {
+        To::PrometheusOperator => format!("TidbMonitor {ns}/{name} → Prometheus {ns}/{name}:"),
+        To::Victoriametrics => {
+            format!("TidbMonitor {ns}/{name} → VMSingle {ns}/{name} and VMAgent {ns}/{name}:")
+        }
+    });
     unreached_notes(snapshot, monitor, &mut scaffold.notes);
-    scaffold.notes.extend(fields::dropped_notes(raw));
+    scaffold.notes.extend(fields::dropped_notes(raw, to));
 
     let mut namespaces: BTreeSet<String> = BTreeSet::new();
     let mut objects = Vec::new();
@@ -161,7 +215,7 @@ fn migrate_one(
         // (applying ours would rewrite its labels and take its targets from the Prometheus that selects it), or
         // the migration of another monitor over the same cluster, in this run or an earlier one. This monitor
         // then gets its own copy under `<name>-<monitor namespace>-<monitor name>`: a label holds one value, so
-        // one object cannot serve two Prometheus. `--apply` only creates or updates objects of this migration,
+        // one object cannot serve two scrapers. `--apply` only creates or updates objects of this migration,
         // and a re-run finds the same names.
         let taken =
             foreign_owner(snapshot, &kind, &object_ns, &object_name, &value).or_else(|| {
@@ -172,13 +226,13 @@ fn migrate_one(
         if let Some(owner) = taken {
             let own_name = format!("{object_name}-{ns}-{name}");
             scaffold.notes.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is another's ({owner}): this Prometheus gets its own copy, {object_ns}/{own_name}"
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is another's ({owner}): this {scraper} gets its own copy, {object_ns}/{own_name}"
             ));
             object["metadata"]["name"] = Value::String(own_name.clone());
             object_name = own_name;
             if let Some(owner) = foreign_owner(snapshot, &kind, &object_ns, &object_name, &value) {
                 scaffold.warnings.push(format!(
-                    "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this Prometheus does not scrape those targets: give it the label {MIGRATED_FROM}={value}, or delete it and migrate again"
+                    "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this {scraper} does not scrape those targets: give it the label {MIGRATED_FROM}={value}, or delete it and migrate again"
                 ));
                 continue;
             }
@@ -188,18 +242,53 @@ fn migrate_one(
     }
     if namespaces.is_empty() {
         scaffold.warnings.push(format!(
-            "TidbMonitor {ns}/{name}: none of its clusters was found, so its Prometheus selects no scrape object yet"
+            "TidbMonitor {ns}/{name}: none of its clusters was found, so its {scraper} selects no scrape object yet"
         ));
     }
-    let account = format!("{name}-prometheus");
-    scaffold
-        .objects
-        .push(prometheus(monitor, raw, &value, &account, &namespaces));
-    scaffold
-        .objects
-        .extend(rbac(monitor, &account, &namespaces));
+    let (selector, namespace_selector) = scrape_selectors(&value, &namespaces);
+    match to {
+        To::PrometheusOperator => {
+            let account = format!("{name}-prometheus");
+            scaffold.objects.push(prometheus(
+                monitor,
+                raw,
+                &selector,
+                &namespace_selector,
+                &account,
+            ));
+            scaffold
+                .objects
+                .extend(rbac(monitor, &account, &namespaces));
+        }
+        To::Victoriametrics => {
+            scaffold
+                .objects
+                .push(victoriametrics::vmsingle(monitor, raw, &mut scaffold.notes));
+            scaffold.objects.push(victoriametrics::vmagent(
+                monitor,
+                raw,
+                &selector,
+                &namespace_selector,
+                &mut scaffold.notes,
+            ));
+        }
+    }
     scaffold.objects.extend(objects);
     Ok(())
+}
+
+/// The label selector and namespace selector that pick exactly the objects this migration labels
+/// ([`MIGRATED_FROM`] = `value`), in exactly the clusters' namespaces: one pair for the Prometheus' PodMonitor and
+/// ServiceMonitor selectors and for the VMAgent's VMPodScrape selectors.
+fn scrape_selectors(value: &str, namespaces: &BTreeSet<String>) -> (Value, Value) {
+    (
+        json!({"matchLabels": {MIGRATED_FROM: value}}),
+        json!({"matchExpressions": [{
+            "key": NAMESPACE_NAME,
+            "operator": "In",
+            "values": namespaces.iter().collect::<Vec<_>>(),
+        }]}),
+    )
 }
 
 /// Who owns an existing scrape object of this kind and name when it is not this monitor's migration (`value`
@@ -317,26 +406,32 @@ fn additional_args(raw: &Value) -> Option<Value> {
     (!args.is_empty()).then_some(Value::Array(args))
 }
 
-/// `additionalContainers`, then the container securityContexts TidbMonitor sets on its own containers
-/// (`prometheus.securityContext`, util.go:487; `thanos.securityContext`, util.go:1392): prometheus-operator merges a
-/// `containers` entry into the container of the same name (`prometheus`, `thanos-sidecar`) by strategic merge
-/// patch (prometheus_types.go:555-571). A same-named entry the user already wrote is left as it is.
-fn containers(raw: &Value) -> Option<Value> {
+/// `additionalContainers` (when `additional`), then an entry `{name, securityContext}` for each
+/// `(pointer into the monitor, container)` the monitor sets a container securityContext at: both operators merge
+/// a `containers` entry into their own container of the same name by strategic merge patch (prometheus-operator
+/// prometheus_types.go:555-571; the VM operator k8stools/client_utils.go:33-63). A same-named entry the user
+/// already wrote is left as it is.
+fn containers(raw: &Value, additional: bool, contexts: &[(&str, &str)]) -> Option<Value> {
     let mut list: Vec<Value> = get(raw, "/spec/additionalContainers")
+        .filter(|_| additional)
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for (pointer, container) in [
-        ("/spec/prometheus/securityContext", "prometheus"),
-        ("/spec/thanos/securityContext", "thanos-sidecar"),
-    ] {
-        let taken = list.iter().any(|c| c["name"] == container);
+    for (pointer, container) in contexts {
+        let taken = list.iter().any(|c| c["name"] == *container);
         if let Some(context) = get(raw, pointer).filter(|_| !taken) {
             list.push(json!({"name": container, "securityContext": context}));
         }
     }
     (!list.is_empty()).then_some(Value::Array(list))
 }
+
+/// The container securityContexts TidbMonitor sets on its own containers (`prometheus.securityContext`,
+/// util.go:487; `thanos.securityContext`, util.go:1392), by the prometheus-operator container they become.
+const PROMETHEUS_CONTEXTS: &[(&str, &str)] = &[
+    ("/spec/prometheus/securityContext", "prometheus"),
+    ("/spec/thanos/securityContext", "thanos-sidecar"),
+];
 
 /// TidbMonitor's `thanos` (tidbmonitor_types.go:320-351, rendered by util.go:1363-1456) as prometheus-operator's
 /// `thanos` (prometheus_types.go:1319, `ThanosSpec` 1581). `listenLocal` becomes the two fields that replaced it.
@@ -375,10 +470,10 @@ fn thanos(raw: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
-/// `persistent` + `storage` + `storageClassName` as the claim template tidb-operator gives its StatefulSet
-/// (util.go:1343-1361, `util.VolumeClaimTemplate`: ReadWriteOnce, pkg/util/util.go:449). Without them both
-/// use an emptyDir.
-fn storage(monitor: &TidbMonitor) -> Option<Value> {
+/// `persistent` + `storage` + `storageClassName` as the claim spec tidb-operator gives its StatefulSet
+/// (util.go:1343-1361, `util.VolumeClaimTemplate`: ReadWriteOnce, pkg/util/util.go:449). Without them every stack
+/// uses an emptyDir.
+fn claim_spec(monitor: &TidbMonitor) -> Option<Value> {
     let size = monitor.spec.storage.as_deref().filter(|s| !s.is_empty())?;
     if !monitor.spec.persistent {
         return None;
@@ -390,15 +485,56 @@ fn storage(monitor: &TidbMonitor) -> Option<Value> {
     if let Some(class) = &monitor.spec.storage_class_name {
         spec["storageClassName"] = json!(class);
     }
-    Some(json!({"volumeClaimTemplate": {"spec": spec}}))
+    Some(spec)
+}
+
+/// [`claim_spec`] as prometheus-operator's `storage.volumeClaimTemplate` (prometheus_types.go:1542).
+fn storage(monitor: &TidbMonitor) -> Option<Value> {
+    claim_spec(monitor).map(|spec| json!({"volumeClaimTemplate": {"spec": spec}}))
+}
+
+/// `prometheus.remoteWrite` as prometheus-operator's `remoteWrite` (prometheus_types.go:502): the same fields,
+/// except that TidbMonitor's `queueConfig` durations are Go `time.Duration`s, integers of nanoseconds
+/// (tidbmonitor_types.go:554-561), where prometheus-operator wants duration strings.
+fn remote_write(raw: &Value) -> Option<Value> {
+    let mut entries = get(raw, "/spec/prometheus/remoteWrite")?
+        .as_array()?
+        .clone();
+    for entry in &mut entries {
+        for key in ["batchSendDeadline", "minBackoff", "maxBackoff"] {
+            let pointer = format!("/queueConfig/{key}");
+            if let Some(nanos) = entry.pointer(&pointer).and_then(Value::as_i64)
+                && let Some(slot) = entry.pointer_mut(&pointer)
+            {
+                *slot = json!(duration_of_nanos(nanos));
+            }
+        }
+    }
+    Some(Value::Array(entries))
+}
+
+/// A count of nanoseconds as the shortest exact Prometheus duration (`5s`, `1m30s`, `250ms`; `0`).
+fn duration_of_nanos(nanos: i64) -> String {
+    let mut ms = nanos.max(0) / 1_000_000;
+    if ms == 0 {
+        return "0".into();
+    }
+    let mut out = String::new();
+    for (unit, size) in [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+        if ms >= size {
+            out.push_str(&format!("{}{unit}", ms / size));
+            ms %= size;
+        }
+    }
+    out
 }
 
 fn prometheus(
     monitor: &TidbMonitor,
     raw: &Value,
-    selector_value: &str,
+    selector: &Value,
+    namespace_selector: &Value,
     account: &str,
-    namespaces: &BTreeSet<String>,
 ) -> Value {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let mut spec = Map::new();
@@ -432,12 +568,9 @@ fn prometheus(
         "replicaExternalLabelName",
     );
     spec.insert("prometheusExternalLabelName".into(), json!(""));
-    carry(
-        &mut spec,
-        raw,
-        "/spec/prometheus/remoteWrite",
-        "remoteWrite",
-    );
+    if let Some(remote_write) = remote_write(raw) {
+        spec.insert("remoteWrite".into(), remote_write);
+    }
     if let Some(thanos) = thanos(raw) {
         spec.insert("thanos".into(), thanos);
     }
@@ -470,7 +603,7 @@ fn prometheus(
     ] {
         carry(&mut spec, raw, from, to);
     }
-    if let Some(containers) = containers(raw) {
+    if let Some(containers) = containers(raw, true, PROMETHEUS_CONTEXTS) {
         spec.insert("containers".into(), containers);
     }
     let mut pod_metadata = Map::new();
@@ -480,18 +613,12 @@ fn prometheus(
         spec.insert("podMetadata".into(), Value::Object(pod_metadata));
     }
     spec.insert("serviceAccountName".into(), json!(account));
-    // Exactly the objects this migration labels, in exactly the clusters' namespaces.
-    let selector = json!({"matchLabels": {MIGRATED_FROM: selector_value}});
-    let namespace_selector = json!({"matchExpressions": [{
-        "key": NAMESPACE_NAME,
-        "operator": "In",
-        "values": namespaces.iter().collect::<Vec<_>>(),
-    }]});
+    // Exactly the objects this migration labels, in exactly the clusters' namespaces (`scrape_selectors`).
     for (field, value) in [
-        ("podMonitorSelector", &selector),
-        ("serviceMonitorSelector", &selector),
-        ("podMonitorNamespaceSelector", &namespace_selector),
-        ("serviceMonitorNamespaceSelector", &namespace_selector),
+        ("podMonitorSelector", selector),
+        ("serviceMonitorSelector", selector),
+        ("podMonitorNamespaceSelector", namespace_selector),
+        ("serviceMonitorNamespaceSelector", namespace_selector),
     ] {
         spec.insert(field.into(), value.clone());
     }
@@ -589,9 +716,7 @@ mod tests {
     fn the_prometheus_loads_exactly_the_emitted_scrape_objects() {
         let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let monitors = of_kind(&result.objects, "PodMonitor");
         assert_eq!(monitors.len(), 3, "pd, tidb, tikv of db/basic only");
         let prometheus = of_kind(&result.objects, "Prometheus")[0].clone();
@@ -628,51 +753,88 @@ mod tests {
         assert_eq!(loaded(other), Loaded::Nobody);
     }
 
-    /// A PodMonitor of the same name that another Prometheus selects (scaffolded, or migrated from another
-    /// monitor) is never rewritten: this migration gets its own copy under a longer name, which a second run
-    /// finds again; this monitor's own, from an earlier run, is emitted again under its name.
+    /// A PodMonitor (VMPodScrape) of the same name that another Prometheus (VMAgent) selects (scaffolded, or
+    /// migrated from another monitor) is never rewritten: this migration gets its own copy under a longer name,
+    /// which a second run finds again; this monitor's own, from an earlier run, is emitted again under its name.
+    /// The other target's kind of the same name is no obstacle.
     #[test]
     fn existing_scrape_objects_of_others_are_left_alone() {
-        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
-            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
-        for (name, labels) in [
-            ("basic-pd", json!({"release": "kps"})),
-            ("basic-tikv", json!({MIGRATED_FROM: "shop.central"})),
-            ("basic-tidb", json!({MIGRATED_FROM: "db.basic"})),
-            ("basic-tikv-db-basic", json!({MIGRATED_FROM: "db.basic"})),
+        for (to, kind, api_version, other) in [
+            (
+                To::PrometheusOperator,
+                Kind::PodMonitor,
+                "monitoring.coreos.com/v1",
+                Kind::VmPodScrape,
+            ),
+            (
+                To::Victoriametrics,
+                Kind::VmPodScrape,
+                "operator.victoriametrics.com/v1beta1",
+                Kind::PodMonitor,
+            ),
         ] {
+            let kind_name = kind.kind_name();
+            let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+                "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+            for (name, labels) in [
+                ("basic-pd", json!({"release": "kps"})),
+                ("basic-tikv", json!({MIGRATED_FROM: "shop.central"})),
+                ("basic-tidb", json!({MIGRATED_FROM: "db.basic"})),
+                ("basic-tikv-db-basic", json!({MIGRATED_FROM: "db.basic"})),
+            ] {
+                snapshot
+                    .add(
+                        kind,
+                        json!({"apiVersion": api_version, "kind": kind_name,
+                               "metadata": {"name": name, "namespace": "db", "labels": labels},
+                               "spec": {"selector": {}}}),
+                        None,
+                    )
+                    .unwrap();
+            }
+            // The other target's object of the same name belongs to another stack and does not collide.
             snapshot
                 .add(
-                    Kind::PodMonitor,
-                    json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
-                           "metadata": {"name": name, "namespace": "db", "labels": labels},
+                    other,
+                    json!({"apiVersion": other.api_version(), "kind": other.kind_name(),
+                           "metadata": {"name": "basic-tidb", "namespace": "db"},
                            "spec": {"selector": {}}}),
                     None,
                 )
                 .unwrap();
-        }
-        let result = prometheus_operator(&snapshot, &Options::default())
+            let result = build(
+                &snapshot,
+                &Options {
+                    to,
+                    ..Default::default()
+                },
+            )
             .unwrap()
             .stack;
-        let names: Vec<&str> = of_kind(&result.objects, "PodMonitor")
-            .iter()
-            .map(|o| o["metadata"]["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            names,
-            ["basic-pd-db-basic", "basic-tidb", "basic-tikv-db-basic"]
-        );
-        assert!(result.warnings.is_empty(), "{:#?}", result.warnings);
-        let copies: Vec<&String> = result
-            .notes
-            .iter()
-            .filter(|n| n.contains("its own copy"))
-            .collect();
-        assert_eq!(copies.len(), 2, "{:#?}", result.notes);
-        assert!(copies[0].contains("PodMonitor db/basic-pd is another's (without the label"));
-        assert!(copies[1].contains(
-            "PodMonitor db/basic-tikv is another's (migrated from TidbMonitor shop/central)"
-        ));
+            let names: Vec<&str> = of_kind(&result.objects, kind_name)
+                .iter()
+                .map(|o| o["metadata"]["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                names,
+                ["basic-pd-db-basic", "basic-tidb", "basic-tikv-db-basic"],
+                "{to:?}"
+            );
+            assert!(result.warnings.is_empty(), "{:#?}", result.warnings);
+            let copies: Vec<&String> = result
+                .notes
+                .iter()
+                .filter(|n| n.contains("its own copy"))
+                .collect();
+            assert_eq!(copies.len(), 2, "{:#?}", result.notes);
+            assert!(copies[0].contains(&format!(
+                "{kind_name} db/basic-pd is another's (without the label"
+            )));
+            assert!(copies[1].contains(&format!(
+                "{kind_name} db/basic-tikv is another's (migrated from TidbMonitor shop/central): this {} gets its own copy, db/basic-tikv-db-basic",
+                to.scraper()
+            )));
+        }
     }
 
     /// The copy's name taken by someone else too: left alone, with a warning naming the fix.
@@ -690,9 +852,7 @@ mod tests {
                 )
                 .unwrap();
         }
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 2);
         assert_eq!(result.warnings.len(), 1, "{:#?}", result.warnings);
         assert!(result.warnings[0].contains("PodMonitor db/basic-pd-db-basic already exists"));
@@ -720,9 +880,7 @@ mod tests {
                        "objectStorageConfig": {"name": "objstore", "key": "objstore.yml"},
                        "listenLocal": true, "requests": {"cpu": "100m"}},
         })));
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
         assert_eq!(spec["image"], "prom/prometheus:v2.27.1");
         assert_eq!(spec["version"], "v2.27.1");
@@ -767,6 +925,157 @@ mod tests {
         assert_eq!(roles[0]["metadata"]["namespace"], "db");
     }
 
+    #[test]
+    fn fields_carry_over_as_the_vm_operator_names_them() {
+        let snapshot = snapshot(monitor(json!({
+            "clusters": [{"name": "basic"}],
+            "persistent": true, "storage": "20Gi", "storageClassName": "ssd",
+            "replicas": 2, "shards": 3,
+            "externalLabels": {"region": "eu"},
+            "nodeSelector": {"pool": "monitoring"},
+            "tolerations": [{"key": "dedicated", "operator": "Exists"}],
+            "imagePullSecrets": [{"name": "registry"}],
+            "imagePullPolicy": "Always",
+            "automountServiceAccountToken": false,
+            "labels": {"team": "db"},
+            "prometheus": {
+                "baseImage": "prom/prometheus", "version": "v2.27.1", "reserveDays": 30,
+                "requests": {"cpu": "1"}, "limits": {"memory": "8Gi"}, "logLevel": "debug",
+                "securityContext": {"readOnlyRootFilesystem": true},
+                "remoteWrite": [{"url": "http://receiver/api/v1/receive",
+                                 "basicAuth": {"username": {"name": "rw", "key": "user"},
+                                               "password": {"name": "rw", "key": "pass"}}}],
+            },
+        })));
+        let result = build(
+            &snapshot,
+            &Options {
+                to: To::Victoriametrics,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .stack;
+        let kinds: Vec<&str> = result
+            .objects
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "VMSingle",
+                "VMAgent",
+                "VMPodScrape",
+                "VMPodScrape",
+                "VMPodScrape"
+            ],
+            "no ServiceAccount or RBAC: the VM operator makes them"
+        );
+        let single = &of_kind(&result.objects, "VMSingle")[0]["spec"];
+        assert_eq!(single["retentionPeriod"], "30d");
+        assert_eq!(
+            single["storage"],
+            json!({"accessModes": ["ReadWriteOnce"],
+                   "resources": {"requests": {"storage": "20Gi"}}, "storageClassName": "ssd"})
+        );
+        assert_eq!(
+            single["resources"],
+            json!({"requests": {"cpu": "1"}, "limits": {"memory": "8Gi"}})
+        );
+        assert_eq!(
+            single["extraArgs"],
+            json!({"dedup.minScrapeInterval": "15s"})
+        );
+        assert_eq!(
+            single["containers"],
+            json!([{"name": "vmsingle", "securityContext": {"readOnlyRootFilesystem": true}}])
+        );
+        let agent = &of_kind(&result.objects, "VMAgent")[0]["spec"];
+        assert_eq!(
+            (agent["replicaCount"].clone(), agent["shardCount"].clone()),
+            (json!(2), json!(3))
+        );
+        assert_eq!(agent["externalLabels"], json!({"region": "eu"}));
+        assert_eq!(agent["externalLabelName"], "");
+        assert_eq!(
+            agent["remoteWrite"],
+            json!([{"url": "http://vmsingle-basic.db.svc:8428/api/v1/write"},
+                   {"url": "http://receiver/api/v1/receive",
+                    "basicAuth": {"username": {"name": "rw", "key": "user"},
+                                  "password": {"name": "rw", "key": "pass"}}}])
+        );
+        assert!(
+            agent.get("resources").is_none(),
+            "Prometheus' resources size the VMSingle"
+        );
+        for spec in [single, agent] {
+            assert_eq!(spec["nodeSelector"], json!({"pool": "monitoring"}));
+            assert_eq!(spec["tolerations"][0]["key"], "dedicated");
+            assert_eq!(spec["imagePullSecrets"], json!([{"name": "registry"}]));
+            assert_eq!(spec["image"], json!({"pullPolicy": "Always"}));
+            assert_eq!(spec["disableAutomountServiceAccountToken"], true);
+            assert_eq!(spec["podMetadata"], json!({"labels": {"team": "db"}}));
+            assert_eq!(spec["logLevel"], "INFO");
+            assert_eq!(spec["useDefaultResources"], false);
+        }
+        // The replica label TidbMonitor put on remote-written data is named as not carried over.
+        assert!(
+            result
+                .notes
+                .iter()
+                .any(|n| n.starts_with("not carried over: replicaExternalLabelName (unset")),
+            "{:#?}",
+            result.notes
+        );
+    }
+
+    /// Sub-day retention is raised to VictoriaMetrics' minimum, and the header says so.
+    #[test]
+    fn short_retention_is_raised_with_a_note() {
+        let snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1", "retentionTime": "12h"}})));
+        let result = build(
+            &snapshot,
+            &Options {
+                to: To::Victoriametrics,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .stack;
+        assert_eq!(
+            of_kind(&result.objects, "VMSingle")[0]["spec"]["retentionPeriod"],
+            "24h"
+        );
+        assert!(
+            result
+                .notes
+                .iter()
+                .any(|n| n.contains("retention 12h is below VictoriaMetrics' minimum")),
+            "{:#?}",
+            result.notes
+        );
+    }
+
+    /// TidbMonitor's `queueConfig` durations are nanoseconds; prometheus-operator wants duration strings.
+    #[test]
+    fn remote_write_queue_durations_become_duration_strings() {
+        assert_eq!(duration_of_nanos(5_000_000_000), "5s");
+        assert_eq!(duration_of_nanos(90_000_000_000), "1m30s");
+        assert_eq!(duration_of_nanos(250_000_000), "250ms");
+        assert_eq!(duration_of_nanos(0), "0");
+        let snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1",
+                "remoteWrite": [{"url": "http://r", "queueConfig": {"batchSendDeadline": 5000000000_i64,
+                    "minBackoff": 30000000, "maxBackoff": 100000000000_i64, "maxShards": 10}}]}})));
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
+        assert_eq!(
+            of_kind(&result.objects, "Prometheus")[0]["spec"]["remoteWrite"][0]["queueConfig"],
+            json!({"batchSendDeadline": "5s", "minBackoff": "30ms", "maxBackoff": "1m40s", "maxShards": 10})
+        );
+    }
+
     /// Without persistent storage both stacks keep data in an emptyDir; `reserveDays` unset is Prometheus' 15d.
     #[test]
     fn no_persistence_no_claim_template() {
@@ -774,9 +1083,7 @@ mod tests {
             json!({"clusters": [{"name": "basic"}], "storage": "20Gi",
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}),
         ));
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
         assert!(spec.get("storage").is_none());
         assert_eq!(spec["retention"], "15d");
@@ -789,9 +1096,7 @@ mod tests {
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
         value["metadata"]["namespace"] = json!("monitoring");
         let snapshot = snapshot(value);
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         assert!(of_kind(&result.objects, "PodMonitor").is_empty());
         assert!(
             result
@@ -817,9 +1122,7 @@ mod tests {
             .add(Kind::TidbMonitor, second.clone(), None)
             .unwrap();
         snapshot.keep_raw(Kind::TidbMonitor, second, None);
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let monitors = of_kind(&result.objects, "PodMonitor");
         let mut names: Vec<&str> = monitors
             .iter()
@@ -868,7 +1171,7 @@ mod tests {
         let long = "m".repeat(62);
         value["metadata"]["name"] = json!(long);
         let snapshot = snapshot(value);
-        let error = prometheus_operator(&snapshot, &Options::default()).unwrap_err();
+        let error = build(&snapshot, &Options::default()).unwrap_err();
         assert!(
             error
                 .to_string()
