@@ -32,9 +32,16 @@ pub struct Global {
     /// Path to the kubeconfig file to use for CLI requests.
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub kubeconfig: Option<PathBuf>,
-    /// The name of the kubeconfig context to use.
+    /// The name of the kubeconfig context to use; several as a comma list (a,b), read concurrently with a
+    /// CONTEXT column first.
     #[arg(long, global = true, value_hint = ValueHint::Other)]
     pub context: Option<String>,
+    /// Read every context of the kubeconfig, concurrently, with a CONTEXT column first.
+    #[arg(long, global = true, conflicts_with = "context")]
+    pub all_contexts: bool,
+    /// How many contexts are read at once with --context a,b or --all-contexts.
+    #[arg(long, global = true, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrency: u16,
     /// If present, the namespace scope for this CLI request (default: the context's namespace, else `default`).
     #[arg(short = 'n', long, global = true, value_hint = ValueHint::Other)]
     pub namespace: Option<String>,
@@ -133,11 +140,14 @@ pub enum Command {
         kubectl tidbmonitor scaffold thanos -A --query-namespace observability --apply --dry-run=server"
     )]
     Scaffold(ScaffoldCommand),
-    /// Build the prometheus-operator stack that replaces a TidbMonitor: a Prometheus with its settings, its RBAC,
-    /// and PodMonitors for its clusters. Never deletes anything.
+    /// Build the stack that replaces a TidbMonitor: a prometheus-operator Prometheus with its settings, its RBAC
+    /// and PodMonitors for its clusters, or with --to victoriametrics a VMSingle, a VMAgent and VMPodScrapes.
+    /// Never deletes anything.
     #[command(after_help = "Examples:\n  \
         # the Prometheus, RBAC and PodMonitors replacing TidbMonitor tidb/basic, as YAML\n  \
         kubectl tidbmonitor migrate -n tidb basic\n  \
+        # the VMSingle, VMAgent and VMPodScrapes instead\n  \
+        kubectl tidbmonitor migrate -n tidb basic --to victoriametrics\n  \
         # validated by the API server, nothing persisted\n  \
         kubectl tidbmonitor migrate -n tidb basic --apply --dry-run=server\n  \
         # offline, one file per object\n  \
@@ -188,6 +198,9 @@ pub struct StatusArgs {
     /// With -f: the files hold every object, so a reference or workload not in them is missing, not unknown.
     #[arg(long)]
     pub assume_complete: bool,
+    /// After the report, watch the objects it was read from and print it again on every change (Ctrl-C ends).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -410,9 +423,14 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "VERSION")]
     pub operator_version: Option<String>,
     /// The built-in alert rules (*.rules.yml) copied out of the monitor's pod, which the plugin cannot read from
-    /// the initializer image: one PrometheusRule per file. The header prints the `kubectl cp` that copies them.
+    /// the initializer image: one PrometheusRule per file (--to prometheus-operator only). The header prints the
+    /// `kubectl cp` that copies them.
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub rules_dir: Option<PathBuf>,
+    /// Compare the applied stack with the TidbMonitor it replaces (clusters covered, series labels, retention,
+    /// external labels, replicas and shards, remote write, Thanos); exit 1 on any difference.
+    #[arg(long, conflicts_with_all = ["output_dir", "apply", "dry_run", "force", "operator_version", "rules_dir"])]
+    pub verify: bool,
     #[command(flatten)]
     pub output: ScaffoldOutput,
 }

@@ -106,6 +106,22 @@ mod tests {
     }
 }
 
+/// The names the VictoriaMetrics operator (v0.74.1) gives the objects of its custom resources: `<kind>-<name>`
+/// unless `useLegacyNaming` (`api/operator/v1beta1/vmsingle_types.go:340-345`, `vmagent_types.go:567-572`
+/// `PrefixedName`), used for the Deployment, Service, ServiceAccount and the VMSingle's claim
+/// (`factory/vmsingle/vmsingle.go:59-75`). Migrations to VictoriaMetrics ask here.
+pub mod vm {
+    /// `vmsingle-<name>`.
+    pub fn vmsingle(name: &str) -> String {
+        format!("vmsingle-{name}")
+    }
+
+    /// `vmagent-<name>` (a shard's Deployment adds `-<shard>`, `factory/build/shard.go` `ShardName`).
+    pub fn vmagent(name: &str) -> String {
+        format!("vmagent-{name}")
+    }
+}
+
 /// What v1 and v2 share: the operator's `managed-by` value, the Prometheus port annotations every pod carries
 /// (v1 pkg/controller/controller_utils.go:432-465; v2 pkg/utils/k8s/pod.go:46-52 and
 /// controllers/tiflash/tasks/pod.go:143-144), and the shape of a pod's container.

@@ -107,6 +107,9 @@ catalogue! {
         Secret: Secret => secrets, "", "v1", "Secret", "secrets", true;
         ConfigMap: ConfigMap => config_maps, "", "v1", "ConfigMap", "configmaps", true;
         Namespace: Namespace => namespaces, "", "v1", "Namespace", "namespaces", false;
+        Pod: Pod => pods, "", "v1", "Pod", "pods", true;
+        Event: Event => events, "", "v1", "Event", "events", true;
+        Ingress: Ingress => ingresses, "networking.k8s.io", "v1", "Ingress", "ingresses", true;
         Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
         PrometheusAgent: Prometheus => prometheuses, "monitoring.coreos.com", "v1alpha1", "PrometheusAgent", "prometheusagents", true;
         PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
@@ -119,6 +122,8 @@ catalogue! {
         Role => "rbac.authorization.k8s.io", "v1", "Role", "roles", true;
         RoleBinding => "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true;
         PrometheusRule => "monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules", true;
+        VmAgent => "operator.victoriametrics.com", "v1beta1", "VMAgent", "vmagents", true;
+        VmSingle => "operator.victoriametrics.com", "v1beta1", "VMSingle", "vmsingles", true;
     }
 }
 
@@ -265,6 +270,12 @@ pub struct Snapshot {
     pub scrapers: Vec<ScrapeObject>,
     /// Namespaces, for the labels namespace selectors match.
     pub namespaces: Vec<Namespace>,
+    /// A monitor's own Pods (`status`, narrowed by its labels; never every Pod).
+    pub pods: Vec<Pod>,
+    /// Events about a monitor and its workloads (`status`, narrowed by field selector).
+    pub events: Vec<Event>,
+    /// A monitor's Ingresses (`status`, by its labels).
+    pub ingresses: Vec<Ingress>,
     /// The namespace scope each kind was read in. A kind absent here was not read at all.
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
@@ -465,6 +476,9 @@ object!(Service, Kind::Service);
 object!(Secret, Kind::Secret);
 object!(ConfigMap, Kind::ConfigMap);
 object!(Namespace, Kind::Namespace);
+object!(Pod, Kind::Pod);
+object!(Event, Kind::Event);
+object!(Ingress, Kind::Ingress);
 object!(Prometheus);
 object!(ScrapeObject);
 

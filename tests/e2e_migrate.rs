@@ -1,7 +1,7 @@
-//! `migrate` on the real API server with the real prometheus-operator CRDs: every example monitor (and one per
-//! v2 Cluster of examples/v2) is seeded live, its migration is accepted by `--dry-run=server`, applied, re-applied
-//! `unchanged`, reads back as `-o json` printed it, leaves `check` without errors about what it created, and
-//! deletes nothing.
+//! `migrate` on the real API server with the real prometheus-operator and VictoriaMetrics operator CRDs: every
+//! example monitor (and one per v2 Cluster of examples/v2) is seeded live, its migration to each target is
+//! accepted by `--dry-run=server`, applied, re-applied `unchanged`, reads back as `-o json` printed it, leaves
+//! `check` without errors about what it created, and deletes nothing.
 
 mod common;
 
@@ -97,19 +97,56 @@ fn contained(printed: &Value, live: &Value, path: &str, differences: &mut Vec<St
     }
 }
 
-/// (namespace, name) of a monitor, migrated from start to end on the live server.
-fn migrate_live(ns: &str, name: &str) {
-    let what = format!("TidbMonitor {ns}/{name}");
-    let base = ["migrate", name, "-n", ns];
+/// A migration target: its `--to` arguments and the kinds of the stack it must emit.
+#[derive(Clone, Copy)]
+struct To {
+    args: &'static [&'static str],
+    stack: &'static [&'static str],
+}
+
+const PROMETHEUS_OPERATOR: To = To {
+    args: &[],
+    stack: &["Prometheus"],
+};
+const VICTORIAMETRICS: To = To {
+    args: &["--to", "victoriametrics"],
+    stack: &["VMSingle", "VMAgent"],
+};
+
+/// (namespace, name) of a monitor, migrated `to` a stack from start to end on the live server.
+fn migrate_live(ns: &str, name: &str, to: To) {
+    let what = format!("TidbMonitor {ns}/{name} {:?}", to.args);
+    let base = [["migrate", name, "-n", ns].as_slice(), to.args].concat();
     let json_out = plugin(&[base.as_slice(), &["-o", "json"]].concat());
     assert_eq!(json_out.code, 0, "{what}: {}", json_out.stderr);
     let list: Value = serde_json::from_str(&json_out.stdout).unwrap();
     let printed = list["items"].as_array().unwrap().clone();
-    assert!(
-        printed.iter().any(|o| o["kind"] == "Prometheus"),
-        "{what}: {printed:#?}"
-    );
+    for kind in to.stack {
+        assert!(
+            printed.iter().any(|o| o["kind"] == *kind),
+            "{what}: no {kind} in {printed:#?}"
+        );
+    }
     let count = printed.len();
+
+    // --verify compares prometheus-operator stacks (a VictoriaMetrics stack is not verified yet).
+    let verifiable = to.args.is_empty();
+    if verifiable {
+        // Nothing applied yet: --verify finds no Prometheus and says so.
+        let before = plugin(&[base.as_slice(), &["--verify"]].concat());
+        assert_eq!(
+            before.code, 1,
+            "{what} --verify before apply: {}{}",
+            before.stdout, before.stderr
+        );
+        assert!(
+            before.stdout.contains(&format!(
+                "  - no Prometheus {ns}/{name}: apply the migration first"
+            )),
+            "{what}: {}",
+            before.stdout
+        );
+    }
 
     let dry = plugin(&[base.as_slice(), &["--apply", "--dry-run=server"]].concat());
     assert_eq!(dry.code, 0, "{what} --dry-run=server: {}", dry.stderr);
@@ -205,12 +242,36 @@ fn migrate_live(ns: &str, name: &str) {
         );
     }
 
+    if verifiable {
+        // The applied stack keeps every cluster, label, retention and remote write of the monitor.
+        let verified = plugin(&[base.as_slice(), &["--verify"]].concat());
+        assert_eq!(
+            verified.code, 0,
+            "{what} --verify after apply: {}{}",
+            verified.stdout, verified.stderr
+        );
+        assert!(
+            verified.stdout.starts_with(&format!(
+                "TidbMonitor {ns}/{name} → Prometheus {ns}/{name}: no difference\n"
+            )),
+            "{what}: {}",
+            verified.stdout
+        );
+        let verified = plugin(&[base.as_slice(), &["--verify", "-o", "json"]].concat());
+        let doc: Value = serde_json::from_str(&verified.stdout).unwrap();
+        let compared = doc["items"][0]["compared"][0].as_str().unwrap().to_string();
+        assert!(
+            !compared.starts_with("0 cluster(s)") && !compared.contains(" 0 component(s)"),
+            "{what}: --verify compared nothing: {compared}"
+        );
+    }
+
     // The plugin deleted nothing: the monitor it replaces is still there.
     admin(&["-n", ns, "get", "tidbmonitor", name], None);
 }
 
-/// Seeds `files` under `prefix` and migrates the monitors named, one `migrate` run each.
-fn seed_and_migrate(prefix: &str, files: &[&str], migrated: &[&str]) {
+/// Seeds `files` under `prefix` and migrates the monitors named `to` a stack, one `migrate` run each.
+fn seed_and_migrate(prefix: &str, files: &[&str], migrated: &[&str], to: To) {
     let examples = project_examples();
     let files: Vec<String> = files.iter().map(|f| format!("{examples}/{f}")).collect();
     let items = moved(prefix, &files);
@@ -230,79 +291,129 @@ fn seed_and_migrate(prefix: &str, files: &[&str], migrated: &[&str]) {
     assert_eq!(monitors.len(), migrated.len(), "{monitors:?}");
     create(&items);
     for (ns, name) in &monitors {
-        migrate_live(ns, name);
+        migrate_live(ns, name, to);
     }
 }
+
+const SINGLE_NAMESPACE: [&str; 4] = [
+    "single/shop.yaml",
+    "tls/secure.yaml",
+    "thanos/metrics.yaml",
+    "legacy/old.yaml",
+];
+const SINGLE_NAMESPACE_MONITORS: [&str; 4] = ["shop", "vault", "events", "billing"];
 
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn the_single_namespace_example_monitors_migrate_on_the_real_api_server() {
     seed_and_migrate(
         "e2e-mig-",
-        &[
-            "single/shop.yaml",
-            "tls/secure.yaml",
-            "thanos/metrics.yaml",
-            "legacy/old.yaml",
-        ],
-        &["shop", "vault", "events", "billing"],
+        &SINGLE_NAMESPACE,
+        &SINGLE_NAMESPACE_MONITORS,
+        PROMETHEUS_OPERATOR,
     );
 }
 
-/// `central` scrapes `shop`'s cluster too. Migrated after `shop`, it must leave the PodMonitors `shop`'s
-/// migration created (same names) to `shop`'s Prometheus, and say so, instead of relabelling them as its own.
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
-fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
-    let prefix = "e2e-mig-multi-";
+fn the_single_namespace_example_monitors_migrate_to_victoriametrics_on_the_real_api_server() {
+    seed_and_migrate(
+        "e2e-vm-",
+        &SINGLE_NAMESPACE,
+        &SINGLE_NAMESPACE_MONITORS,
+        VICTORIAMETRICS,
+    );
+}
+
+/// `central` scrapes `shop`'s cluster too. Migrated after `shop`, it must leave the scrape objects `shop`'s
+/// migration created (same names) to `shop`'s Prometheus or VMAgent and get its own copies, so both scrape the
+/// cluster (`migrate_live` runs `--verify` on each).
+fn multi_namespace(prefix: &str, to: To, kind: &str, resource: &str) {
     seed_and_migrate(
         prefix,
         &["single/shop.yaml", "multi-namespace/central.yaml"],
         &["shop", "central"],
+        to,
     );
     let shop = renamed(prefix, "shop");
-    for component in ["pd", "tikv", "tidb"] {
-        let owner = admin(
+    let monitoring = renamed(prefix, "monitoring");
+    let owner = |name: &str| {
+        admin(
             &[
                 "-n",
                 &shop,
                 "get",
-                "podmonitor",
-                &format!("shop-{component}"),
+                resource,
+                name,
                 "-o",
                 "jsonpath={.metadata.labels.tidbmonitor\\.kubectl-tidbmonitor/migrated-from}",
             ],
             None,
+        )
+    };
+    for component in ["pd", "tikv", "tidb"] {
+        assert_eq!(
+            owner(&format!("shop-{component}")),
+            format!("{shop}.shop"),
+            "shop-{component}"
         );
-        assert_eq!(owner, format!("{shop}.shop"), "shop-{component}");
+        assert_eq!(
+            owner(&format!("shop-{component}-{monitoring}-central")),
+            format!("{monitoring}.central"),
+            "central's copy of shop-{component}"
+        );
     }
-    let central = plugin(&[
-        "migrate",
-        "central",
-        "-n",
-        &renamed(prefix, "monitoring"),
-        "-o",
-        "json",
-    ]);
+    let central = plugin(
+        &[
+            ["migrate", "central", "-n", &monitoring].as_slice(),
+            to.args,
+        ]
+        .concat(),
+    );
+    let scraper = if kind == "PodMonitor" {
+        "Prometheus"
+    } else {
+        "VMAgent"
+    };
     assert!(
-        central.stderr.contains(&format!(
-            "PodMonitor {shop}/shop-pd already exists (migrated from TidbMonitor {shop}/shop)"
+        central.stdout.contains(&format!(
+            "{kind} {shop}/shop-pd is another's (migrated from TidbMonitor {shop}/shop): this {scraper} gets its own copy, {shop}/shop-pd-{monitoring}-central"
         )),
         "{}",
-        central.stderr
+        central.stdout
     );
 }
 
-/// A TidbMonitor naming each v2 Cluster of examples/v2 (plain and TLS).
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
-fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
+fn the_multi_namespace_example_monitor_migrates_on_the_real_api_server() {
+    multi_namespace(
+        "e2e-mig-multi-",
+        PROMETHEUS_OPERATOR,
+        "PodMonitor",
+        "podmonitor",
+    );
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn the_multi_namespace_example_monitor_migrates_to_victoriametrics_on_the_real_api_server() {
+    multi_namespace(
+        "e2e-vm-multi-",
+        VICTORIAMETRICS,
+        "VMPodScrape",
+        "vmpodscrape",
+    );
+}
+
+/// A TidbMonitor naming each v2 Cluster of examples/v2 (plain and TLS), migrated `to` a stack.
+fn v2_clusters(prefix: &str, to: To) {
     let examples = project_examples();
     let files: Vec<String> = ["v2/00-namespaces.yaml", "v2/orders.yaml", "v2/ledger.yaml"]
         .iter()
         .map(|f| format!("{examples}/{f}"))
         .collect();
-    let mut items = moved("e2e-mig-", &files);
+    let mut items = moved(prefix, &files);
     let clusters: Vec<(String, String)> = items
         .iter()
         .filter(|i| i["kind"] == "Cluster")
@@ -332,14 +443,26 @@ fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
     }
     create(&items);
     for (ns, name) in &clusters {
-        migrate_live(ns, name);
+        migrate_live(ns, name, to);
     }
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn v2_clusters_of_the_examples_migrate_on_the_real_api_server() {
+    v2_clusters("e2e-mig-", PROMETHEUS_OPERATOR);
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn v2_clusters_of_the_examples_migrate_to_victoriametrics_on_the_real_api_server() {
+    v2_clusters("e2e-vm-", VICTORIAMETRICS);
 }
 
 /// testdata/migrate/alerting.yaml: a monitor with a Grafana (plain credentials), an Alertmanager URL and a rule
 /// ConfigMap. Its migration (Prometheus, the Alertmanager Secret, two PrometheusRules, RBAC, PodMonitors, the
 /// Grafana's ConfigMap, admin Secret, Deployment and Service) is accepted by --dry-run=server, applied, re-applied
-/// unchanged; the PrometheusRules the server holds carry the ConfigMap's groups.
+/// unchanged and verified clean; the PrometheusRules the server holds carry the ConfigMap's groups.
 #[test]
 #[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
 fn a_monitor_with_grafana_alerting_and_rules_migrates_on_the_real_api_server() {
@@ -351,7 +474,7 @@ fn a_monitor_with_grafana_alerting_and_rules_migrates_on_the_real_api_server() {
     let items = moved(prefix, &[file]);
     create(&items);
     let ns = renamed(prefix, "payments");
-    migrate_live(&ns, "ledger");
+    migrate_live(&ns, "ledger", PROMETHEUS_OPERATOR);
 
     let config_map: Value = serde_json::from_str(&admin(
         &["-n", &ns, "get", "configmap", "ledger-rules", "-o", "json"],
@@ -393,4 +516,52 @@ fn a_monitor_with_grafana_alerting_and_rules_migrates_on_the_real_api_server() {
         None,
     );
     assert_eq!(image, "pingcap/tidb-monitor-initializer:v8.5.4");
+}
+
+/// The same monitor migrated --to victoriametrics: the VMSingle, the VMAgent, VMPodScrapes and the same Grafana,
+/// its datasource (the initializer's GF_TIDB_PROMETHEUS_URL) the VMSingle's Service, accepted by --dry-run=server,
+/// applied and re-applied unchanged. No rule or Alertmanager object: the header names the alerting as not carried
+/// over.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn a_monitor_with_grafana_and_alerting_migrates_to_victoriametrics_on_the_real_api_server() {
+    let prefix = "e2e-vm-alert-";
+    let file = format!(
+        "{}/testdata/migrate/alerting.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let items = moved(prefix, &[file]);
+    create(&items);
+    let ns = renamed(prefix, "payments");
+    migrate_live(&ns, "ledger", VICTORIAMETRICS);
+
+    let url = admin(
+        &[
+            "-n",
+            &ns,
+            "get",
+            "deployment",
+            "grafana-ledger",
+            "-o",
+            "jsonpath={.spec.template.spec.initContainers[0].env[?(@.name==\"GF_TIDB_PROMETHEUS_URL\")].value}",
+        ],
+        None,
+    );
+    assert_eq!(url, format!("http://vmsingle-ledger.{ns}.svc:8428"));
+    let rules = admin(
+        &["-n", &ns, "get", "prometheusrules,vmrules", "-o", "name"],
+        None,
+    );
+    assert_eq!(rules.trim(), "", "no rule object: {rules}");
+    let header = plugin(&["migrate", "ledger", "-n", &ns, "--to", "victoriametrics"]);
+    assert_eq!(header.code, 0, "{}", header.stderr);
+    for field in ["alertmanagerURL", "prometheus.config.ruleConfigRef"] {
+        assert!(
+            header
+                .stdout
+                .contains(&format!("# not carried over: {field} — ")),
+            "{field}: {}",
+            header.stdout
+        );
+    }
 }

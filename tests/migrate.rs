@@ -1,5 +1,5 @@
-//! `migrate`: snapshots of the stack that replaces each kind of TidbMonitor, checked against prometheus-operator's
-//! CRDs, and the refusals.
+//! `migrate`: snapshots of the stack that replaces each kind of TidbMonitor, for prometheus-operator and for the
+//! VictoriaMetrics operator, checked against their CRDs, the series labels it keeps, and the refusals.
 
 mod common;
 
@@ -49,9 +49,64 @@ fn snapshots_of_every_monitor_shape() {
     }
 }
 
+/// The monitor shapes migrated to VictoriaMetrics: (snapshot name, `-f` arguments). The multi-namespace monitor
+/// scrapes `shop`'s cluster too, so `single/` comes with it.
+fn vm_shapes() -> Vec<(&'static str, Vec<String>)> {
+    vec![
+        ("migrate_vm_plain", vec![example("basic")]),
+        ("migrate_vm_tls", vec![project("tls")]),
+        ("migrate_vm_sharded_thanos", vec![project("thanos")]),
+        (
+            "migrate_vm_remote_write",
+            vec![example("monitor-prom-remotewrite")],
+        ),
+        ("migrate_vm_legacy_deployment", vec![project("legacy")]),
+        (
+            "migrate_vm_multi_namespace",
+            vec![project("single"), project("multi-namespace")],
+        ),
+        ("migrate_vm_alerting", vec![testdata("alerting.yaml")]),
+    ]
+}
+
+fn with_files<'a>(args: &[&'a str], files: &'a [String]) -> Vec<&'a str> {
+    let mut out = args.to_vec();
+    for file in files {
+        out.extend(["-f", file.as_str()]);
+    }
+    out
+}
+
+#[test]
+fn snapshots_of_every_monitor_shape_for_victoriametrics() {
+    for (name, files) in vm_shapes() {
+        let args = with_files(
+            &[
+                "migrate",
+                "-A",
+                "--to",
+                "victoriametrics",
+                "--operator-version",
+                "v1.6.6",
+            ],
+            &files,
+        );
+        insta::assert_snapshot!(name, stdout(&args));
+    }
+}
+
 fn migrate_json(dir: &str) -> Vec<Value> {
     let list: Value =
         serde_json::from_str(&stdout(&["migrate", "-A", "-o", "json", "-f", dir])).unwrap();
+    list["items"].as_array().unwrap().clone()
+}
+
+fn migrate_vm_json(files: &[String]) -> Vec<Value> {
+    let args = with_files(
+        &["migrate", "-A", "--to", "victoriametrics", "-o", "json"],
+        files,
+    );
+    let list: Value = serde_json::from_str(&stdout(&args)).unwrap();
     list["items"].as_array().unwrap().clone()
 }
 
@@ -130,24 +185,216 @@ fn a_monitor_using_every_carried_field_matches_the_crd() {
     assert!(violations.is_empty(), "{violations:?}");
 }
 
+/// Every VMSingle, VMAgent and VMPodScrape a migration to VictoriaMetrics emits is accepted field by field by the
+/// VM operator's v0.74.1 CRDs, and only those kinds and the monitor's Grafana are emitted (the operator makes the
+/// ServiceAccount and RBAC; alerting is not carried over).
 #[test]
-fn victoriametrics_is_refused_for_now() {
-    let out = plugin()
-        .args([
-            "migrate",
-            "--to",
-            "victoriametrics",
-            "-A",
-            "-f",
-            &example("basic"),
-        ])
-        .output()
+fn output_matches_the_victoriametrics_crds() {
+    for (name, files) in vm_shapes() {
+        let objects = migrate_vm_json(&files);
+        for (kind, crd) in [
+            (
+                "VMSingle",
+                "crds/operator.victoriametrics.com_vmsingles.yaml",
+            ),
+            ("VMAgent", "crds/operator.victoriametrics.com_vmagents.yaml"),
+            (
+                "VMPodScrape",
+                "crds/operator.victoriametrics.com_vmpodscrapes.yaml",
+            ),
+        ] {
+            let of = of_kind(&objects, kind);
+            assert!(!of.is_empty(), "{name}: no {kind}");
+            let violations = spec_violations(crd, &of);
+            assert!(violations.is_empty(), "{name}: {violations:?}");
+        }
+        // Besides the stack, only the monitor's Grafana (Deployment, Service, its provider ConfigMap and admin
+        // Secret): no rule, Alertmanager or RBAC object.
+        let kinds: std::collections::BTreeSet<&str> = objects
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap())
+            .filter(|k| !["Deployment", "Service", "ConfigMap", "Secret"].contains(k))
+            .collect();
+        assert_eq!(
+            kinds,
+            ["VMAgent", "VMPodScrape", "VMSingle"].into(),
+            "{name}"
+        );
+        for secret in of_kind(&objects, "Secret") {
+            let secret_name = secret["metadata"]["name"].as_str().unwrap();
+            assert!(
+                secret_name.starts_with("grafana-") && secret_name.ends_with("-admin"),
+                "{name}: {secret_name}"
+            );
+        }
+    }
+}
+
+/// A field-rich monitor (remote write with Secrets, TLS, relabelling and queue settings; resources, scheduling,
+/// security contexts, volumes) stays valid for VictoriaMetrics too, and each carried field lands where the table
+/// says.
+#[test]
+fn a_monitor_using_every_carried_field_matches_the_victoriametrics_crds() {
+    let objects = migrate_vm_json(&[testdata("full.yaml")]);
+    let single = of_kind(&objects, "VMSingle");
+    let agent = of_kind(&objects, "VMAgent");
+    let s = &single[0]["spec"];
+    for field in [
+        "retentionPeriod",
+        "storage",
+        "resources",
+        "containers",
+        "volumes",
+        "volumeMounts",
+        "nodeSelector",
+        "tolerations",
+        "imagePullSecrets",
+        "podMetadata",
+        "securityContext",
+    ] {
+        assert!(s.get(field).is_some(), "VMSingle: {field} not carried: {s}");
+    }
+    let a = &agent[0]["spec"];
+    for field in [
+        "remoteWrite",
+        "externalLabels",
+        "podScrapeSelector",
+        "podScrapeNamespaceSelector",
+        "nodeSelector",
+        "tolerations",
+        "containers",
+    ] {
+        assert!(a.get(field).is_some(), "VMAgent: {field} not carried: {a}");
+    }
+    assert_eq!(a["externalLabelName"], "");
+    let central = &a["remoteWrite"][1];
+    assert_eq!(central["basicAuth"]["password"]["name"], "remote-write");
+    assert_eq!(central["headers"][0], "X-Scope-OrgID: shop");
+    assert_eq!(central["queues"], 50);
+    assert_eq!(central["inlineUrlRelabelConfig"][0]["action"], "drop");
+    let names: Vec<&str> = s["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sidecar", "vmsingle"]);
+    for (kind, crd, list) in [
+        (
+            "VMSingle",
+            "crds/operator.victoriametrics.com_vmsingles.yaml",
+            &single,
+        ),
+        (
+            "VMAgent",
+            "crds/operator.victoriametrics.com_vmagents.yaml",
+            &agent,
+        ),
+    ] {
+        let violations = spec_violations(crd, list);
+        assert!(violations.is_empty(), "{kind}: {violations:?}");
+    }
+    // The header names what the VMAgent cannot hold, once per reason.
+    let yaml = stdout(&[
+        "migrate",
+        "-A",
+        "--to",
+        "victoriametrics",
+        "-f",
+        &testdata("full.yaml"),
+    ]);
+    for field in [
+        "prometheus.remoteWrite.metadataConfig",
+        "prometheus.remoteWrite.name",
+        "prometheus.remoteWrite.queueConfig.capacity, prometheus.remoteWrite.queueConfig.maxSamplesPerSend",
+        "thanos.",
+    ] {
+        assert!(
+            yaml.lines()
+                .any(|l| l.starts_with(&format!("# not carried over: {field}"))),
+            "{field}: {yaml}"
+        );
+    }
+}
+
+/// The VMAgent selects exactly this migration's VMPodScrapes, in exactly the clusters' namespaces, and writes
+/// to the VMSingle first; the plan and the datasource point at the VMSingle's Service.
+#[test]
+fn the_vmagent_selects_the_migrated_vmpodscrapes_and_writes_to_the_vmsingle() {
+    let files = vec![project("single"), project("multi-namespace")];
+    let objects = migrate_vm_json(&files);
+    for agent in of_kind(&objects, "VMAgent") {
+        let (ns, name) = (
+            agent["metadata"]["namespace"].as_str().unwrap(),
+            agent["metadata"]["name"].as_str().unwrap(),
+        );
+        let value = format!("{ns}.{name}");
+        let spec = &agent["spec"];
+        assert_eq!(
+            spec["podScrapeSelector"],
+            serde_json::json!({"matchLabels": {"tidbmonitor.kubectl-tidbmonitor/migrated-from": value}})
+        );
+        assert_eq!(
+            spec["remoteWrite"][0]["url"],
+            format!("http://vmsingle-{name}.{ns}.svc:8428/api/v1/write")
+        );
+        // Every VMPodScrape labelled for it sits in a namespace it selects, and it selects exactly the namespaces
+        // of the clusters it reached (central's `shop` objects are emitted for central, migrated first, and
+        // `shop` is told to copy them: its VMAgent still watches its own namespace).
+        let selected: Vec<&str> =
+            spec["podScrapeNamespaceSelector"]["matchExpressions"][0]["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+        for scrape in of_kind(&objects, "VMPodScrape") {
+            if scrape["metadata"]["labels"]["tidbmonitor.kubectl-tidbmonitor/migrated-from"]
+                == value
+            {
+                let scrape_ns = scrape["metadata"]["namespace"].as_str().unwrap();
+                assert!(selected.contains(&scrape_ns), "{value}: {scrape_ns}");
+            }
+        }
+        let expected: &[&str] = match value.as_str() {
+            "monitoring.central" => &["shop", "team-b"],
+            _ => &["shop"],
+        };
+        assert_eq!(selected, expected, "{value}");
+    }
+    let url = kubectl_tidbmonitor::migrate::To::Victoriametrics.query_url("shop", "shop");
+    assert_eq!(url, "http://vmsingle-shop.shop.svc:8428");
+    let yaml = stdout(&with_files(
+        &["migrate", "-A", "--to", "victoriametrics"],
+        &files,
+    ));
+    // shop has a Grafana: the migration builds it, reading the VMSingle (`To::query_url`), as the plan says.
+    assert!(
+        yaml.contains(&format!(
+            "#   4. Move your users to the new Grafana, Service grafana-shop port 3000 (kubectl -n shop port-forward service/grafana-shop 3000), its datasource already reading {url} (VictoriaMetrics answers the Prometheus query API)"
+        )),
+        "{yaml}"
+    );
+    let grafana = of_kind(&objects, "Deployment")
+        .into_iter()
+        .find(|d| d["metadata"]["name"] == "grafana-shop")
         .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("not built yet"), "{stderr}");
-    assert!(out.stdout.is_empty());
+    let initializer = &grafana["spec"]["template"]["spec"]["initContainers"][0];
+    let env = initializer["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "GF_TIDB_PROMETHEUS_URL")
+        .unwrap();
+    assert_eq!(env["value"], url);
+    assert!(
+        yaml.contains(&format!("metric-storage = \"{url}\"")),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("kubectl tidbmonitor migrate -n shop shop --to victoriametrics --apply"),
+        "{yaml}"
+    );
 }
 
 #[test]
@@ -160,12 +407,17 @@ fn an_unknown_monitor_name_generates_nothing() {
     assert!(out.stdout.is_empty());
 }
 
-/// Every property of the TidbMonitor CRD's spec, `prometheus`, `prometheus.config`, `thanos` and `dm` one level
-/// deeper, as the mapping table names them.
+/// Every property of the TidbMonitor CRD's spec, and of the objects (or arrays' items) the table expands
+/// (`prometheus`, `prometheus.config`, `prometheus.remoteWrite` and its `queueConfig`, `thanos`, `dm`), as the
+/// mapping table names them.
 fn crd_spec_paths() -> Vec<String> {
     use kubectl_tidbmonitor::migrate::fields::EXPANDED;
     fn walk(schema: &Value, prefix: &str, out: &mut Vec<String>) {
-        for (key, child) in schema["properties"].as_object().into_iter().flatten() {
+        let properties = match schema["type"].as_str() {
+            Some("array") => &schema["items"]["properties"],
+            _ => &schema["properties"],
+        };
+        for (key, child) in properties.as_object().into_iter().flatten() {
             let path = if prefix.is_empty() {
                 key.clone()
             } else {
@@ -193,8 +445,14 @@ fn crd_spec_paths() -> Vec<String> {
 fn the_mapping_table_covers_every_tidbmonitor_spec_field() {
     use kubectl_tidbmonitor::migrate::fields::FIELDS;
     let crd = crd_spec_paths();
-    assert!(crd.len() > 50, "{crd:?}");
-    let table: Vec<&str> = FIELDS.iter().map(|(p, _)| *p).collect();
+    assert!(crd.len() > 70, "{crd:?}");
+    for expanded in [
+        "prometheus.remoteWrite.bearerToken",
+        "prometheus.remoteWrite.queueConfig.maxShards",
+    ] {
+        assert!(crd.iter().any(|p| p == expanded), "{expanded}: {crd:?}");
+    }
+    let table: Vec<&str> = FIELDS.iter().map(|f| f.path).collect();
     let missing: Vec<&String> = crd
         .iter()
         .filter(|p| !table.contains(&p.as_str()))
@@ -326,49 +584,6 @@ fn apply_prints_the_plan_on_stderr() {
     );
 }
 
-/// TidbMonitor's own relabelling of one scrape job, transcribed from tidb-operator v1.6.6
-/// `pkg/monitor/monitor/template.go` (`scrapeJob` 224-380, `buildAddressRelabelConfigByComponent` 124-222, label
-/// names 29-35): keep the cluster's pods of the component with `prometheus.io/scrape: true`, rewrite the address
-/// to the pod's DNS name, then copy the labels. The job label stays `<ns>-<cluster>-<job>` (job_name, :297).
-fn tidb_monitor_job(cluster: &str, ns: &str, component: &str, job: &str) -> Vec<Value> {
-    const INSTANCE: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_instance";
-    const COMPONENT: &str = "__meta_kubernetes_pod_label_app_kubernetes_io_component";
-    const NAMESPACE: &str = "__meta_kubernetes_namespace";
-    const POD: &str = "__meta_kubernetes_pod_name";
-    let (port, replacement) = match job {
-        "tiflash-proxy" => (
-            "__meta_kubernetes_pod_annotation_tiflash_proxy_prometheus_io_port",
-            "$1.$2-tiflash-peer.$3:$4".to_string(),
-        ),
-        "pump" => (
-            "__meta_kubernetes_pod_annotation_prometheus_io_port",
-            "$1.$2-pump.$3:$4".to_string(),
-        ),
-        _ => (
-            "__meta_kubernetes_pod_annotation_prometheus_io_port",
-            format!("$1.$2-{job}-peer.$3:$4"),
-        ),
-    };
-    serde_json::json!([
-        {"source_labels": [INSTANCE], "action": "keep", "regex": cluster},
-        {"source_labels": [NAMESPACE], "action": "keep", "regex": ns},
-        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], "action": "keep", "regex": "true"},
-        {"source_labels": [COMPONENT], "action": "keep", "regex": component},
-        {"action": "replace", "regex": "(.+);(.+);(.+);(.+)", "replacement": replacement, "target_label": "__address__",
-         "source_labels": [POD, INSTANCE, NAMESPACE, port]},
-        {"source_labels": [NAMESPACE], "action": "replace", "target_label": "kubernetes_namespace"},
-        {"source_labels": [INSTANCE], "action": "replace", "target_label": "cluster"},
-        {"source_labels": [POD], "action": "replace", "target_label": "instance"},
-        {"source_labels": [COMPONENT], "action": "replace", "target_label": "component"},
-        {"source_labels": [NAMESPACE, INSTANCE], "separator": "-", "target_label": "tidb_cluster"},
-        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_path"], "action": "replace",
-         "target_label": "__metrics_path__", "regex": "(.+)"},
-    ])
-    .as_array()
-    .unwrap()
-    .clone()
-}
-
 /// The labels the dashboards group by, and the address: what must not change across the migration.
 type Series = (String, [String; 5]);
 
@@ -392,10 +607,23 @@ fn series(address: &str, labels: &std::collections::BTreeMap<String, String>) ->
 /// the same `instance`, `component`, `cluster`, `tidb_cluster` and `kubernetes_namespace`.
 #[test]
 fn series_labels_survive_the_migration_for_every_component() {
+    series_labels_survive(kubectl_tidbmonitor::migrate::To::PrometheusOperator);
+}
+
+/// The same for the VMPodScrapes of `--to victoriametrics`, with the rules the VM operator generates before them
+/// as `core::discovery` models them (selector keeps on the label alone, no `labelpresent`; `job` from the object).
+#[test]
+fn series_labels_survive_the_migration_to_victoriametrics_for_every_component() {
+    series_labels_survive(kubectl_tidbmonitor::migrate::To::Victoriametrics);
+}
+
+fn series_labels_survive(to: kubectl_tidbmonitor::migrate::To) {
     use kubectl_tidbmonitor::core::discovery::{
         dm_cluster_pods, pod_targets, scrape_targets, tidb_cluster_pods,
     };
+    use kubectl_tidbmonitor::core::monitor_jobs;
     use kubectl_tidbmonitor::core::relabel::relabel;
+    use kubectl_tidbmonitor::migrate::To;
     use kubectl_tidbmonitor::model::ScrapeObject;
     use kubectl_tidbmonitor::snapshot::Kind;
     use std::collections::BTreeSet;
@@ -408,31 +636,35 @@ fn series_labels_survive_the_migration_for_every_component() {
         &mut snapshot,
     )
     .unwrap();
-    let migration = kubectl_tidbmonitor::migrate::prometheus_operator(
+    let migration = kubectl_tidbmonitor::migrate::build(
         &snapshot,
-        &kubectl_tidbmonitor::migrate::Options::default(),
+        &kubectl_tidbmonitor::migrate::Options {
+            to,
+            ..Default::default()
+        },
     )
     .unwrap();
-    let scrapers: Vec<ScrapeObject> = of_kind(&migration.stack.objects, "PodMonitor")
+    let (kind_name, kind) = match to {
+        To::PrometheusOperator => ("PodMonitor", Kind::PodMonitor),
+        To::Victoriametrics => ("VMPodScrape", Kind::VmPodScrape),
+    };
+    let scrapers: Vec<ScrapeObject> = of_kind(&migration.stack.objects, kind_name)
         .into_iter()
         .map(|o| {
             let mut s: ScrapeObject = serde_json::from_value(o).unwrap();
-            s.kind = Kind::PodMonitor;
+            s.kind = kind;
             s
         })
         .collect();
+    assert!(!scrapers.is_empty(), "{to:?}");
     let mut groups = tidb_cluster_pods(&snapshot.clusters[0]);
     groups.extend(dm_cluster_pods(&snapshot.dm_clusters[0]));
     let mut compared = BTreeSet::new();
     for group in &groups {
         let component = group.component.name;
-        let jobs: Vec<&str> = match component {
-            "tiflash" => vec!["tiflash", "tiflash-proxy"],
-            other => vec![other],
-        };
         let mut before = BTreeSet::new();
-        for job in jobs {
-            let rules = tidb_monitor_job(&group.cluster, "shop", component, job);
+        for job in monitor_jobs::jobs(component) {
+            let rules = monitor_jobs::relabelings(&group.cluster, "shop", component, job);
             for discovered in pod_targets(&group.pod) {
                 let mut labels = discovered.clone();
                 if relabel(&mut labels, &rules).unwrap() {
@@ -450,7 +682,7 @@ fn series_labels_survive_the_migration_for_every_component() {
             !before.is_empty(),
             "{component}: TidbMonitor scrapes nothing"
         );
-        assert_eq!(before, after, "{component}");
+        assert_eq!(before, after, "{to:?} {component}");
         compared.insert(component);
     }
     let expected: BTreeSet<&str> = [
@@ -472,8 +704,16 @@ fn series_labels_survive_the_migration_for_every_component() {
 #[test]
 fn every_emitted_kind_can_be_applied() {
     use kubectl_tidbmonitor::snapshot::Kind;
-    for (name, dir) in shapes() {
-        for object in migrate_json(&dir) {
+    let objects = shapes()
+        .into_iter()
+        .map(|(name, dir)| (name, migrate_json(&dir)))
+        .chain(
+            vm_shapes()
+                .into_iter()
+                .map(|(name, files)| (name, migrate_vm_json(&files))),
+        );
+    for (name, objects) in objects {
+        for object in objects {
             let (api_version, kind) = (
                 object["apiVersion"].as_str().unwrap(),
                 object["kind"].as_str().unwrap(),
@@ -486,25 +726,52 @@ fn every_emitted_kind_can_be_applied() {
     }
 }
 
-/// The example in docs/migrate.md is the real output (its header and Prometheus).
-#[test]
-fn docs_example_is_real_output() {
+/// The YAML block under `heading` in docs/migrate.md.
+fn docs_example(heading: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrate.md");
     let text = std::fs::read_to_string(path).unwrap();
-    let section = &text[text.find("## Example").unwrap()..];
+    let section = &text[text.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
     let block = &section[section.find("```yaml\n").unwrap() + 8..];
-    let block = &block[..block.find("```").unwrap()];
-    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    block[..block.find("```").unwrap()].to_string()
+}
+
+/// The first `documents` YAML documents of `yaml` (the header counts as one).
+fn first_documents(yaml: &str, documents: usize) -> String {
     let mut separators = 0;
-    let expected: String = yaml
-        .lines()
+    yaml.lines()
         .take_while(|l| {
             separators += usize::from(*l == "---");
-            separators < 2
+            separators < documents
         })
         .map(|l| format!("{l}\n"))
-        .collect();
-    assert_eq!(block, expected, "docs/migrate.md's example is stale");
+        .collect()
+}
+
+/// The examples in docs/migrate.md are the real output: the header and Prometheus, and the header, VMSingle and
+/// VMAgent.
+#[test]
+fn docs_example_is_real_output() {
+    let yaml = stdout(&["migrate", "-n", "default", "basic", "-f", &example("basic")]);
+    assert_eq!(
+        docs_example("## Example\n"),
+        first_documents(&yaml, 2),
+        "docs/migrate.md's example is stale"
+    );
+    let yaml = stdout(&[
+        "migrate",
+        "-n",
+        "default",
+        "basic",
+        "--to",
+        "victoriametrics",
+        "-f",
+        &example("basic"),
+    ]);
+    assert_eq!(
+        docs_example("## Example: `--to victoriametrics`"),
+        first_documents(&yaml, 3),
+        "docs/migrate.md's victoriametrics example is stale"
+    );
 }
 
 /// Several monitors: inputs, plans and objects in one (namespace, name) order.
@@ -796,4 +1063,234 @@ fn built_in_rules_come_from_rules_dir_or_are_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no *.rules.yml file"));
+}
+
+/// --to victoriametrics: the same Grafana, reading the VMSingle; the alerting (alertmanagerURL, ruleConfigRef,
+/// enableAlertRules) named as not carried over in the header as the table says, no rule or Alertmanager object,
+/// the plan warning that the alerts stop with the TidbMonitor; --rules-dir refused.
+#[test]
+fn victoriametrics_gets_the_grafana_and_names_the_alerting_as_not_carried_over() {
+    let files = [testdata("alerting.yaml")];
+    let objects = migrate_vm_json(&files);
+    let deployment = &of_kind(&objects, "Deployment")[0];
+    assert_eq!(deployment["metadata"]["name"], "grafana-ledger");
+    let initializer = &deployment["spec"]["template"]["spec"]["initContainers"][0];
+    let url = initializer["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "GF_TIDB_PROMETHEUS_URL")
+        .unwrap()["value"]
+        .clone();
+    assert_eq!(
+        url,
+        kubectl_tidbmonitor::migrate::To::Victoriametrics.query_url("payments", "ledger")
+    );
+    for kind in ["PrometheusRule", "VMRule", "VMAlert"] {
+        assert!(of_kind(&objects, kind).is_empty(), "{kind}");
+    }
+    let secrets: Vec<Value> = of_kind(&objects, "Secret");
+    assert_eq!(
+        secrets.len(),
+        1,
+        "only Grafana's admin Secret: {secrets:#?}"
+    );
+    assert_eq!(secrets[0]["metadata"]["name"], "grafana-ledger-admin");
+
+    let yaml = stdout(&with_files(
+        &["migrate", "-A", "--to", "victoriametrics"],
+        &files,
+    ));
+    use kubectl_tidbmonitor::migrate::{To, fields::FIELDS, fields::Mapping};
+    for path in ["alertmanagerURL", "prometheus.config.ruleConfigRef"] {
+        let field = FIELDS.iter().find(|f| f.path == path).unwrap();
+        let Mapping::Dropped { why, instead } = field.mapping(To::Victoriametrics) else {
+            panic!("{path} is carried to VictoriaMetrics in the table");
+        };
+        let line = format!("# not carried over: {path} — {why}; instead: {instead}\n");
+        assert!(yaml.contains(&line), "{line}\n{yaml}");
+        assert!(
+            matches!(field.mapping(To::PrometheusOperator), Mapping::Carried(_)),
+            "{path}"
+        );
+    }
+    assert!(!yaml.contains("# not carried over: grafana"), "{yaml}");
+    assert!(
+        yaml.contains("#   6. Then delete the TidbMonitor: kubectl -n payments delete tidbmonitor ledger; its alerts stop with it"),
+        "{yaml}"
+    );
+
+    // enableAlertRules alone: named too; --rules-dir has nothing to make PrometheusRules for.
+    let dir = tempfile::tempdir().unwrap();
+    let monitor = dir.path().join("monitor.yaml");
+    std::fs::write(
+        &monitor,
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: m, namespace: x}\nspec:\n  clusters: [{name: a}]\n  enableAlertRules: true\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n",
+    )
+    .unwrap();
+    let monitor = monitor.display().to_string();
+    let yaml = stdout(&["migrate", "-A", "--to", "victoriametrics", "-f", &monitor]);
+    assert!(
+        yaml.contains(
+            "# not carried over: enableAlertRules — VMSingle and VMAgent evaluate no rules"
+        ),
+        "{yaml}"
+    );
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("tidb.rules.yml"), "groups: []\n").unwrap();
+    let out = plugin()
+        .args(["migrate", "-A", "--to", "victoriametrics", "--rules-dir"])
+        .arg(&rules)
+        .args(["-f", &monitor])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "--rules-dir makes PrometheusRules, which only --to prometheus-operator emits"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `migrate --verify` on files: every example monitor's own migration is clean (exit 0); each kind of damage a
+/// user or a second migration could do to the stack is one difference naming it (exit 1).
+#[test]
+fn verify_is_clean_on_the_migration_and_names_each_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stack");
+    let examples = project_examples();
+    plugin()
+        .args(["migrate", "-A", "-f", &examples, "--output-dir"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stack = out.to_str().unwrap().to_string();
+    let clean = plugin()
+        .args(["migrate", "-A", "-f", &examples, "-f", &stack, "--verify"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(clean.stdout).unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches(": no difference").count(), 5, "{text}");
+    assert!(text.contains("TidbMonitor monitoring/central → Prometheus monitoring/central: no difference\n  compared: 3 cluster(s), 9 component(s)"), "{text}");
+
+    // With the Grafana, the Alertmanager Secret and the PrometheusRules beside the Prometheus, as clean.
+    let alerting = testdata("alerting.yaml");
+    let alerting_out = dir.path().join("alerting");
+    plugin()
+        .args(["migrate", "-A", "-f", &alerting, "--output-dir"])
+        .arg(&alerting_out)
+        .assert()
+        .success();
+    let kinds: Vec<String> = std::fs::read_dir(&alerting_out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for kind in [
+        "prometheusrule-",
+        "secret-payments-ledger-prometheus-alertmanagers",
+        "deployment-payments-grafana-ledger",
+    ] {
+        assert!(kinds.iter().any(|k| k.contains(kind)), "{kind}: {kinds:?}");
+    }
+    let result = plugin()
+        .args(["migrate", "-A", "-f", &alerting, "-f"])
+        .arg(&alerting_out)
+        .arg("--verify")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert_eq!(result.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with(
+            "TidbMonitor payments/ledger → Prometheus payments/ledger: no difference\n"
+        ),
+        "{text}"
+    );
+
+    // The damage, each in the files of monitor shop/shop.
+    let file = |suffix: &str| {
+        std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no file *{suffix}"))
+    };
+    let prometheus = file("prometheus-shop-shop.yaml");
+    let text = std::fs::read_to_string(&prometheus).unwrap();
+    let damaged = text
+        .replace("retention: 30d", "retention: 720h") // the same length: no difference
+        .replace(
+            "prometheusExternalLabelName: ''",
+            "prometheusExternalLabelName: cluster",
+        )
+        .replace(
+            "prometheusExternalLabelName: \"\"",
+            "prometheusExternalLabelName: cluster",
+        );
+    assert_ne!(damaged, text, "the Prometheus file changed shape:\n{text}");
+    std::fs::write(&prometheus, damaged).unwrap();
+    std::fs::remove_file(file("podmonitor-shop-shop-tikv.yaml")).unwrap();
+    let tidb = file("podmonitor-shop-shop-tidb.yaml");
+    let text = std::fs::read_to_string(&tidb).unwrap();
+    let damaged = text.replacen("targetLabel: instance", "targetLabel: pod_name", 1);
+    assert_ne!(damaged, text, "the PodMonitor file changed shape:\n{text}");
+    std::fs::write(&tidb, damaged).unwrap();
+
+    let result = plugin()
+        .args([
+            "migrate", "-n", "shop", "shop", "-f", &examples, "-f", &stack, "--verify",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("TidbMonitor shop/shop → Prometheus shop/shop: 3 differences\n"),
+        "{text}"
+    );
+    assert!(text.contains("  - TidbCluster shop/shop: tikv is not scraped by any PodMonitor or ServiceMonitor Prometheus shop/shop loads\n"), "{text}");
+    assert!(text.contains("  - TidbCluster shop/shop: tidb: 1 series label set(s) TidbMonitor had are not produced, e.g. {instance=shop-tidb-0,"), "{text}");
+    assert!(
+        text.contains("  - the Prometheus adds the external label \"cluster\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("  - retention"),
+        "30d and 720h are one retention: {text}"
+    );
+
+    let json: Value = serde_json::from_slice(
+        &plugin()
+            .args([
+                "migrate", "-n", "shop", "shop", "-f", &examples, "-f", &stack, "--verify", "-o",
+                "json",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["kind"], "MigrationVerificationList");
+    assert_eq!(json["items"][0]["differences"].as_array().unwrap().len(), 3);
+
+    // Nothing applied yet: the one difference says what to do.
+    let result = plugin()
+        .args(["migrate", "-n", "shop", "-f", &examples, "--verify"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8(result.stdout).unwrap().contains(
+        "  - no Prometheus shop/shop: apply the migration first (kubectl tidbmonitor migrate shop -n shop --apply)\n"
+    ));
+    // --verify reads; it writes nothing.
+    plugin()
+        .args([
+            "migrate", "-n", "shop", "-f", &examples, "--verify", "--apply",
+        ])
+        .assert()
+        .code(2);
 }

@@ -26,7 +26,7 @@ step "end-to-end tests on a real API server"
 # another checkout's control plane or a benchmark in another terminal.
 e2e_tmp=$(mktemp -d "${TMPDIR:-/tmp}/tidbmonitor-run-all.XXXXXX")
 trap 'rm -rf "$e2e_tmp"' EXIT
-TMPDIR="$e2e_tmp" bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_scaffold_v2 --test e2e_migrate --test e2e_krew --test e2e_v2 -- --ignored --test-threads=4
+TMPDIR="$e2e_tmp" bash tests/e2e/cluster-up.sh env CI=true cargo test --no-fail-fast --test e2e_live --test e2e_check --test e2e_scaffold --test e2e_scaffold_v2 --test e2e_migrate --test e2e_krew --test e2e_v2 --test e2e_status --test e2e_contexts -- --ignored --test-threads=4
 
 step "fuzz: manifests -> snapshot -> views/checks/scaffolds (${FUZZ_SECONDS:-60} s)"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -70,6 +70,10 @@ fn every_json_document_matches_its_schema() {
     let check = output(&["check", "-A", "-f", "examples", "-o", "json"]);
     assert!(!check["findings"].as_array().unwrap().is_empty());
     assert_valid("check.schema.json", &check);
+    // Unapplied: one difference per monitor, so the arrays are not empty.
+    let verify = output(&["migrate", "-A", "-f", "examples", "--verify", "-o", "json"]);
+    assert!(!verify["items"].as_array().unwrap().is_empty());
+    assert_valid("migrate-verify.schema.json", &verify);
 }
 
 #[test]

@@ -186,7 +186,14 @@ fn live_a_forbidden_secret_list_prints_not_checked_and_exits_1() {
         "{stdout}"
     );
     // The other sections still print.
-    for heading in ["Workloads", "Storage", "Endpoints", "Findings"] {
+    for heading in [
+        "Workloads",
+        "Pods",
+        "Storage",
+        "Endpoints",
+        "Events",
+        "Findings",
+    ] {
         assert!(stdout.contains(&format!("\n{heading}\n")), "{stdout}");
     }
 }
@@ -231,8 +238,17 @@ fn live_status_reads_only_what_the_monitor_names() {
         "/api/v1/namespaces/tidb/persistentvolumeclaims?fieldSelector=metadata.name%3Dsecure-monitor".to_string(),
         "/apis/apps/v1/namespaces/tidb/deployments?fieldSelector=metadata.name%3Dsecure-monitor".to_string(),
         "/api/v1/namespaces/tidb/services?labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor%2Capp.kubernetes.io%2Finstance%3Dsecure".to_string(),
+        "/apis/networking.k8s.io/v1/namespaces/tidb/ingresses?labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor%2Capp.kubernetes.io%2Finstance%3Dsecure".to_string(),
         "/api/v1/persistentvolumes?fieldSelector=metadata.name%3Dpv-1".to_string(),
+        format!("/api/v1/namespaces/tidb/pods?{shards}"),
     ];
+    for (kind, name) in [
+        ("TidbMonitor", "secure"),
+        ("StatefulSet", "secure-monitor"),
+        ("Deployment", "secure-monitor"),
+    ] {
+        expected.push(format!("/api/v1/namespaces/tidb/events?fieldSelector=involvedObject.kind%3D{kind}%2CinvolvedObject.name%3D{name}"));
+    }
     for ns in ["shop", "tidb"] {
         for path in [
             "/apis/pingcap.com/v1alpha1/namespaces/NS/tidbclusters",
@@ -260,6 +276,38 @@ fn live_status_reads_only_what_the_monitor_names() {
         assert!(
             path.contains("/namespaces/") || path.contains("fieldSelector=metadata.name"),
             "cluster-wide list: {path}"
+        );
+    }
+}
+
+/// A viewer who may not list pods: the Pods section says so, the rest prints, exit 1.
+#[test]
+fn live_a_forbidden_pod_list_is_named_in_the_pods_section() {
+    let (code, stdout, stderr, paths) = live_status(|path| {
+        if path.contains("/tidbmonitors") {
+            (200, list(&[MONITOR]))
+        } else if path.contains("/pods") {
+            forbidden(path)
+        } else {
+            (200, list(&[]))
+        }
+    });
+    assert_eq!(code, 1, "{stderr}");
+    let pods = stdout
+        .split("\nPods\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_else(|| panic!("no Pods section: {stdout}"));
+    assert!(
+        pods.contains("not checked: forbidden (list pods in tidb)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\nEvents\n  No events\n"), "{stdout}");
+    // Pods were asked for by the monitor's labels only.
+    for path in paths.iter().filter(|p| p.contains("/pods")) {
+        assert!(
+            path.contains("labelSelector="),
+            "unnarrowed pod list: {path}"
         );
     }
 }

@@ -34,8 +34,54 @@ pub fn request() -> Request {
 }
 
 pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError> {
+    if let Some(contexts) = settings.contexts()? {
+        return super::run_in_contexts(
+            settings,
+            &contexts,
+            &request(),
+            "TidbClusterViewList",
+            |loaded| views_of(loaded, args).0,
+            |v, context| v.context = Some(context.to_string()),
+            |views, wide| table(views, wide, settings.namespace_column(), settings.now),
+            name_of,
+        );
+    }
     let loaded = load(settings, &request())?;
     let skipped = report_problems(&loaded);
+    let (views, found) = views_of(&loaded, args);
+    if !settings.offline() && views.iter().any(|v| !v.coverage_complete) {
+        eprintln!(
+            "Warning: monitors or scrape objects of other namespaces could not be read; MONITORED-BY may be incomplete"
+        );
+    }
+    super::print_views(
+        settings,
+        &views,
+        "TidbClusterViewList",
+        |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
+        name_of,
+        args.names.is_empty().then_some(&loaded),
+    );
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    let missing = super::report_not_found(
+        &[Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
+        &args.names,
+        &found,
+    );
+    Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
+}
+
+fn name_of(v: &ClusterView) -> String {
+    let kind = match v.cluster_kind {
+        "DMCluster" => Kind::DmCluster,
+        "Cluster" => Kind::Cluster,
+        _ => Kind::TidbCluster,
+    };
+    kind_object_name(kind, &v.metadata.name)
+}
+
+/// The rows of one read, and the names found before `--unmonitored` filters.
+fn views_of(loaded: &super::Loaded, args: &ClustersArgs) -> (Vec<ClusterView>, Vec<String>) {
     let mut views: Vec<ClusterView> = cluster_views(&loaded.snapshot)
         .into_iter()
         .filter(|v| {
@@ -61,33 +107,7 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
             })
         });
     }
-    if !settings.offline() && views.iter().any(|v| !v.coverage_complete) {
-        eprintln!(
-            "Warning: monitors or scrape objects of other namespaces could not be read; MONITORED-BY may be incomplete"
-        );
-    }
-    super::print_views(
-        settings,
-        &views,
-        "TidbClusterViewList",
-        |wide, namespace_column| table(&views, wide, namespace_column, settings.now),
-        |v| {
-            let kind = match v.cluster_kind {
-                "DMCluster" => Kind::DmCluster,
-                "Cluster" => Kind::Cluster,
-                _ => Kind::TidbCluster,
-            };
-            kind_object_name(kind, &v.metadata.name)
-        },
-        args.names.is_empty().then_some(&loaded),
-    );
-    let found: Vec<&str> = found.iter().map(String::as_str).collect();
-    let missing = super::report_not_found(
-        &[Kind::TidbCluster, Kind::DmCluster, Kind::Cluster],
-        &args.names,
-        &found,
-    );
-    Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
+    (views, found)
 }
 
 pub fn table(views: &[ClusterView], wide: bool, namespace_column: bool, now: Timestamp) -> Table {

@@ -27,6 +27,18 @@ pub fn request() -> Request {
 }
 
 pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
+    if let Some(contexts) = settings.contexts()? {
+        return super::run_in_contexts(
+            settings,
+            &contexts,
+            &request(),
+            "TidbMonitorViewList",
+            |loaded| views_of(loaded, args),
+            |v, context| v.context = Some(context.to_string()),
+            |views, wide| table(views, wide, settings.namespace_column(), settings.now),
+            |v| kind_object_name(Kind::TidbMonitor, &v.metadata.name),
+        );
+    }
     let loaded = match load(settings, &request()) {
         Ok(loaded) => loaded,
         // tidb-operator v2 installs no TidbMonitor CRD: say where its clusters' monitoring is seen.
@@ -46,18 +58,7 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
         Err(e) => return Err(e),
     };
     let skipped = report_problems(&loaded);
-    let mut views: Vec<MonitorView> = monitor_views(&loaded.snapshot)
-        .into_iter()
-        .filter(|v| {
-            loaded
-                .row_namespace
-                .as_ref()
-                .is_none_or(|ns| &v.metadata.namespace == ns)
-        })
-        .collect();
-    if !args.names.is_empty() {
-        views.retain(|v| args.names.contains(&v.metadata.name));
-    }
+    let views = views_of(&loaded, args);
     super::print_views(
         settings,
         &views,
@@ -78,6 +79,23 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
     let found: Vec<&str> = views.iter().map(|v| v.metadata.name.as_str()).collect();
     let missing = super::report_not_found(&[Kind::TidbMonitor], &args.names, &found);
     Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
+}
+
+/// The rows of one read: the monitors of the namespace read (all with -A), those named when NAMEs are given.
+fn views_of(loaded: &super::Loaded, args: &GetArgs) -> Vec<MonitorView> {
+    let mut views: Vec<MonitorView> = monitor_views(&loaded.snapshot)
+        .into_iter()
+        .filter(|v| {
+            loaded
+                .row_namespace
+                .as_ref()
+                .is_none_or(|ns| &v.metadata.namespace == ns)
+        })
+        .collect();
+    if !args.names.is_empty() {
+        views.retain(|v| args.names.contains(&v.metadata.name));
+    }
+    views
 }
 
 pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Timestamp) -> Table {

@@ -1,5 +1,5 @@
-//! `migrate NAME… [--to prometheus-operator]`: reads the TidbMonitors and the clusters they scrape, builds the
-//! replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
+//! `migrate NAME… [--to prometheus-operator|victoriametrics]`: reads the TidbMonitors and the clusters they scrape,
+//! builds the replacing stack (`crate::migrate`), and prints, writes or applies it exactly as `scaffold` does.
 
 use std::path::Path;
 
@@ -13,13 +13,20 @@ use crate::snapshot::{Kind, Scope};
 use crate::source::{OPERATOR, Query, Request};
 
 pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
-    if args.to == MigrateTo::Victoriametrics {
-        return Err(CommandError::Usage(
-            "--to victoriametrics is not built yet; use --to prometheus-operator".into(),
-        ));
+    if args.verify {
+        return verify(settings, args);
     }
+    let to = match args.to {
+        MigrateTo::PrometheusOperator => migrate::To::PrometheusOperator,
+        MigrateTo::Victoriametrics => migrate::To::Victoriametrics,
+    };
     check_output_flags(&args.output)?;
     let flag = operator_flag(args.operator_version.as_deref())?;
+    if to == migrate::To::Victoriametrics && args.rules_dir.is_some() {
+        return Err(CommandError::Usage(
+            "--rules-dir makes PrometheusRules, which only --to prometheus-operator emits: --to victoriametrics carries no alert rules over (the header says what to do instead)".into(),
+        ));
+    }
     let rules_dir = args.rules_dir.as_deref().map(read_rules_dir).transpose()?;
     // The clusters a monitor names may sit in other namespaces (clusterScoped): read them cluster-wide. The
     // operator's Deployment (usually in tidb-admin) tells which Service port names the v1 objects need.
@@ -28,9 +35,12 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         Kind::DmCluster,
         Kind::Cluster,
         Kind::Deployment,
-        // The PodMonitors already in the clusters' namespaces: one of the same name that is not this migration's
-        // is left alone rather than taken over (`migrate::foreign_owner`).
-        Kind::PodMonitor,
+        // The PodMonitors (VMPodScrapes) already in the clusters' namespaces: one of the same name that is not
+        // this migration's is left alone rather than taken over (`migrate::foreign_owner`).
+        match to {
+            migrate::To::PrometheusOperator => Kind::PodMonitor,
+            migrate::To::Victoriametrics => Kind::VmPodScrape,
+        },
     ];
     related.extend(crate::core::scraping::group_kinds());
     // Only where the monitors are (all namespaces with -A): the monitors' claims and volumes for the plan; the
@@ -56,16 +66,18 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
     if !super::scaffold::keep_named_monitors(&mut loaded, &args.names) {
         return Ok(1);
     }
-    if !settings.offline() {
+    // Only prometheus-operator carries rules over; --to victoriametrics names them as not carried over unread.
+    if !settings.offline() && to == migrate::To::PrometheusOperator {
         for warning in read_rule_config_maps(settings, &mut loaded)? {
             eprintln!("Warning: {}", crate::render::escape(&warning));
         }
     }
     let options = migrate::Options {
         target: target(&loaded.snapshot, flag),
+        to,
         rules_dir,
     };
-    let migration = migrate::prometheus_operator(&loaded.snapshot, &options)?;
+    let migration = migrate::build(&loaded.snapshot, &options)?;
     let result = migration.stack;
     // Applied, written to files, or printed as JSON or names, the objects carry no header: the plan goes to
     // stderr, where it does not mix with what scripts read.
@@ -89,7 +101,7 @@ pub fn run(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError>
         .iter()
         .map(|(ns, name)| format!("TidbMonitor {ns}/{name}"))
         .collect();
-    let mut described = "to=prometheus-operator".to_string();
+    let mut described = format!("to={}", to.name());
     if let Some(version) = flag {
         described.push_str(&format!(" operator-version={version}"));
     }
@@ -179,4 +191,87 @@ fn read_rules_dir(dir: &Path) -> Result<RulesDir, CommandError> {
         path: dir.display().to_string(),
         files,
     })
+}
+
+/// `--verify`: the monitors, the clusters they cover, and the stack that replaces them (Prometheus objects, the
+/// scrape objects, the Namespaces their selectors name), each kind listed once.
+fn verify(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
+    if args.to == MigrateTo::Victoriametrics {
+        return Err(CommandError::Usage(
+            "--verify compares a prometheus-operator stack; --to victoriametrics is not verified yet".into(),
+        ));
+    }
+    if settings.format == OutputFormat::Name {
+        return Err(CommandError::Usage(
+            "--verify prints a report: use -o json or yaml for scripts".into(),
+        ));
+    }
+    let mut related = vec![
+        Kind::TidbCluster,
+        Kind::DmCluster,
+        Kind::Cluster,
+        Kind::Prometheus,
+        Kind::PrometheusAgent,
+        Kind::PodMonitor,
+        Kind::ServiceMonitor,
+        Kind::Namespace,
+    ];
+    related.extend(crate::core::scraping::group_kinds());
+    let request = Request {
+        primary: Kind::TidbMonitor,
+        related,
+        auxiliary: Vec::new(),
+        selected: vec![Kind::TidbMonitor],
+        keep_raw: vec![Kind::TidbMonitor, Kind::Prometheus],
+        narrow: Vec::new(),
+    };
+    let mut loaded = load(settings, &request)?;
+    let skipped = report_problems(&loaded);
+    if !super::scaffold::keep_named_monitors(&mut loaded, &args.names) {
+        return Ok(1);
+    }
+    let verifications = migrate::verify::verify(&loaded.snapshot);
+    let text = match settings.format {
+        OutputFormat::Json => {
+            crate::render::structured::json("MigrationVerificationList", &verifications)
+        }
+        OutputFormat::Yaml => {
+            crate::render::structured::yaml("MigrationVerificationList", &verifications)
+        }
+        _ => render_verifications(&verifications),
+    };
+    super::emit(&text);
+    let clean = verifications.iter().all(|v| v.clean());
+    Ok(if clean && !skipped { 0 } else { 1 })
+}
+
+fn render_verifications(verifications: &[migrate::verify::Verification]) -> String {
+    let mut lines = Vec::new();
+    for v in verifications {
+        let verdict = match (v.differences.len(), v.unverified.len()) {
+            (0, 0) => "no difference".to_string(),
+            (0, n) => format!("{n} thing(s) not verified"),
+            (1, _) => "1 difference".to_string(),
+            (n, _) => format!("{n} differences"),
+        };
+        lines.push(format!(
+            "TidbMonitor {} → Prometheus {}: {verdict}",
+            v.monitor, v.prometheus
+        ));
+        lines.extend(v.differences.iter().map(|d| format!("  - {d}")));
+        lines.extend(
+            v.unverified
+                .iter()
+                .map(|u| format!("  ? not verified: {u}")),
+        );
+        if !v.compared.is_empty() {
+            lines.push(format!("  compared: {}", v.compared.join("; ")));
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&crate::render::escape(&line));
+        out.push('\n');
+    }
+    out
 }

@@ -60,6 +60,10 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
         ),
         ("check.schema.json", check::report_schema()),
         ("status.schema.json", status::schema()),
+        (
+            "migrate-verify.schema.json",
+            list_schema::<crate::migrate::verify::Verification>("MigrationVerificationList"),
+        ),
     ]
 }
 
@@ -91,6 +95,7 @@ pub fn complete_words(words: &[String]) -> i32 {
 }
 
 /// Settings every command shares, parsed once from the global flags.
+#[derive(Clone)]
 pub struct Settings {
     pub global: Global,
     pub format: OutputFormat,
@@ -136,6 +141,35 @@ impl Settings {
 
     pub fn offline(&self) -> bool {
         !self.global.filenames.is_empty()
+    }
+
+    /// The contexts of a multi-context run (`--context a,b`, `--all-contexts`), in the order given; `None` for
+    /// one context. Refused with files, which belong to no context.
+    pub fn contexts(&self) -> Result<Option<Vec<String>>, CommandError> {
+        let global = &self.global;
+        let listed = global.context.as_deref().filter(|c| c.contains(','));
+        if !global.all_contexts && listed.is_none() {
+            return Ok(None);
+        }
+        if self.offline() {
+            return Err(CommandError::Usage(
+                "--context a,b and --all-contexts read clusters; -f files belong to no context"
+                    .into(),
+            ));
+        }
+        let mut contexts: Vec<String> = match listed {
+            Some(list) => list.split(',').map(str::trim).map(str::to_string).collect(),
+            None => live::kubeconfig_contexts(global.kubeconfig.as_deref())?,
+        };
+        if contexts.iter().any(String::is_empty) {
+            return Err(CommandError::Usage(format!(
+                "--context {:?}: an empty name in the list",
+                global.context.as_deref().unwrap_or_default()
+            )));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        contexts.retain(|c| seen.insert(c.clone()));
+        Ok(Some(contexts))
     }
 
     /// kubectl's rule for the NAMESPACE column: shown with `-A`, hidden without, whatever the rows hold (so a
@@ -312,6 +346,182 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
             row_namespace,
         })
     })
+}
+
+/// One context's read in a multi-context run.
+pub struct ContextLoad {
+    pub context: String,
+    pub outcome: Result<Loaded, CommandError>,
+}
+
+/// Reads `request` in every context concurrently, at most `--max-concurrency` at a time, each as `load` would
+/// read it alone; results in the order the contexts were given. A context that fails is its own outcome.
+pub fn load_contexts(
+    settings: &Settings,
+    contexts: &[String],
+    request: &Request,
+) -> Result<Vec<ContextLoad>, CommandError> {
+    use futures::StreamExt;
+    let runtime = runtime()?;
+    let loads = runtime.block_on(
+        futures::stream::iter(contexts.iter().cloned())
+            .map(|context| async move {
+                let mut options = live_options(settings);
+                options.context = Some(context.clone());
+                let outcome = async {
+                    let connection = live::connect(&options).await?;
+                    let (snapshot, warnings) = connection.snapshot(request).await?;
+                    let row_namespace = match snapshot.scopes.get(&request.primary) {
+                        Some(Scope::Namespace(ns)) => Some(ns.clone()),
+                        _ => None,
+                    };
+                    Ok::<_, CommandError>(Loaded {
+                        default_namespace: connection.namespace.clone(),
+                        snapshot,
+                        warnings,
+                        row_namespace,
+                    })
+                }
+                .await;
+                ContextLoad { context, outcome }
+            })
+            .buffered(usize::from(settings.global.max_concurrency))
+            .collect::<Vec<_>>(),
+    );
+    Ok(loads)
+}
+
+/// A multi-context table: a CONTEXT column first, each context's rows as its command prints them alone, and a
+/// context that could not be read as one row saying why.
+pub fn contexts_table(
+    parts: Vec<(String, Result<crate::render::table::Table, String>)>,
+    headers_when_all_failed: Vec<&'static str>,
+) -> crate::render::table::Table {
+    use crate::render::table::{Cell, Table};
+    let headers = parts
+        .iter()
+        .find_map(|(_, t)| t.as_ref().ok().map(|t| t.headers.clone()))
+        .unwrap_or(headers_when_all_failed);
+    let width = headers.len();
+    let mut rows = Vec::new();
+    for (context, part) in parts {
+        match part {
+            Ok(table) => rows.extend(table.rows.into_iter().map(|row| {
+                let mut full: Vec<Cell> = vec![context.as_str().into()];
+                full.extend(row);
+                full
+            })),
+            Err(reason) => {
+                let mut row: Vec<Cell> = vec![
+                    context.as_str().into(),
+                    Cell::tone(reason, Some(crate::render::style::Tone::Bad)),
+                ];
+                // Blank, not `<none>`: the context has no rows to describe (trailing blanks are trimmed).
+                row.resize_with(width + 1, || " ".into());
+                rows.push(row);
+            }
+        }
+    }
+    let mut all_headers = vec!["CONTEXT"];
+    all_headers.extend(headers);
+    Table {
+        headers: all_headers,
+        rows,
+    }
+}
+
+/// A view command (`get`, `clusters`) in every context: each context's rows computed by `views` from its read,
+/// exactly as the command computes them alone, marked with the context, printed as one table (CONTEXT first),
+/// one `List` (each item's `context`, and `contexts` naming every context and why one could not be read) or
+/// names. The exit code is the worst context's: 2 when one could not be reached, 1 when one said no (forbidden,
+/// not installed) or skipped objects, else 0.
+#[allow(clippy::too_many_arguments)]
+pub fn run_in_contexts<T: serde::Serialize>(
+    settings: &Settings,
+    contexts: &[String],
+    request: &Request,
+    list_kind: &'static str,
+    views: impl Fn(&Loaded) -> Vec<T>,
+    set_context: impl Fn(&mut T, &str),
+    table: impl Fn(&[T], bool) -> crate::render::table::Table,
+    name: impl Fn(&T) -> String,
+) -> Result<i32, CommandError> {
+    use crate::render::structured::{self, ContextOutcome};
+    let wide = settings.format == OutputFormat::Wide;
+    let mut code = 0;
+    let mut parts = Vec::new();
+    let mut items: Vec<T> = Vec::new();
+    let mut outcomes = Vec::new();
+    for load in load_contexts(settings, contexts, request)? {
+        let context = load.context;
+        match load.outcome {
+            Ok(mut loaded) => {
+                let prefix = format!("context {context}: ");
+                for warning in &mut loaded.warnings {
+                    warning.insert_str(0, &prefix);
+                }
+                for problem in &mut loaded.snapshot.problems {
+                    problem.location.insert_str(0, &prefix);
+                }
+                if report_problems(&loaded) {
+                    code = code.max(1);
+                }
+                let mut rows = views(&loaded);
+                for row in &mut rows {
+                    set_context(row, &context);
+                }
+                parts.push((context.clone(), Ok(table(&rows, wide))));
+                items.extend(rows);
+                outcomes.push(ContextOutcome {
+                    name: context,
+                    error: None,
+                });
+            }
+            Err(error) => {
+                code = code.max(error.exit_code());
+                parts.push((context.clone(), Err(context_failure(&context, &error))));
+                outcomes.push(ContextOutcome {
+                    name: context,
+                    error: Some(error.to_string()),
+                });
+            }
+        }
+    }
+    let text = match settings.format {
+        OutputFormat::Table | OutputFormat::Wide => {
+            let empty = table(&[], wide).headers;
+            contexts_table(parts, empty).render(settings.no_headers, settings.color)
+        }
+        OutputFormat::Json | OutputFormat::Sarif => {
+            structured::json_in_contexts(list_kind, &outcomes, &items)
+        }
+        OutputFormat::Yaml => structured::yaml_in_contexts(list_kind, &outcomes, &items),
+        OutputFormat::Name => items
+            .iter()
+            .map(|v| format!("{}\n", crate::render::escape(&name(v))))
+            .collect(),
+    };
+    emit(&text);
+    Ok(code)
+}
+
+/// A failed context's cell and warning: the failure's first words (`<unreachable>`, `<forbidden>`, …).
+pub fn context_failure(context: &str, error: &CommandError) -> String {
+    let text = error.to_string();
+    eprintln!(
+        "warning: context {}: {}",
+        crate::render::escape(context),
+        crate::render::escape(&text)
+    );
+    let class = match error {
+        CommandError::Live(live::LiveError::Unreachable { .. }) => "<unreachable>",
+        CommandError::Live(live::LiveError::Forbidden { .. }) => "<forbidden>",
+        CommandError::Live(live::LiveError::Unauthorized { .. }) => "<unauthorized>",
+        CommandError::Live(live::LiveError::NotInstalled { .. }) => "<not installed>",
+        CommandError::Live(live::LiveError::NoSuchContext(_)) => "<no such context>",
+        _ => "<error>",
+    };
+    class.to_string()
 }
 
 /// How to reach the cluster, from the global flags.

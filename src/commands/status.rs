@@ -21,7 +21,9 @@ use crate::source::{Query, Request};
 /// the Services. Live it reads less, narrowed to the monitor ([`load_live`]).
 pub fn request() -> Request {
     let mut request = super::check::request();
-    request.auxiliary.push(Kind::Service);
+    request
+        .auxiliary
+        .extend([Kind::Service, Kind::Pod, Kind::Event, Kind::Ingress]);
     request.selected = Vec::new();
     request
 }
@@ -49,11 +51,24 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
+    if args.watch {
+        if settings.offline() {
+            return Err(CommandError::Usage(
+                "--watch follows a live cluster; files do not change under it (drop -f)".into(),
+            ));
+        }
+        return watch(settings, args);
+    }
     let request = request();
     let mut loaded = if settings.offline() {
         load(settings, &request)?
     } else {
-        load_live(settings, &args.name)?
+        let options = super::live_options(settings);
+        super::runtime()?.block_on(async {
+            let connection = crate::source::live::connect(&options).await?;
+            let (loaded, _) = read_live(&connection, settings, &args.name).await?;
+            Ok::<_, CommandError>(loaded)
+        })?
     };
     if args.assume_complete {
         for kind in request.kinds() {
@@ -61,6 +76,15 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         }
     }
     let skipped = report_problems(&loaded);
+    let (text, code) = report(settings, args, &loaded);
+    if let Some(text) = text {
+        emit(&text);
+    }
+    Ok(if skipped { code.max(1) } else { code })
+}
+
+/// The report on what was read, and its exit code; `None` (exit 1) when the monitor is not there.
+fn report(settings: &Settings, args: &StatusArgs, loaded: &super::Loaded) -> (Option<String>, i32) {
     let context = Context {
         operator: operator::operator_version(&loaded.snapshot, None),
         all_namespaces: false,
@@ -76,7 +100,7 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         &finding_kinds,
     ) else {
         super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&args.name), &[]);
-        return Ok(1);
+        return (None, 1);
     };
     let text = match settings.format {
         OutputFormat::Json => format!(
@@ -86,49 +110,146 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         OutputFormat::Yaml => serde_saphyr::to_string(&status).unwrap_or_default(),
         _ => render(&status, settings.now, settings.color),
     };
-    emit(&text);
-    Ok(if status.partial() || skipped { 1 } else { 0 })
+    (Some(text), if status.partial() { 1 } else { 0 })
+}
+
+/// `--watch`: the report again whenever a watch on one of the objects it was read from reports a change
+/// (the same narrowed queries as the read, each a WATCH), printed only when it reads differently. On a terminal
+/// each report replaces the last; piped, each is a new block (`-o json`: one JSON document per change).
+/// Ctrl-C ends it with exit 0.
+fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
+    use std::io::IsTerminal;
+    let options = super::live_options(settings);
+    let terminal = std::io::stdout().is_terminal();
+    super::runtime()?.block_on(async {
+        let connection = crate::source::live::connect(&options).await?;
+        let mut last: Option<String> = None;
+        let mut watches: Option<crate::source::watch::Watches> = None;
+        let interrupted = tokio::signal::ctrl_c();
+        tokio::pin!(interrupted);
+        loop {
+            // Ages move on between reports.
+            let now = Settings {
+                now: Timestamp::now(),
+                ..settings.clone()
+            };
+            match read_live(&connection, &now, &args.name).await {
+                Ok((loaded, queries)) => {
+                    for warning in &loaded.warnings {
+                        eprintln!("warning: {}", escape(warning));
+                    }
+                    let (text, _) = report(&now, args, &loaded);
+                    let text = text.unwrap_or_default();
+                    if last.as_deref() != Some(text.as_str()) {
+                        let block = if terminal {
+                            // Home and clear, as watch(1) does: the report replaces the last one.
+                            format!("\x1b[H\x1b[2J{text}")
+                        } else if last.is_some() && !matches!(now.format, OutputFormat::Json) {
+                            format!("\n{text}")
+                        } else {
+                            text.clone()
+                        };
+                        emit(&block);
+                        last = Some(text);
+                    }
+                    if !watches.as_ref().is_some_and(|w| w.covers(&queries)) {
+                        watches = Some(crate::source::watch::watch(&connection, &queries));
+                    }
+                }
+                Err(e) => eprintln!("warning: {}", escape(&e.to_string())),
+            }
+            let Some(active) = watches.as_mut() else {
+                return Ok(1);
+            };
+            // Wait for a change, then let a burst (a rollout touches several objects) settle before reading.
+            loop {
+                tokio::select! {
+                    _ = &mut interrupted => return Ok(0),
+                    notice = active.notices.recv() => match notice {
+                        Some(crate::source::watch::Notice::Changed) => break,
+                        Some(crate::source::watch::Notice::Refused(why)) => {
+                            eprintln!("warning: {}", escape(&why));
+                        }
+                        None => return Ok(1),
+                    },
+                }
+            }
+            tokio::select! {
+                _ = &mut interrupted => return Ok(0),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            }
+            while active.notices.try_recv().is_ok() {}
+        }
+    })
 }
 
 /// Reads only what the monitor names, in three rounds of narrowed LISTs (never a cluster-wide list, so the
 /// cost does not grow with the estate): the monitor; then its clusters, Secrets, workloads, claims and
-/// Services; then the claims' volumes.
-fn load_live(settings: &Settings, name: &str) -> Result<super::Loaded, CommandError> {
-    let options = super::live_options(settings);
-    super::runtime()?.block_on(async {
-        let connection = crate::source::live::connect(&options).await?;
-        let namespace = connection.namespace.clone();
-        let (mut snapshot, mut warnings) = connection
-            .read(&monitor_round(&namespace, name), Some(Kind::TidbMonitor))
-            .await?;
-        let monitor = snapshot
-            .monitors
-            .iter()
-            .find(|m| m.metadata.name == name)
-            .cloned();
-        if let Some(monitor) = monitor {
-            let (part, more) = connection.read(&object_round(&monitor), None).await?;
+/// Services; then the claims' volumes. Returns the queries too: `--watch` watches exactly those.
+async fn read_live(
+    connection: &crate::source::live::Connection,
+    settings: &Settings,
+    name: &str,
+) -> Result<(super::Loaded, Vec<Query>), CommandError> {
+    let namespace = connection.namespace.clone();
+    // The first round reads the monitor and, at the same time, what a monitor of that name owns in its own
+    // namespace (shard 0, its own clusters, Secrets, ConfigMaps, events): its spec is not known yet, but most
+    // monitors name only their own namespace, so the rounds after it are small or none. One round trip less
+    // is most of what `status` costs beside `kubectl get tm NAME`.
+    let guess = TidbMonitor {
+        metadata: crate::model::ObjectMeta {
+            name: name.to_string(),
+            namespace: Some(namespace.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let empty = crate::snapshot::Snapshot::default();
+    let mut queries = monitor_round(&namespace, name);
+    queries.extend(object_round(&guess));
+    queries.extend(event_round(&empty, &guess));
+    let (mut snapshot, mut warnings) = connection.read(&queries, Some(Kind::TidbMonitor)).await?;
+    let monitor = snapshot
+        .monitors
+        .iter()
+        .find(|m| m.metadata.name == name)
+        .cloned();
+    if let Some(monitor) = monitor {
+        // Then what the spec names beyond the guess (other namespaces, more shards), the volumes of the claims
+        // and the events of the Pods found — until a round finds nothing new to read (two rounds at most
+        // unless the guess missed shards).
+        for _ in 0..3 {
+            let mut round = object_round(&monitor);
+            round.extend(volume_round(&snapshot, &monitor));
+            round.extend(event_round(&snapshot, &monitor));
+            round.retain(|q| !queries.contains(q));
+            round.dedup();
+            if round.is_empty() {
+                break;
+            }
+            let (part, more) = connection.read(&round, None).await?;
             snapshot.merge(part);
             warnings.extend(more);
-            let (part, more) = connection
-                .read(&volume_round(&snapshot, &monitor), None)
-                .await?;
-            snapshot.merge(part);
-            warnings.extend(more);
+            queries.extend(round);
         }
-        // Other monitors and scrape objects are not read: the rules that compare them stay silent here.
-        if settings.global.verbose > 0 {
-            eprintln!(
-                "note: status reads only this monitor's objects; rules across monitors and scrape objects need `kubectl tidbmonitor check`"
-            );
-        }
-        Ok(super::Loaded {
+        // A shard read by the guess and again by the spec's selector is one object.
+        snapshot.keep_last_definitions();
+    }
+    // Other monitors and scrape objects are not read: the rules that compare them stay silent here.
+    if settings.global.verbose > 0 {
+        eprintln!(
+            "note: status reads only this monitor's objects; rules across monitors and scrape objects need `kubectl tidbmonitor check`"
+        );
+    }
+    Ok((
+        super::Loaded {
             snapshot,
             warnings,
             row_namespace: Some(namespace.clone()),
             default_namespace: namespace,
-        })
-    })
+        },
+        queries,
+    ))
 }
 
 /// Round 1: the monitor itself, by name.
@@ -185,7 +306,7 @@ pub fn object_round(monitor: &TidbMonitor) -> Vec<Query> {
         "{COMPONENT_MONITOR},app.kubernetes.io/instance in ({})",
         instances.join(",")
     );
-    for kind in [Kind::StatefulSet, Kind::PersistentVolumeClaim] {
+    for kind in [Kind::StatefulSet, Kind::PersistentVolumeClaim, Kind::Pod] {
         queries.push(Query {
             kind,
             scope: scope.clone(),
@@ -195,6 +316,14 @@ pub fn object_round(monitor: &TidbMonitor) -> Vec<Query> {
     }
     queries.push(Query {
         kind: Kind::Service,
+        scope: scope.clone(),
+        labels: Some(format!(
+            "{COMPONENT_MONITOR},app.kubernetes.io/instance={name}"
+        )),
+        fields: None,
+    });
+    queries.push(Query {
+        kind: Kind::Ingress,
         scope: scope.clone(),
         labels: Some(format!(
             "{COMPONENT_MONITOR},app.kubernetes.io/instance={name}"
@@ -238,6 +367,23 @@ pub fn volume_round(snapshot: &crate::snapshot::Snapshot, monitor: &TidbMonitor)
         .collect()
 }
 
+/// Round 3 too: the events about the monitor, its StatefulSets, the legacy Deployment and the Pods round 2
+/// found, one field-selected LIST each (`involvedObject.kind` and `.name`, which core/v1 Events index).
+pub fn event_round(snapshot: &crate::snapshot::Snapshot, monitor: &TidbMonitor) -> Vec<Query> {
+    let scope = Scope::Namespace(monitor.metadata.namespace().to_string());
+    crate::core::status::event_subjects(snapshot, monitor)
+        .into_iter()
+        .map(|(kind, name)| Query {
+            kind: Kind::Event,
+            scope: scope.clone(),
+            labels: None,
+            fields: Some(format!(
+                "involvedObject.kind={kind},involvedObject.name={name}"
+            )),
+        })
+        .collect()
+}
+
 /// tidb-operator's component label on every monitor object (`label.NewMonitor().Monitor()`).
 const COMPONENT_MONITOR: &str = "app.kubernetes.io/component=monitor";
 
@@ -265,15 +411,34 @@ pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
     );
     section(
         &mut out,
+        "Pods",
+        &pods(status, now, color),
+        &status.pods.not_checked,
+    );
+    section(
+        &mut out,
         "Storage",
         &storage(status, color),
         &status.storage.not_checked,
     );
+    let endpoint_gaps: Vec<NotChecked> = status
+        .endpoints
+        .not_checked
+        .iter()
+        .chain(&status.ingresses.not_checked)
+        .cloned()
+        .collect();
     section(
         &mut out,
         "Endpoints",
         &endpoints(status, color),
-        &status.endpoints.not_checked,
+        &endpoint_gaps,
+    );
+    section(
+        &mut out,
+        "Events",
+        &events(status, now, color),
+        &status.events.not_checked,
     );
     let findings = if status.findings.items.is_empty() {
         "No findings\n".to_string()
@@ -476,6 +641,55 @@ fn workloads(status: &MonitorStatus, color: bool) -> String {
     format!("Layout: {workload}\n{}", table.render(false, color))
 }
 
+fn pods(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
+    let rows = status
+        .pods
+        .items
+        .iter()
+        .map(|p| {
+            let phase = p.phase.clone().unwrap_or_else(|| "<unknown>".into());
+            let healthy = p.phase.as_deref() == Some("Running") && p.ready == p.containers;
+            vec![
+                p.name.as_str().into(),
+                Cell::tone(phase, Some(if healthy { Tone::Good } else { Tone::Bad })),
+                format!("{}/{}", p.ready, p.containers).into(),
+                p.restarts.to_string().into(),
+                p.node.clone().unwrap_or_else(|| "<none>".into()).into(),
+                age(p.creation_timestamp.as_deref(), now).into(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["NAME", "PHASE", "READY", "RESTARTS", "NODE", "AGE"],
+        rows,
+    };
+    table_or(table, color, "No pods")
+}
+
+fn events(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
+    let rows = status
+        .events
+        .items
+        .iter()
+        .map(|e| {
+            let tone = (e.type_ == "Warning").then_some(Tone::Bad);
+            vec![
+                Cell::tone(e.type_.clone(), tone),
+                e.reason.as_str().into(),
+                e.object.as_str().into(),
+                e.count.to_string().into(),
+                age(e.last_seen.as_deref(), now).into(),
+                e.message.as_str().into(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        headers: vec!["TYPE", "REASON", "OBJECT", "COUNT", "LAST SEEN", "MESSAGE"],
+        rows,
+    };
+    table_or(table, color, "No events")
+}
+
 fn storage(status: &MonitorStatus, color: bool) -> String {
     if !status.overview.storage.persistent {
         return "ephemeral (spec.persistent is false): no claims\n".into();
@@ -561,5 +775,30 @@ fn endpoints(status: &MonitorStatus, color: bool) -> String {
         (Some(_), false) => grpc.join(", "),
     };
     text.push_str(&format!("Thanos sidecar gRPC: {line}\n"));
+    if status.ingresses.items.is_empty() {
+        text.push_str("Ingress: none\n");
+    } else {
+        let rows = status
+            .ingresses
+            .items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.name.as_str().into(),
+                    join(&i.routes).into(),
+                    if i.tls_hosts.is_empty() {
+                        "-".into()
+                    } else {
+                        join(&i.tls_hosts).into()
+                    },
+                ]
+            })
+            .collect();
+        let table = Table {
+            headers: vec!["INGRESS", "ROUTES", "TLS"],
+            rows,
+        };
+        text.push_str(&table.render(false, color));
+    }
     text
 }

@@ -16,6 +16,9 @@ use crate::snapshot::{Kind, Scope, Snapshot};
 pub struct ClusterView {
     pub api_version: &'static str,
     pub kind: &'static str,
+    /// The kubeconfig context it was read in, with `--context a,b` or `--all-contexts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     pub metadata: ViewMeta,
     /// `TidbCluster`, `DMCluster` or `Cluster` (tidb-operator v2).
     pub cluster_kind: &'static str,
@@ -298,6 +301,7 @@ fn v2_view(snapshot: &Snapshot, cluster: &V2Cluster, coverage_complete: bool) ->
     };
     ClusterView {
         api_version: VIEW_API_VERSION,
+        context: None,
         kind: "TidbClusterView",
         metadata: (&cluster.metadata).into(),
         cluster_kind: "Cluster",
@@ -368,6 +372,7 @@ fn view(
     let ready = status.conditions.iter().find(|c| c.type_ == "Ready");
     ClusterView {
         api_version: VIEW_API_VERSION,
+        context: None,
         kind: "TidbClusterView",
         metadata: meta.into(),
         cluster_kind,

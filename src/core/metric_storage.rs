@@ -66,6 +66,19 @@ pub fn prometheus_operated(namespace: &str) -> String {
     format!("http://prometheus-operated.{namespace}.svc:9090")
 }
 
+/// The address of the VictoriaMetrics operator's VMSingle `name` in `namespace`, which answers the Prometheus query
+/// API: its Service `vmsingle-<name>` (VM operator v0.74.1 `api/operator/v1beta1/vmsingle_types.go:340-345`
+/// `PrefixedName`) on port 8428. The Service's `http` port is the VMSingle's `spec.port`, defaulted to 8429
+/// (`internal/config/config.go:362-368`, docs/env.md `VM_VMSINGLEDEFAULT_PORT`), and the operator adds an
+/// `http-alias` port 8428 to the same target whenever that port is not 8428 (`factory/vmsingle/vmsingle.go:522-533`,
+/// present since v0.58): 8428 answers whatever the port is.
+pub fn vmsingle(namespace: &str, name: &str) -> String {
+    format!(
+        "http://{}.{namespace}.svc:8428",
+        crate::naming::vm::vmsingle(name)
+    )
+}
+
 /// The exact command that sets `metric-storage` on a PDGroup, keeping the rest of its config.
 pub fn patch_command(group: &ComponentGroup, url: &str) -> String {
     let config = group.spec.template.spec.config.as_deref().unwrap_or("");

@@ -3,6 +3,7 @@
 pub mod clusters;
 pub mod discovery;
 pub mod metric_storage;
+pub mod monitor_jobs;
 pub mod monitors;
 pub mod relabel;
 pub mod scraping;

@@ -15,6 +15,9 @@ use crate::snapshot::{Lookup, Snapshot};
 pub struct MonitorView {
     pub api_version: &'static str,
     pub kind: &'static str,
+    /// The kubeconfig context it was read in, with `--context a,b` or `--all-contexts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     pub metadata: ViewMeta,
     pub clusters: Vec<ClusterRefView>,
     pub prometheus: Option<ComponentView>,
@@ -146,6 +149,7 @@ pub fn monitor_view(snapshot: &Snapshot, monitor: &TidbMonitor) -> MonitorView {
     }
     MonitorView {
         api_version: VIEW_API_VERSION,
+        context: None,
         kind: "TidbMonitorView",
         metadata: (&monitor.metadata).into(),
         tls: tls_state(&clusters),

@@ -457,14 +457,13 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
             Some(s) => match namespace_labels(ns) {
                 Some(labels) => s.matches(&labels),
                 None => {
-                    let only_name = s.match_expressions.is_empty()
-                        && s.match_labels.len() == 1
-                        && s.match_labels.contains_key("kubernetes.io/metadata.name");
+                    // A selector on the name label alone (`migrate` writes `In [namespaces]`) needs no
+                    // Namespace object: Kubernetes (1.22+) sets that label to the name on every namespace.
+                    const NAME: &str = "kubernetes.io/metadata.name";
+                    let only_name = s.match_labels.keys().all(|k| k == NAME)
+                        && s.match_expressions.iter().all(|e| e.key == NAME);
                     if only_name {
-                        s.match_labels
-                            .get("kubernetes.io/metadata.name")
-                            .map(String::as_str)
-                            == Some(ns)
+                        s.matches(&BTreeMap::from([(NAME.to_string(), ns.to_string())]))
                     } else {
                         unknown = true;
                         false

@@ -34,8 +34,15 @@ pub struct MonitorStatus {
     pub overview: MonitorView,
     pub clusters: Section<ClusterStatus>,
     pub workloads: Section<WorkloadStatus>,
+    /// The workloads' Pods, read by the monitor's labels.
+    pub pods: Section<PodStatus>,
     pub storage: Section<ClaimStatus>,
     pub endpoints: Section<ServiceStatus>,
+    /// The Ingresses tidb-operator made for `prometheus.ingress` / `grafana.ingress` (shard 0).
+    pub ingresses: Section<IngressStatus>,
+    /// Events about the monitor, its workloads and Pods: warnings first, one row per (object, type, reason,
+    /// message) with the times summed.
+    pub events: Section<EventStatus>,
     pub findings: Section<Finding>,
 }
 
@@ -133,6 +140,48 @@ pub struct WorkloadStatus {
 
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+pub struct PodStatus {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// Ready containers.
+    pub ready: i32,
+    pub containers: i32,
+    /// Restarts of all its containers.
+    pub restarts: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressStatus {
+    pub name: String,
+    /// `host/path → service:port` of each rule.
+    pub routes: Vec<String>,
+    /// Hosts served over TLS.
+    pub tls_hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventStatus {
+    /// `Warning` or `Normal`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub reason: String,
+    /// `Kind/name` of the object it is about.
+    pub object: String,
+    pub message: String,
+    pub count: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ClaimStatus {
     pub name: String,
     /// `statefulset` (a shard replica's claim) or `legacy` (the v1.1 Deployment's claim).
@@ -194,8 +243,11 @@ pub fn monitor_status(
         metadata: (&monitor.metadata).into(),
         clusters: clusters(snapshot, monitor, &overview),
         workloads: workloads(snapshot, monitor),
+        pods: pods(snapshot, monitor),
         storage: storage(snapshot, monitor),
         endpoints: endpoints(snapshot, monitor),
+        ingresses: ingresses(snapshot, monitor),
+        events: events(snapshot, monitor),
         findings: findings(snapshot, monitor, &overview, context, finding_kinds),
         overview,
     })
@@ -206,8 +258,11 @@ impl MonitorStatus {
     pub fn partial(&self) -> bool {
         !(self.clusters.not_checked.is_empty()
             && self.workloads.not_checked.is_empty()
+            && self.pods.not_checked.is_empty()
             && self.storage.not_checked.is_empty()
             && self.endpoints.not_checked.is_empty()
+            && self.ingresses.not_checked.is_empty()
+            && self.events.not_checked.is_empty()
             && self.findings.not_checked.is_empty())
     }
 }
@@ -351,6 +406,130 @@ fn workloads(snapshot: &Snapshot, monitor: &TidbMonitor) -> Section<WorkloadStat
     }
 }
 
+/// Whether a Pod is one of the monitor's: tidb-operator labels the pods of shard s like the StatefulSet
+/// (`app.kubernetes.io/component=monitor`, `app.kubernetes.io/instance=<name>[-shard-s]`; the v1.1 Deployment's
+/// pods carry the shard-0 instance), pkg/monitor/monitor/util.go buildTidbMonitorLabel, v1.2.0 through v1.6.6.
+pub fn monitor_pod(monitor: &TidbMonitor, pod: &crate::model::Pod) -> bool {
+    let labels = &pod.metadata.labels;
+    pod.metadata.namespace() == monitor.metadata.namespace()
+        && labels.get(COMPONENT_LABEL).map(String::as_str) == Some("monitor")
+        && labels.get(INSTANCE_LABEL).is_some_and(|instance| {
+            (0..monitor.spec.shards())
+                .any(|shard| *instance == naming::shard_instance(&monitor.metadata.name, shard))
+        })
+}
+
+fn pods(snapshot: &Snapshot, monitor: &TidbMonitor) -> Section<PodStatus> {
+    let mut items: Vec<PodStatus> = snapshot
+        .pods
+        .iter()
+        .filter(|p| monitor_pod(monitor, p))
+        .map(|p| PodStatus {
+            name: p.metadata.name.clone(),
+            phase: p.status.phase.clone(),
+            ready: p
+                .status
+                .container_statuses
+                .iter()
+                .filter(|c| c.ready)
+                .count() as i32,
+            containers: p.status.container_statuses.len() as i32,
+            restarts: p
+                .status
+                .container_statuses
+                .iter()
+                .map(|c| c.restart_count)
+                .sum(),
+            node: p.spec.node_name.clone(),
+            creation_timestamp: p.metadata.creation_timestamp.clone(),
+        })
+        .collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name));
+    Section {
+        not_checked: gaps(
+            snapshot,
+            &[(Kind::Pod, vec![monitor.metadata.namespace().to_string()])],
+        ),
+        items,
+    }
+}
+
+/// The objects whose events tell the monitor's story: itself, its StatefulSets, the legacy Deployment, its Pods.
+pub fn event_subjects(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<(&'static str, String)> {
+    let name = &monitor.metadata.name;
+    let mut subjects = vec![("TidbMonitor", name.clone())];
+    subjects.extend(
+        (0..monitor.spec.shards())
+            .map(|shard| ("StatefulSet", naming::shard_statefulset(name, shard))),
+    );
+    subjects.push(("Deployment", naming::legacy_deployment(name)));
+    subjects.extend(
+        snapshot
+            .pods
+            .iter()
+            .filter(|p| monitor_pod(monitor, p))
+            .map(|p| ("Pod", p.metadata.name.clone())),
+    );
+    subjects
+}
+
+fn events(snapshot: &Snapshot, monitor: &TidbMonitor) -> Section<EventStatus> {
+    let ns = monitor.metadata.namespace();
+    let subjects = event_subjects(snapshot, monitor);
+    let mut rows: Vec<EventStatus> = Vec::new();
+    for event in &snapshot.events {
+        let subject = &event.involved_object;
+        let (Some(kind), Some(name)) = (subject.kind.as_deref(), subject.name.as_deref()) else {
+            continue;
+        };
+        if event.metadata.namespace() != ns
+            || !subjects.iter().any(|(k, n)| *k == kind && n == name)
+        {
+            continue;
+        }
+        let row = EventStatus {
+            type_: event.type_.clone().unwrap_or_else(|| "Normal".into()),
+            reason: event.reason.clone().unwrap_or_default(),
+            object: format!("{kind}/{name}"),
+            message: event.message.clone().unwrap_or_default().trim().to_string(),
+            count: event.times(),
+            last_seen: event.last_seen().map(str::to_string),
+        };
+        // The same report from several Event objects (a new one per reporter or after aggregation) is one row.
+        match rows.iter_mut().find(|r| {
+            (&r.type_, &r.reason, &r.object, &r.message)
+                == (&row.type_, &row.reason, &row.object, &row.message)
+        }) {
+            Some(existing) => {
+                existing.count += row.count;
+                if row.last_seen > existing.last_seen {
+                    existing.last_seen = row.last_seen;
+                }
+            }
+            None => rows.push(row),
+        }
+    }
+    // Warnings first, then the latest first (RFC 3339 times in UTC sort as text).
+    rows.sort_by(|a, b| {
+        (
+            a.type_ != "Warning",
+            std::cmp::Reverse(&a.last_seen),
+            &a.object,
+            &a.reason,
+        )
+            .cmp(&(
+                b.type_ != "Warning",
+                std::cmp::Reverse(&b.last_seen),
+                &b.object,
+                &b.reason,
+            ))
+    });
+    Section {
+        not_checked: gaps(snapshot, &[(Kind::Event, vec![ns.to_string()])]),
+        items: rows,
+    }
+}
+
 fn storage(snapshot: &Snapshot, monitor: &TidbMonitor) -> Section<ClaimStatus> {
     let (ns, name) = (monitor.metadata.namespace(), &monitor.metadata.name);
     let mut items = Vec::new();
@@ -429,6 +608,55 @@ fn claim(
         storage_class: pvc.and_then(|p| p.spec.storage_class_name.clone()),
         volume,
         migration,
+    }
+}
+
+/// The monitor's Ingresses: tidb-operator labels them as its Services (`buildTidbMonitorLabel`, util.go
+/// getIngress, v1.6.6).
+fn ingresses(snapshot: &Snapshot, monitor: &TidbMonitor) -> Section<IngressStatus> {
+    let (ns, name) = (monitor.metadata.namespace(), &monitor.metadata.name);
+    let mut items: Vec<IngressStatus> = snapshot
+        .ingresses
+        .iter()
+        .filter(|i| {
+            let labels = &i.metadata.labels;
+            i.metadata.namespace() == ns
+                && labels.get(INSTANCE_LABEL).map(String::as_str) == Some(name.as_str())
+                && labels.get(COMPONENT_LABEL).map(String::as_str) == Some("monitor")
+        })
+        .map(|i| IngressStatus {
+            name: i.metadata.name.clone(),
+            routes: i
+                .spec
+                .rules
+                .iter()
+                .flat_map(|rule| {
+                    let host = rule.host.clone().unwrap_or_else(|| "*".into());
+                    rule.http
+                        .iter()
+                        .flat_map(|http| http.paths.iter())
+                        .map(move |p| {
+                            let backend = p.backend.service.as_ref().map_or("-".to_string(), |s| {
+                                let port = s
+                                    .port
+                                    .number
+                                    .map(|n| n.to_string())
+                                    .or_else(|| s.port.name.clone())
+                                    .unwrap_or_default();
+                                format!("{}:{port}", s.name)
+                            });
+                            format!("{host}{} → {backend}", p.path.as_deref().unwrap_or("/"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            tls_hosts: i.spec.tls.iter().flat_map(|t| t.hosts.clone()).collect(),
+        })
+        .collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name));
+    Section {
+        not_checked: gaps(snapshot, &[(Kind::Ingress, vec![ns.to_string()])]),
+        items,
     }
 }
 

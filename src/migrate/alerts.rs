@@ -56,6 +56,24 @@ pub struct Alerting {
     pub warnings: Vec<String>,
 }
 
+/// Whether the monitor's Prometheus evaluated rules or sent alerts: `alertmanagerURL` or `enableAlertRules` load
+/// the built-in rules, `prometheus.config.ruleConfigRef` its own (template.go:475-502).
+pub fn alerts(monitor: &TidbMonitor) -> bool {
+    monitor
+        .spec
+        .alertmanager_url
+        .as_deref()
+        .is_some_and(|u| !u.is_empty())
+        || monitor.spec.enable_alert_rules
+        || monitor
+            .spec
+            .prometheus
+            .as_ref()
+            .and_then(|p| p.config.as_ref())
+            .and_then(|c| c.rule_config_ref.as_ref())
+            .is_some_and(|r| !r.name.is_empty())
+}
+
 /// The name of the Secret holding a monitor's Alertmanager configuration.
 pub fn alertmanagers_secret(monitor: &str) -> String {
     format!("{monitor}-prometheus-alertmanagers")

@@ -1,21 +1,29 @@
-//! `migrate`: from a TidbMonitor to prometheus-operator. Pure: a snapshot in, for each TidbMonitor a
-//! `monitoring.coreos.com/v1` Prometheus carrying the monitor's settings, the ServiceAccount and Roles it needs,
-//! and the scrape objects of the clusters the monitor scraped (built by `scaffold`'s builders), labelled so that
-//! this Prometheus, and no other object, selects them. Rendering, writing and applying live in `commands`.
+//! `migrate`: from a TidbMonitor to prometheus-operator or to the VictoriaMetrics operator. Pure: a snapshot in,
+//! for each TidbMonitor the objects that take over its scraping and storage, and the scrape objects of the
+//! clusters the monitor scraped (built by `scaffold`'s builders), labelled so that the new stack, and no other
+//! object, selects them. Rendering, writing and applying live in `commands`.
+//!
+//! `--to prometheus-operator`: a `monitoring.coreos.com/v1` Prometheus carrying the monitor's settings, the
+//! ServiceAccount and Roles it needs, and PodMonitors. `--to victoriametrics`: a VMSingle and a VMAgent
+//! ([`victoriametrics`]) and VMPodScrapes. What the two share — which clusters were covered, which existing
+//! scrape objects are someone else's, the selector label, the header and the plan — is written once here.
 //!
 //! Field mappings follow tidb-operator v1.6.6 (`pkg/apis/pingcap/v1alpha1/tidbmonitor_types.go`,
-//! `pkg/monitor/monitor/util.go`) and prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`);
-//! `docs/migrate.md` holds the table.
+//! `pkg/monitor/monitor/util.go`), prometheus-operator v0.93 (`pkg/apis/monitoring/v1/prometheus_types.go`) and
+//! the VictoriaMetrics operator v0.74.1; `docs/migrate.md` holds the table ([`fields`]).
 
 pub mod alerts;
 pub mod fields;
 pub mod plan;
+pub mod verify;
+pub mod victoriametrics;
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
 use crate::core::clusters::{lists, reaches};
+use crate::core::metric_storage;
 use crate::model::{ObjectMeta, TidbMonitor};
 use crate::scaffold::grafana;
 use crate::scaffold::servicemonitor::{self, MonitorKind};
@@ -24,17 +32,63 @@ use crate::scaffold::{Scaffold, ScaffoldError, labels, parse_label, v2};
 use crate::snapshot::{Kind, Snapshot};
 
 /// The label on every scrape object a migration emits, valued `<monitor namespace>.<monitor name>`: the new
-/// Prometheus selects exactly these, never a ServiceMonitor or PodMonitor someone else made.
+/// Prometheus or VMAgent selects exactly these, never a scrape object someone else made.
 pub const MIGRATED_FROM: &str = "tidbmonitor.kubectl-tidbmonitor/migrated-from";
 
 /// The label Kubernetes (1.22+) puts on every Namespace: the namespace selector names the clusters' namespaces.
 const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
 
+/// The stack a migration builds (`--to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum To {
+    #[default]
+    PrometheusOperator,
+    Victoriametrics,
+}
+
+impl To {
+    /// As `--to` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            To::PrometheusOperator => "prometheus-operator",
+            To::Victoriametrics => "victoriametrics",
+        }
+    }
+
+    /// The Prometheus-API base URL of the stack that replaces TidbMonitor `namespace/name`: what Grafana's
+    /// datasource and PD's `metric-storage` point at (a shared Grafana builder asks here).
+    pub fn query_url(self, namespace: &str, name: &str) -> String {
+        match self {
+            To::PrometheusOperator => metric_storage::prometheus_operated(namespace),
+            To::Victoriametrics => metric_storage::vmsingle(namespace, name),
+        }
+    }
+
+    /// The scrape objects this stack selects: PodMonitors, or VMPodScrapes (TidbMonitor discovers pods, `role:
+    /// pod` in template.go, and so do both).
+    fn scrape_kind(self) -> MonitorKind {
+        match self {
+            To::PrometheusOperator => MonitorKind::PodMonitor,
+            To::Victoriametrics => MonitorKind::VmPodScrape,
+        }
+    }
+
+    /// What selects the scrape objects, for messages.
+    fn scraper(self) -> &'static str {
+        match self {
+            To::PrometheusOperator => "Prometheus",
+            To::Victoriametrics => "VMAgent",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The tidb-operator the v1 scrape objects are for (Service port names, TiProxy's scheme).
     pub target: Target,
-    /// `--rules-dir`: the built-in rule files copied out of a monitor's pod.
+    /// The stack to build.
+    pub to: To,
+    /// `--rules-dir`: the built-in rule files copied out of a monitor's pod (prometheus-operator only).
     pub rules_dir: Option<alerts::RulesDir>,
 }
 
@@ -48,10 +102,7 @@ pub struct Migration {
 }
 
 /// The new stack for every TidbMonitor in the snapshot, monitor by monitor in (namespace, name) order.
-pub fn prometheus_operator(
-    snapshot: &Snapshot,
-    options: &Options,
-) -> Result<Migration, ScaffoldError> {
+pub fn build(snapshot: &Snapshot, options: &Options) -> Result<Migration, ScaffoldError> {
     let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
     monitors.sort_by(|a, b| {
         (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
@@ -61,14 +112,22 @@ pub fn prometheus_operator(
             "no TidbMonitor selected: nothing to migrate".into(),
         ));
     }
+    // A cluster several monitors scraped gets scrape objects for each; the plain names (`<cluster>-<component>`)
+    // go first to monitors that only scrape their own namespace (the cluster's own monitor), then in order.
+    let mut claiming: Vec<usize> = (0..monitors.len()).collect();
+    claiming.sort_by_key(|&i| monitors[i].spec.cluster_scoped);
+    let mut emitted: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut stacks: Vec<Scaffold> = (0..monitors.len()).map(|_| Scaffold::default()).collect();
+    for i in claiming {
+        migrate_one(snapshot, monitors[i], options, &mut emitted, &mut stacks[i])?;
+    }
     let mut scaffold = Scaffold::default();
     let mut plan = Vec::new();
-    // A cluster two monitors scraped gets one set of scrape objects (the names are `<cluster>-<component>`):
-    // the first monitor's. Said, not hidden.
-    let mut emitted: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for monitor in monitors {
-        migrate_one(snapshot, monitor, options, &mut emitted, &mut scaffold)?;
-        plan.extend(plan::plan(snapshot, monitor));
+    for (monitor, stack) in monitors.iter().zip(stacks) {
+        scaffold.objects.extend(stack.objects);
+        scaffold.warnings.extend(stack.warnings);
+        scaffold.notes.extend(stack.notes);
+        plan.extend(plan::plan(snapshot, monitor, options.to));
     }
     Ok(Migration {
         stack: scaffold,
@@ -91,12 +150,12 @@ pub fn selector_value(monitor: &TidbMonitor) -> Result<String, ScaffoldError> {
 
 /// The clusters a monitor really scraped: listed in `clusters` (TidbCluster, or a v2 Cluster whose pods carry
 /// the same instance label, reference §9) or `dm.clusters`, and reachable (`core::clusters::reaches`).
-struct Covered<'a> {
+pub(crate) struct Covered<'a> {
     monitor: &'a TidbMonitor,
 }
 
 impl Covered<'_> {
-    fn v1(&self, kind: Kind, meta: &ObjectMeta) -> bool {
+    pub(crate) fn v1(&self, kind: Kind, meta: &ObjectMeta) -> bool {
         let refs = match kind {
             Kind::DmCluster => self.monitor.spec.dm_clusters(),
             _ => &self.monitor.spec.clusters,
@@ -104,7 +163,7 @@ impl Covered<'_> {
         lists(self.monitor, refs, meta) && reaches(self.monitor, meta)
     }
 
-    fn v2(&self, meta: &ObjectMeta) -> bool {
+    pub(crate) fn v2(&self, meta: &ObjectMeta) -> bool {
         lists(self.monitor, &self.monitor.spec.clusters, meta) && reaches(self.monitor, meta)
     }
 }
@@ -127,9 +186,10 @@ fn migrate_one(
         })?;
     let value = selector_value(monitor)?;
     let covered = Covered { monitor };
+    let to = options.to;
+    let scraper = to.scraper();
     let scrape_options = servicemonitor::Options {
-        // PodMonitors: TidbMonitor discovers pods (`role: pod`, template.go), and so does a PodMonitor.
-        kind: MonitorKind::PodMonitor,
+        kind: to.scrape_kind(),
         prometheus_labels: [(MIGRATED_FROM.to_string(), value.clone())].into(),
         target: options.target.clone(),
     };
@@ -141,54 +201,88 @@ fn migrate_one(
     scrapes.objects.extend(v2_scrapes.objects);
     scrapes.warnings.extend(v2_scrapes.warnings);
     scaffold.warnings.extend(scrapes.warnings);
-    scaffold
-        .notes
-        .push(format!("TidbMonitor {ns}/{name} → Prometheus {ns}/{name}:"));
+    scaffold.notes.push(match to {
+        To::PrometheusOperator => format!("TidbMonitor {ns}/{name} → Prometheus {ns}/{name}:"),
+        To::Victoriametrics => {
+            format!("TidbMonitor {ns}/{name} → VMSingle {ns}/{name} and VMAgent {ns}/{name}:")
+        }
+    });
     unreached_notes(snapshot, monitor, &mut scaffold.notes);
-    scaffold.notes.extend(fields::dropped_notes(raw));
+    scaffold.notes.extend(fields::dropped_notes(raw, to));
 
     let mut namespaces: BTreeSet<String> = BTreeSet::new();
     let mut objects = Vec::new();
-    for object in scrapes.objects {
-        let (kind, object_ns, object_name) = crate::scaffold::identity(&object);
+    for mut object in scrapes.objects {
+        let (kind, object_ns, mut object_name) = crate::scaffold::identity(&object);
         namespaces.insert(object_ns.clone());
-        // An object of that name someone else owns (`scaffold podmonitor` for another Prometheus, or the
-        // migration of another monitor over the same cluster): applying ours would rewrite its labels and take
-        // its targets from the Prometheus that selects it today. `--apply` only creates or updates our own.
-        if let Some(owner) = foreign_owner(snapshot, &kind, &object_ns, &object_name, &value) {
-            scaffold.warnings.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this Prometheus does not scrape those targets: migrate the monitors that share this cluster in one run, or copy that object under another name with the label {MIGRATED_FROM}={value}"
+        // The name `scaffold` gives (`<cluster>-<component>`) may already be another's: someone's own object
+        // (applying ours would rewrite its labels and take its targets from the Prometheus that selects it), or
+        // the migration of another monitor over the same cluster, in this run or an earlier one. This monitor
+        // then gets its own copy under `<name>-<monitor namespace>-<monitor name>`: a label holds one value, so
+        // one object cannot serve two scrapers. `--apply` only creates or updates objects of this migration,
+        // and a re-run finds the same names.
+        let taken =
+            foreign_owner(snapshot, &kind, &object_ns, &object_name, &value).or_else(|| {
+                emitted
+                    .contains(&(kind.clone(), object_ns.clone(), object_name.clone()))
+                    .then(|| "emitted for a monitor migrated before this one".to_string())
+            });
+        if let Some(owner) = taken {
+            let own_name = format!("{object_name}-{ns}-{name}");
+            scaffold.notes.push(format!(
+                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is another's ({owner}): this {scraper} gets its own copy, {object_ns}/{own_name}"
             ));
-            continue;
+            object["metadata"]["name"] = Value::String(own_name.clone());
+            object_name = own_name;
+            if let Some(owner) = foreign_owner(snapshot, &kind, &object_ns, &object_name, &value) {
+                scaffold.warnings.push(format!(
+                    "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} already exists ({owner}) and is left as it is, so this {scraper} does not scrape those targets: give it the label {MIGRATED_FROM}={value}, or delete it and migrate again"
+                ));
+                continue;
+            }
         }
-        if !emitted.insert((kind.clone(), object_ns.clone(), object_name.clone())) {
-            scaffold.warnings.push(format!(
-                "TidbMonitor {ns}/{name}: {kind} {object_ns}/{object_name} is emitted once, for the monitor migrated before it, so this Prometheus does not scrape those targets: copy that object under another name with the label {MIGRATED_FROM}={value} (a label holds one value: adding ours to it would take it from the other Prometheus)"
-            ));
-            continue;
-        }
+        emitted.insert((kind.clone(), object_ns.clone(), object_name.clone()));
         objects.push(object);
     }
     if namespaces.is_empty() {
         scaffold.warnings.push(format!(
-            "TidbMonitor {ns}/{name}: none of its clusters was found, so its Prometheus selects no scrape object yet"
+            "TidbMonitor {ns}/{name}: none of its clusters was found, so its {scraper} selects no scrape object yet"
         ));
     }
-    let account = format!("{name}-prometheus");
-    let alerting = alerts::alerting(snapshot, monitor, raw, &value, options.rules_dir.as_ref())?;
-    let mut prometheus = prometheus(monitor, raw, &value, &account, &namespaces);
-    if let Some(spec) = prometheus["spec"].as_object_mut() {
-        spec.extend(alerting.prometheus);
+    let (selector, namespace_selector) = scrape_selectors(&value, &namespaces);
+    match to {
+        To::PrometheusOperator => {
+            let account = format!("{name}-prometheus");
+            let alerting =
+                alerts::alerting(snapshot, monitor, raw, &value, options.rules_dir.as_ref())?;
+            let mut prometheus = prometheus(monitor, raw, &selector, &namespace_selector, &account);
+            if let Some(spec) = prometheus["spec"].as_object_mut() {
+                spec.extend(alerting.prometheus);
+            }
+            scaffold.notes.extend(alerting.notes);
+            scaffold.warnings.extend(alerting.warnings);
+            scaffold.objects.push(prometheus);
+            scaffold.objects.extend(alerting.objects);
+            scaffold
+                .objects
+                .extend(rbac(monitor, &account, &namespaces));
+        }
+        To::Victoriametrics => {
+            // No VMRule or VMAlert: the header names the monitor's alerting as not carried over (`fields`).
+            scaffold
+                .objects
+                .push(victoriametrics::vmsingle(monitor, raw, &mut scaffold.notes));
+            scaffold.objects.push(victoriametrics::vmagent(
+                monitor,
+                raw,
+                &selector,
+                &namespace_selector,
+                &mut scaffold.notes,
+            ));
+        }
     }
-    scaffold.notes.extend(alerting.notes);
-    scaffold.warnings.extend(alerting.warnings);
-    scaffold.objects.push(prometheus);
-    scaffold.objects.extend(alerting.objects);
-    scaffold
-        .objects
-        .extend(rbac(monitor, &account, &namespaces));
     scaffold.objects.extend(objects);
-    if let Some(built) = monitor_grafana(snapshot, monitor, raw) {
+    if let Some(built) = monitor_grafana(snapshot, monitor, raw, to) {
         scaffold.notes.extend(built.notes);
         scaffold.warnings.extend(built.warnings);
         scaffold.objects.extend(built.objects);
@@ -197,27 +291,35 @@ fn migrate_one(
 }
 
 /// The monitor's Grafana (`scaffold::grafana`, the same builder as `scaffold thanos --grafana`) as
-/// `grafana-<name>` beside the new Prometheus, its datasource reading the Service prometheus-operator makes for
-/// every Prometheus, `prometheus-operated` (v0.93 pkg/prometheus/server/statefulset.go:38, a headless Service
-/// selecting every Prometheus pod of the namespace, pkg/prometheus/common.go:494-524). Not named like
-/// TidbMonitor's `<name>-grafana` Service, which the monitor owns until it is deleted.
+/// `grafana-<name>` beside the new stack, its datasource (and the initializer's `GF_TIDB_PROMETHEUS_URL`)
+/// [`To::query_url`]: for prometheus-operator the Service it makes for every Prometheus, `prometheus-operated`
+/// (v0.93 pkg/prometheus/server/statefulset.go:38, a headless Service selecting every Prometheus pod of the
+/// namespace, pkg/prometheus/common.go:494-524); for VictoriaMetrics the VMSingle's own Service `vmsingle-<name>`,
+/// port 8428, which every VMAgent shard writes to. Not named like TidbMonitor's `<name>-grafana` Service, which the
+/// monitor owns until it is deleted.
 fn monitor_grafana(
     snapshot: &Snapshot,
     monitor: &TidbMonitor,
     raw: &Value,
+    to: To,
 ) -> Option<grafana::Grafana> {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let options = grafana::Options {
         name: format!("grafana-{name}"),
         namespace: ns.to_string(),
-        datasource_url: crate::core::metric_storage::prometheus_operated(ns),
+        datasource_url: to.query_url(ns, name),
         part_of: "tidbmonitor-migration",
     };
     let mut built = grafana::grafana(snapshot, monitor, raw, &options)?;
     if !built.objects.is_empty() {
+        let scrapes = to.scrape_kind().kind_name();
         built.notes.push(format!(
-            "TidbMonitor {ns}/{name}: the migrated PodMonitors keep `component`, `tidb_cluster`, `cluster` and `instance` (and set `job` to tiup's names), so Grafana grafana-{name}'s dashboards find the same series"
+            "TidbMonitor {ns}/{name}: the migrated {scrapes}s keep `component`, `tidb_cluster`, `cluster` and `instance` (and set `job` to tiup's names), so Grafana grafana-{name}'s dashboards find the same series"
         ));
+    }
+    if to == To::Victoriametrics {
+        // One VMSingle per monitor, which every VMAgent shard writes to: none of the caveats below.
+        return Some(built);
     }
     let shards = monitor.spec.shards();
     if shards > 1 {
@@ -237,6 +339,20 @@ fn monitor_grafana(
         ));
     }
     Some(built)
+}
+
+/// The label selector and namespace selector that pick exactly the objects this migration labels
+/// ([`MIGRATED_FROM`] = `value`), in exactly the clusters' namespaces: one pair for the Prometheus' PodMonitor and
+/// ServiceMonitor selectors and for the VMAgent's VMPodScrape selectors.
+fn scrape_selectors(value: &str, namespaces: &BTreeSet<String>) -> (Value, Value) {
+    (
+        json!({"matchLabels": {MIGRATED_FROM: value}}),
+        json!({"matchExpressions": [{
+            "key": NAMESPACE_NAME,
+            "operator": "In",
+            "values": namespaces.iter().collect::<Vec<_>>(),
+        }]}),
+    )
 }
 
 /// Who owns an existing scrape object of this kind and name when it is not this monitor's migration (`value`
@@ -354,26 +470,32 @@ fn additional_args(raw: &Value) -> Option<Value> {
     (!args.is_empty()).then_some(Value::Array(args))
 }
 
-/// `additionalContainers`, then the container securityContexts TidbMonitor sets on its own containers
-/// (`prometheus.securityContext`, util.go:487; `thanos.securityContext`, util.go:1392): prometheus-operator merges a
-/// `containers` entry into the container of the same name (`prometheus`, `thanos-sidecar`) by strategic merge
-/// patch (prometheus_types.go:555-571). A same-named entry the user already wrote is left as it is.
-fn containers(raw: &Value) -> Option<Value> {
+/// `additionalContainers` (when `additional`), then an entry `{name, securityContext}` for each
+/// `(pointer into the monitor, container)` the monitor sets a container securityContext at: both operators merge
+/// a `containers` entry into their own container of the same name by strategic merge patch (prometheus-operator
+/// prometheus_types.go:555-571; the VM operator k8stools/client_utils.go:33-63). A same-named entry the user
+/// already wrote is left as it is.
+fn containers(raw: &Value, additional: bool, contexts: &[(&str, &str)]) -> Option<Value> {
     let mut list: Vec<Value> = get(raw, "/spec/additionalContainers")
+        .filter(|_| additional)
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for (pointer, container) in [
-        ("/spec/prometheus/securityContext", "prometheus"),
-        ("/spec/thanos/securityContext", "thanos-sidecar"),
-    ] {
-        let taken = list.iter().any(|c| c["name"] == container);
+    for (pointer, container) in contexts {
+        let taken = list.iter().any(|c| c["name"] == *container);
         if let Some(context) = get(raw, pointer).filter(|_| !taken) {
             list.push(json!({"name": container, "securityContext": context}));
         }
     }
     (!list.is_empty()).then_some(Value::Array(list))
 }
+
+/// The container securityContexts TidbMonitor sets on its own containers (`prometheus.securityContext`,
+/// util.go:487; `thanos.securityContext`, util.go:1392), by the prometheus-operator container they become.
+const PROMETHEUS_CONTEXTS: &[(&str, &str)] = &[
+    ("/spec/prometheus/securityContext", "prometheus"),
+    ("/spec/thanos/securityContext", "thanos-sidecar"),
+];
 
 /// TidbMonitor's `thanos` (tidbmonitor_types.go:320-351, rendered by util.go:1363-1456) as prometheus-operator's
 /// `thanos` (prometheus_types.go:1319, `ThanosSpec` 1581). `listenLocal` becomes the two fields that replaced it.
@@ -412,10 +534,10 @@ fn thanos(raw: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
-/// `persistent` + `storage` + `storageClassName` as the claim template tidb-operator gives its StatefulSet
-/// (util.go:1343-1361, `util.VolumeClaimTemplate`: ReadWriteOnce, pkg/util/util.go:449). Without them both
-/// use an emptyDir.
-fn storage(monitor: &TidbMonitor) -> Option<Value> {
+/// `persistent` + `storage` + `storageClassName` as the claim spec tidb-operator gives its StatefulSet
+/// (util.go:1343-1361, `util.VolumeClaimTemplate`: ReadWriteOnce, pkg/util/util.go:449). Without them every stack
+/// uses an emptyDir.
+fn claim_spec(monitor: &TidbMonitor) -> Option<Value> {
     let size = monitor.spec.storage.as_deref().filter(|s| !s.is_empty())?;
     if !monitor.spec.persistent {
         return None;
@@ -427,15 +549,56 @@ fn storage(monitor: &TidbMonitor) -> Option<Value> {
     if let Some(class) = &monitor.spec.storage_class_name {
         spec["storageClassName"] = json!(class);
     }
-    Some(json!({"volumeClaimTemplate": {"spec": spec}}))
+    Some(spec)
+}
+
+/// [`claim_spec`] as prometheus-operator's `storage.volumeClaimTemplate` (prometheus_types.go:1542).
+fn storage(monitor: &TidbMonitor) -> Option<Value> {
+    claim_spec(monitor).map(|spec| json!({"volumeClaimTemplate": {"spec": spec}}))
+}
+
+/// `prometheus.remoteWrite` as prometheus-operator's `remoteWrite` (prometheus_types.go:502): the same fields,
+/// except that TidbMonitor's `queueConfig` durations are Go `time.Duration`s, integers of nanoseconds
+/// (tidbmonitor_types.go:554-561), where prometheus-operator wants duration strings.
+fn remote_write(raw: &Value) -> Option<Value> {
+    let mut entries = get(raw, "/spec/prometheus/remoteWrite")?
+        .as_array()?
+        .clone();
+    for entry in &mut entries {
+        for key in ["batchSendDeadline", "minBackoff", "maxBackoff"] {
+            let pointer = format!("/queueConfig/{key}");
+            if let Some(nanos) = entry.pointer(&pointer).and_then(Value::as_i64)
+                && let Some(slot) = entry.pointer_mut(&pointer)
+            {
+                *slot = json!(duration_of_nanos(nanos));
+            }
+        }
+    }
+    Some(Value::Array(entries))
+}
+
+/// A count of nanoseconds as the shortest exact Prometheus duration (`5s`, `1m30s`, `250ms`; `0`).
+fn duration_of_nanos(nanos: i64) -> String {
+    let mut ms = nanos.max(0) / 1_000_000;
+    if ms == 0 {
+        return "0".into();
+    }
+    let mut out = String::new();
+    for (unit, size) in [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+        if ms >= size {
+            out.push_str(&format!("{}{unit}", ms / size));
+            ms %= size;
+        }
+    }
+    out
 }
 
 fn prometheus(
     monitor: &TidbMonitor,
     raw: &Value,
-    selector_value: &str,
+    selector: &Value,
+    namespace_selector: &Value,
     account: &str,
-    namespaces: &BTreeSet<String>,
 ) -> Value {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let mut spec = Map::new();
@@ -469,12 +632,9 @@ fn prometheus(
         "replicaExternalLabelName",
     );
     spec.insert("prometheusExternalLabelName".into(), json!(""));
-    carry(
-        &mut spec,
-        raw,
-        "/spec/prometheus/remoteWrite",
-        "remoteWrite",
-    );
+    if let Some(remote_write) = remote_write(raw) {
+        spec.insert("remoteWrite".into(), remote_write);
+    }
     if let Some(thanos) = thanos(raw) {
         spec.insert("thanos".into(), thanos);
     }
@@ -507,7 +667,7 @@ fn prometheus(
     ] {
         carry(&mut spec, raw, from, to);
     }
-    if let Some(containers) = containers(raw) {
+    if let Some(containers) = containers(raw, true, PROMETHEUS_CONTEXTS) {
         spec.insert("containers".into(), containers);
     }
     let mut pod_metadata = Map::new();
@@ -517,18 +677,12 @@ fn prometheus(
         spec.insert("podMetadata".into(), Value::Object(pod_metadata));
     }
     spec.insert("serviceAccountName".into(), json!(account));
-    // Exactly the objects this migration labels, in exactly the clusters' namespaces.
-    let selector = json!({"matchLabels": {MIGRATED_FROM: selector_value}});
-    let namespace_selector = json!({"matchExpressions": [{
-        "key": NAMESPACE_NAME,
-        "operator": "In",
-        "values": namespaces.iter().collect::<Vec<_>>(),
-    }]});
+    // Exactly the objects this migration labels, in exactly the clusters' namespaces (`scrape_selectors`).
     for (field, value) in [
-        ("podMonitorSelector", &selector),
-        ("serviceMonitorSelector", &selector),
-        ("podMonitorNamespaceSelector", &namespace_selector),
-        ("serviceMonitorNamespaceSelector", &namespace_selector),
+        ("podMonitorSelector", selector),
+        ("serviceMonitorSelector", selector),
+        ("podMonitorNamespaceSelector", namespace_selector),
+        ("serviceMonitorNamespaceSelector", namespace_selector),
     ] {
         spec.insert(field.into(), value.clone());
     }
@@ -626,9 +780,7 @@ mod tests {
     fn the_prometheus_loads_exactly_the_emitted_scrape_objects() {
         let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let monitors = of_kind(&result.objects, "PodMonitor");
         assert_eq!(monitors.len(), 3, "pd, tidb, tikv of db/basic only");
         let prometheus = of_kind(&result.objects, "Prometheus")[0].clone();
@@ -665,46 +817,109 @@ mod tests {
         assert_eq!(loaded(other), Loaded::Nobody);
     }
 
-    /// A PodMonitor of the same name that another Prometheus selects (scaffolded, or migrated from another
-    /// monitor) is not emitted, so `--apply` cannot rewrite its labels; this monitor's own, from an earlier run,
-    /// is emitted again.
+    /// A PodMonitor (VMPodScrape) of the same name that another Prometheus (VMAgent) selects (scaffolded, or
+    /// migrated from another monitor) is never rewritten: this migration gets its own copy under a longer name,
+    /// which a second run finds again; this monitor's own, from an earlier run, is emitted again under its name.
+    /// The other target's kind of the same name is no obstacle.
     #[test]
     fn existing_scrape_objects_of_others_are_left_alone() {
-        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
-            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
-        for (name, labels) in [
-            ("basic-pd", json!({"release": "kps"})),
-            ("basic-tikv", json!({MIGRATED_FROM: "shop.central"})),
-            ("basic-tidb", json!({MIGRATED_FROM: "db.basic"})),
+        for (to, kind, api_version, other) in [
+            (
+                To::PrometheusOperator,
+                Kind::PodMonitor,
+                "monitoring.coreos.com/v1",
+                Kind::VmPodScrape,
+            ),
+            (
+                To::Victoriametrics,
+                Kind::VmPodScrape,
+                "operator.victoriametrics.com/v1beta1",
+                Kind::PodMonitor,
+            ),
         ] {
+            let kind_name = kind.kind_name();
+            let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+                "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+            for (name, labels) in [
+                ("basic-pd", json!({"release": "kps"})),
+                ("basic-tikv", json!({MIGRATED_FROM: "shop.central"})),
+                ("basic-tidb", json!({MIGRATED_FROM: "db.basic"})),
+                ("basic-tikv-db-basic", json!({MIGRATED_FROM: "db.basic"})),
+            ] {
+                snapshot
+                    .add(
+                        kind,
+                        json!({"apiVersion": api_version, "kind": kind_name,
+                               "metadata": {"name": name, "namespace": "db", "labels": labels},
+                               "spec": {"selector": {}}}),
+                        None,
+                    )
+                    .unwrap();
+            }
+            // The other target's object of the same name belongs to another stack and does not collide.
             snapshot
                 .add(
-                    Kind::PodMonitor,
-                    json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
-                           "metadata": {"name": name, "namespace": "db", "labels": labels},
+                    other,
+                    json!({"apiVersion": other.api_version(), "kind": other.kind_name(),
+                           "metadata": {"name": "basic-tidb", "namespace": "db"},
                            "spec": {"selector": {}}}),
                     None,
                 )
                 .unwrap();
-        }
-        let result = prometheus_operator(&snapshot, &Options::default())
+            let result = build(
+                &snapshot,
+                &Options {
+                    to,
+                    ..Default::default()
+                },
+            )
             .unwrap()
             .stack;
-        let names: Vec<&str> = of_kind(&result.objects, "PodMonitor")
-            .iter()
-            .map(|o| o["metadata"]["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["basic-tidb"]);
-        let left: Vec<&String> = result
-            .warnings
-            .iter()
-            .filter(|w| w.contains("already exists"))
-            .collect();
-        assert_eq!(left.len(), 2, "{:#?}", result.warnings);
-        assert!(left[0].contains("PodMonitor db/basic-pd already exists (without the label"));
-        assert!(left[1].contains(
-            "PodMonitor db/basic-tikv already exists (migrated from TidbMonitor shop/central)"
-        ));
+            let names: Vec<&str> = of_kind(&result.objects, kind_name)
+                .iter()
+                .map(|o| o["metadata"]["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                names,
+                ["basic-pd-db-basic", "basic-tidb", "basic-tikv-db-basic"],
+                "{to:?}"
+            );
+            assert!(result.warnings.is_empty(), "{:#?}", result.warnings);
+            let copies: Vec<&String> = result
+                .notes
+                .iter()
+                .filter(|n| n.contains("its own copy"))
+                .collect();
+            assert_eq!(copies.len(), 2, "{:#?}", result.notes);
+            assert!(copies[0].contains(&format!(
+                "{kind_name} db/basic-pd is another's (without the label"
+            )));
+            assert!(copies[1].contains(&format!(
+                "{kind_name} db/basic-tikv is another's (migrated from TidbMonitor shop/central): this {} gets its own copy, db/basic-tikv-db-basic",
+                to.scraper()
+            )));
+        }
+    }
+
+    /// The copy's name taken by someone else too: left alone, with a warning naming the fix.
+    #[test]
+    fn a_taken_copy_name_is_left_alone_with_a_warning() {
+        let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
+        for name in ["basic-pd", "basic-pd-db-basic"] {
+            snapshot
+                .add(
+                    Kind::PodMonitor,
+                    json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor",
+                           "metadata": {"name": name, "namespace": "db"}, "spec": {"selector": {}}}),
+                    None,
+                )
+                .unwrap();
+        }
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
+        assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 2);
+        assert_eq!(result.warnings.len(), 1, "{:#?}", result.warnings);
+        assert!(result.warnings[0].contains("PodMonitor db/basic-pd-db-basic already exists"));
     }
 
     #[test]
@@ -729,9 +944,7 @@ mod tests {
                        "objectStorageConfig": {"name": "objstore", "key": "objstore.yml"},
                        "listenLocal": true, "requests": {"cpu": "100m"}},
         })));
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
         assert_eq!(spec["image"], "prom/prometheus:v2.27.1");
         assert_eq!(spec["version"], "v2.27.1");
@@ -776,6 +989,157 @@ mod tests {
         assert_eq!(roles[0]["metadata"]["namespace"], "db");
     }
 
+    #[test]
+    fn fields_carry_over_as_the_vm_operator_names_them() {
+        let snapshot = snapshot(monitor(json!({
+            "clusters": [{"name": "basic"}],
+            "persistent": true, "storage": "20Gi", "storageClassName": "ssd",
+            "replicas": 2, "shards": 3,
+            "externalLabels": {"region": "eu"},
+            "nodeSelector": {"pool": "monitoring"},
+            "tolerations": [{"key": "dedicated", "operator": "Exists"}],
+            "imagePullSecrets": [{"name": "registry"}],
+            "imagePullPolicy": "Always",
+            "automountServiceAccountToken": false,
+            "labels": {"team": "db"},
+            "prometheus": {
+                "baseImage": "prom/prometheus", "version": "v2.27.1", "reserveDays": 30,
+                "requests": {"cpu": "1"}, "limits": {"memory": "8Gi"}, "logLevel": "debug",
+                "securityContext": {"readOnlyRootFilesystem": true},
+                "remoteWrite": [{"url": "http://receiver/api/v1/receive",
+                                 "basicAuth": {"username": {"name": "rw", "key": "user"},
+                                               "password": {"name": "rw", "key": "pass"}}}],
+            },
+        })));
+        let result = build(
+            &snapshot,
+            &Options {
+                to: To::Victoriametrics,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .stack;
+        let kinds: Vec<&str> = result
+            .objects
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "VMSingle",
+                "VMAgent",
+                "VMPodScrape",
+                "VMPodScrape",
+                "VMPodScrape"
+            ],
+            "no ServiceAccount or RBAC: the VM operator makes them"
+        );
+        let single = &of_kind(&result.objects, "VMSingle")[0]["spec"];
+        assert_eq!(single["retentionPeriod"], "30d");
+        assert_eq!(
+            single["storage"],
+            json!({"accessModes": ["ReadWriteOnce"],
+                   "resources": {"requests": {"storage": "20Gi"}}, "storageClassName": "ssd"})
+        );
+        assert_eq!(
+            single["resources"],
+            json!({"requests": {"cpu": "1"}, "limits": {"memory": "8Gi"}})
+        );
+        assert_eq!(
+            single["extraArgs"],
+            json!({"dedup.minScrapeInterval": "15s"})
+        );
+        assert_eq!(
+            single["containers"],
+            json!([{"name": "vmsingle", "securityContext": {"readOnlyRootFilesystem": true}}])
+        );
+        let agent = &of_kind(&result.objects, "VMAgent")[0]["spec"];
+        assert_eq!(
+            (agent["replicaCount"].clone(), agent["shardCount"].clone()),
+            (json!(2), json!(3))
+        );
+        assert_eq!(agent["externalLabels"], json!({"region": "eu"}));
+        assert_eq!(agent["externalLabelName"], "");
+        assert_eq!(
+            agent["remoteWrite"],
+            json!([{"url": "http://vmsingle-basic.db.svc:8428/api/v1/write"},
+                   {"url": "http://receiver/api/v1/receive",
+                    "basicAuth": {"username": {"name": "rw", "key": "user"},
+                                  "password": {"name": "rw", "key": "pass"}}}])
+        );
+        assert!(
+            agent.get("resources").is_none(),
+            "Prometheus' resources size the VMSingle"
+        );
+        for spec in [single, agent] {
+            assert_eq!(spec["nodeSelector"], json!({"pool": "monitoring"}));
+            assert_eq!(spec["tolerations"][0]["key"], "dedicated");
+            assert_eq!(spec["imagePullSecrets"], json!([{"name": "registry"}]));
+            assert_eq!(spec["image"], json!({"pullPolicy": "Always"}));
+            assert_eq!(spec["disableAutomountServiceAccountToken"], true);
+            assert_eq!(spec["podMetadata"], json!({"labels": {"team": "db"}}));
+            assert_eq!(spec["logLevel"], "INFO");
+            assert_eq!(spec["useDefaultResources"], false);
+        }
+        // The replica label TidbMonitor put on remote-written data is named as not carried over.
+        assert!(
+            result
+                .notes
+                .iter()
+                .any(|n| n.starts_with("not carried over: replicaExternalLabelName (unset")),
+            "{:#?}",
+            result.notes
+        );
+    }
+
+    /// Sub-day retention is raised to VictoriaMetrics' minimum, and the header says so.
+    #[test]
+    fn short_retention_is_raised_with_a_note() {
+        let snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1", "retentionTime": "12h"}})));
+        let result = build(
+            &snapshot,
+            &Options {
+                to: To::Victoriametrics,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .stack;
+        assert_eq!(
+            of_kind(&result.objects, "VMSingle")[0]["spec"]["retentionPeriod"],
+            "24h"
+        );
+        assert!(
+            result
+                .notes
+                .iter()
+                .any(|n| n.contains("retention 12h is below VictoriaMetrics' minimum")),
+            "{:#?}",
+            result.notes
+        );
+    }
+
+    /// TidbMonitor's `queueConfig` durations are nanoseconds; prometheus-operator wants duration strings.
+    #[test]
+    fn remote_write_queue_durations_become_duration_strings() {
+        assert_eq!(duration_of_nanos(5_000_000_000), "5s");
+        assert_eq!(duration_of_nanos(90_000_000_000), "1m30s");
+        assert_eq!(duration_of_nanos(250_000_000), "250ms");
+        assert_eq!(duration_of_nanos(0), "0");
+        let snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
+            "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1",
+                "remoteWrite": [{"url": "http://r", "queueConfig": {"batchSendDeadline": 5000000000_i64,
+                    "minBackoff": 30000000, "maxBackoff": 100000000000_i64, "maxShards": 10}}]}})));
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
+        assert_eq!(
+            of_kind(&result.objects, "Prometheus")[0]["spec"]["remoteWrite"][0]["queueConfig"],
+            json!({"batchSendDeadline": "5s", "minBackoff": "30ms", "maxBackoff": "1m40s", "maxShards": 10})
+        );
+    }
+
     /// Without persistent storage both stacks keep data in an emptyDir; `reserveDays` unset is Prometheus' 15d.
     #[test]
     fn no_persistence_no_claim_template() {
@@ -783,9 +1147,7 @@ mod tests {
             json!({"clusters": [{"name": "basic"}], "storage": "20Gi",
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}),
         ));
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         let spec = &of_kind(&result.objects, "Prometheus")[0]["spec"];
         assert!(spec.get("storage").is_none());
         assert_eq!(spec["retention"], "15d");
@@ -798,9 +1160,7 @@ mod tests {
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}}));
         value["metadata"]["namespace"] = json!("monitoring");
         let snapshot = snapshot(value);
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
         assert!(of_kind(&result.objects, "PodMonitor").is_empty());
         assert!(
             result
@@ -812,10 +1172,11 @@ mod tests {
         );
     }
 
-    /// Two monitors over one cluster: its PodMonitors are emitted once (names are `<cluster>-<component>`), and
-    /// the second monitor's warning names the label to add.
+    /// Two monitors over one cluster: each Prometheus gets its own PodMonitors (a label holds one value, so a
+    /// shared object would serve one of them), the second under `<name>-<ns>-<monitor>`, and each Prometheus
+    /// loads exactly its own.
     #[test]
-    fn a_cluster_two_monitors_scraped_is_emitted_once_with_a_warning() {
+    fn a_cluster_two_monitors_scraped_gets_objects_for_each() {
         let mut snapshot = snapshot(monitor(json!({"clusters": [{"name": "basic"}],
             "prometheus": {"baseImage": "prom/prometheus", "version": "v2.27.1"}})));
         let mut second = monitor(json!({"clusters": [{"name": "basic"}],
@@ -825,28 +1186,44 @@ mod tests {
             .add(Kind::TidbMonitor, second.clone(), None)
             .unwrap();
         snapshot.keep_raw(Kind::TidbMonitor, second, None);
-        let result = prometheus_operator(&snapshot, &Options::default())
-            .unwrap()
-            .stack;
-        assert_eq!(of_kind(&result.objects, "PodMonitor").len(), 3);
+        let result = build(&snapshot, &Options::default()).unwrap().stack;
+        let monitors = of_kind(&result.objects, "PodMonitor");
+        let mut names: Vec<&str> = monitors
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "basic-pd",
+                "basic-pd-db-second",
+                "basic-tidb",
+                "basic-tidb-db-second",
+                "basic-tikv",
+                "basic-tikv-db-second"
+            ]
+        );
         assert_eq!(of_kind(&result.objects, "Prometheus").len(), 2);
-        assert!(
-            result
-                .warnings
-                .iter()
-                .any(|w| w.contains(&format!("{MIGRATED_FROM}=db.second"))),
-            "{:?}",
-            result.warnings
-        );
-        // Relabelling the shared object would move it to the second Prometheus, not share it.
-        assert!(
-            result
-                .warnings
-                .iter()
-                .all(|w| !w.contains("add the label") && !w.contains("scrapes it too")),
-            "{:?}",
-            result.warnings
-        );
+        assert!(result.warnings.is_empty(), "{:#?}", result.warnings);
+        for prometheus in of_kind(&result.objects, "Prometheus") {
+            snapshot
+                .add(Kind::Prometheus, prometheus.clone(), None)
+                .unwrap();
+        }
+        for object in &monitors {
+            let mut scraper: ScrapeObject = serde_json::from_value((*object).clone()).unwrap();
+            scraper.kind = Kind::PodMonitor;
+            let owner = if scraper.metadata.name.ends_with("-db-second") {
+                "db/second"
+            } else {
+                "db/basic"
+            };
+            assert_eq!(
+                loaded_by(&snapshot, &scraper),
+                Loaded::By(vec![owner.into()])
+            );
+        }
     }
 
     /// The selector value `<ns>.<name>` must be a label value: refused with the monitor named, never truncated
@@ -858,7 +1235,7 @@ mod tests {
         let long = "m".repeat(62);
         value["metadata"]["name"] = json!(long);
         let snapshot = snapshot(value);
-        let error = prometheus_operator(&snapshot, &Options::default()).unwrap_err();
+        let error = build(&snapshot, &Options::default()).unwrap_err();
         assert!(
             error
                 .to_string()

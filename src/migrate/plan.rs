@@ -1,8 +1,9 @@
 //! The order in which nothing is lost, printed before the objects: run both stacks side by side until the new
-//! Prometheus holds a retention's worth of data (or a Thanos Query reads both), move to the new Grafana (or switch
-//! your own) and TiDB Dashboard, then delete the TidbMonitor, with the exact commands, and the facts of the
-//! monitor's volumes that decide whether one can be reused. The plugin runs none of these commands.
+//! one holds a retention's worth of data (or, for prometheus-operator, a Thanos Query reads both), move to the new
+//! Grafana (or switch your own) and TiDB Dashboard, then delete the TidbMonitor, with the exact commands, and the
+//! facts of the monitor's volumes that decide whether one can be reused. The plugin runs none of these commands.
 
+use super::To;
 use crate::core::metric_storage;
 use crate::core::scraping::groups_of;
 use crate::model::{PersistentVolumeClaim, TidbMonitor};
@@ -10,68 +11,100 @@ use crate::naming;
 use crate::naming::v2::METRIC_STORAGE;
 use crate::snapshot::{Kind, Lookup, Snapshot};
 
-/// The plan for one monitor, as header lines (without `# `).
-pub fn plan(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
+/// The plan for one monitor migrated `to` a stack, as header lines (without `# `).
+pub fn plan(snapshot: &Snapshot, monitor: &TidbMonitor, to: To) -> Vec<String> {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
-    let url = metric_storage::prometheus_operated(ns);
+    let url = to.query_url(ns, name);
     let retention = crate::core::monitors::retention(monitor);
     let shards = monitor.spec.shards();
     let mut lines = vec![format!(
         "Plan for TidbMonitor {ns}/{name} (the plugin deletes nothing; run these yourself, in order):"
     )];
+    let flag = match to {
+        To::PrometheusOperator => String::new(),
+        to => format!(" --to {}", to.name()),
+    };
     lines.push(format!(
-        "  1. Create the new stack beside the TidbMonitor (check first with --dry-run=server): kubectl tidbmonitor migrate -n {ns} {name} --apply"
+        "  1. Create the new stack beside the TidbMonitor (check first with --dry-run=server): kubectl tidbmonitor migrate -n {ns} {name}{flag} --apply"
     ));
-    lines.push(format!(
-        "  2. Wait until it scrapes: kubectl -n {ns} rollout status statefulset/prometheus-{name}"
-    ));
+    lines.push(match to {
+        To::PrometheusOperator => format!(
+            "  2. Wait until it scrapes: kubectl -n {ns} rollout status statefulset/prometheus-{name}"
+        ),
+        // Both report `status.updateStatus: operational` once their Deployments are ready (vmextra_types.go:34).
+        To::Victoriametrics => format!(
+            "  2. Wait until it scrapes: kubectl -n {ns} wait vmsingle/{name} vmagent/{name} --for=jsonpath='{{.status.updateStatus}}'=operational --timeout=10m"
+        ),
+    });
+    let store = match to {
+        To::PrometheusOperator => "the new Prometheus",
+        To::Victoriametrics => "the VMSingle",
+    };
     let side_by_side = format!(
-        "  3. Keep both running until the new Prometheus holds a retention's worth of data ({retention}); both scrape the same targets meanwhile"
+        "  3. Keep both running until {store} holds a retention's worth of data ({retention}); both scrape the same targets meanwhile"
     );
-    if monitor.spec.thanos.is_some() {
-        lines.push(format!(
+    lines.push(match (to, monitor.spec.thanos.is_some()) {
+        (To::PrometheusOperator, true) => format!(
             "{side_by_side}, or at once add the new sidecars to your Thanos Query (--endpoint=dnssrv+_grpc._tcp.prometheus-operated.{ns}.svc) so it reads both; the job labels differ (<ns>-<cluster>-<component> before, <component> after), so it cannot deduplicate the two and sums count twice until the TidbMonitor is deleted"
-        ));
-    } else {
-        lines.push(side_by_side);
-    }
+        ),
+        (To::Victoriametrics, true) => format!(
+            "{side_by_side}. The blocks the Thanos sidecar uploaded stay in its bucket: keep a Thanos Store and Query over them for the history before the switch, since VictoriaMetrics neither reads nor writes them"
+        ),
+        (_, false) => side_by_side,
+    });
+    let api = match to {
+        To::PrometheusOperator => "",
+        To::Victoriametrics => " (VictoriaMetrics answers the Prometheus query API)",
+    };
+    // Prometheus shards each hold part of the series; every VMAgent shard writes to the one VMSingle.
+    let sharded = shards > 1 && to == To::PrometheusOperator;
     if monitor.spec.grafana.is_some() {
-        // The migration builds the monitor's Grafana beside it (`migrate::monitor_grafana`).
-        let datasource = if shards > 1 {
+        // The migration builds the monitor's Grafana beside it (`migrate::monitor_grafana`), reading `url`.
+        let datasource = if sharded {
             format!(
                 "; with {shards} shards point its datasource at a Thanos Query over every shard, since {url} alone answers with one shard's series"
             )
         } else {
-            format!(", its datasource already reading {url}")
+            format!(", its datasource already reading {url}{api}")
         };
         lines.push(format!(
             "  4. Move your users to the new Grafana, Service grafana-{name} port 3000 (kubectl -n {ns} port-forward service/grafana-{name} 3000){datasource}; the TidbMonitor's own Grafana ({name}-grafana) goes with it in step 6"
         ));
-    } else if shards > 1 {
+    } else if sharded {
         lines.push(format!(
             "  4. Switch Grafana's Prometheus datasource to a Thanos Query over every shard: {shards} shards each hold part of the series, so {url} alone answers with one shard's"
         ));
     } else {
         lines.push(format!(
-            "  4. Switch Grafana's Prometheus datasource to {url}"
+            "  4. Switch Grafana's Prometheus datasource to {url}{api}"
         ));
     }
-    lines.extend(dashboard_lines(snapshot, monitor, &url));
+    lines.extend(dashboard_lines(snapshot, monitor, &url, to));
+    // `--to victoriametrics` carries no alerting over (`fields`: no VMAlert): the monitor's alerts end with it.
+    let alerts_end = if to == To::Victoriametrics && super::alerts::alerts(monitor) {
+        "; its alerts stop with it, and VictoriaMetrics evaluates none of them until you run a VMAlert (the header's \"not carried over\" lines say how)"
+    } else {
+        ""
+    };
     lines.push(format!(
-        "  6. Then delete the TidbMonitor: kubectl -n {ns} delete tidbmonitor {name}"
+        "  6. Then delete the TidbMonitor: kubectl -n {ns} delete tidbmonitor {name}{alerts_end}"
     ));
-    lines.extend(storage_lines(snapshot, monitor));
+    lines.extend(storage_lines(snapshot, monitor, to));
     lines
 }
 
 /// Step 5: TiDB Dashboard reads metrics from PD's `metric-storage`, else from the `/topology/prometheus` key the
 /// TidbMonitor refreshes every reconcile with a 600 s TTL (v1.6.6 monitor_manager.go:764-800, reference §9):
 /// once the monitor is gone the key expires, so `metric-storage` must name the new Prometheus before.
-fn dashboard_lines(snapshot: &Snapshot, monitor: &TidbMonitor, url: &str) -> Vec<String> {
+fn dashboard_lines(snapshot: &Snapshot, monitor: &TidbMonitor, url: &str, to: To) -> Vec<String> {
     let shards = monitor.spec.shards();
     let mut lines = vec![format!(
-        "  5. Point TiDB Dashboard at the new Prometheus before the TidbMonitor goes (its /topology/prometheus key expires 10 min after): set PD's [pd-server] {METRIC_STORAGE} = \"{url}\"{}",
-        if shards > 1 {
+        "  5. Point TiDB Dashboard at the new {} before the TidbMonitor goes (its /topology/prometheus key expires 10 min after): set PD's [pd-server] {METRIC_STORAGE} = \"{url}\"{}",
+        match to {
+            To::PrometheusOperator => "Prometheus",
+            To::Victoriametrics => "VMSingle",
+        },
+        if shards > 1 && to == To::PrometheusOperator {
             format!(" (with {shards} shards: your Thanos Query's URL instead)")
         } else {
             String::new()
@@ -154,7 +187,7 @@ fn claims<'a>(
     }
 }
 
-fn storage_lines(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
+fn storage_lines(snapshot: &Snapshot, monitor: &TidbMonitor, to: To) -> Vec<String> {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let found = match claims(snapshot, monitor) {
         Lookup::Unknown => {
@@ -211,8 +244,16 @@ fn storage_lines(snapshot: &Snapshot, monitor: &TidbMonitor) -> Vec<String> {
     if deletes {
         lines.push("    A Delete policy destroys the data with its claim: to keep it, first kubectl patch pv PV -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}'".to_string());
     }
-    lines.push(format!(
-        "    Side by side needs no reuse: the new Prometheus gets its own claims (prometheus-{name}-db-prometheus-{name}-N). To start it on an old volume instead, keep the PV (Retain), remove its claimRef, pre-create that claim with volumeName set, and move the TSDB from prometheus/ (TidbMonitor's /data/prometheus) to prometheus-db/ (prometheus-operator's subPath)"
-    ));
+    lines.push(match to {
+        To::PrometheusOperator => format!(
+            "    Side by side needs no reuse: the new Prometheus gets its own claims (prometheus-{name}-db-prometheus-{name}-N). To start it on an old volume instead, keep the PV (Retain), remove its claimRef, pre-create that claim with volumeName set, and move the TSDB from prometheus/ (TidbMonitor's /data/prometheus) to prometheus-db/ (prometheus-operator's subPath)"
+        ),
+        // The VMSingle's claim is `vmsingle-NAME` (factory/vmsingle/vmsingle.go:59-75, v0.74.1).
+        To::Victoriametrics => format!(
+            "    Side by side needs no reuse: the VMSingle gets its own claim ({}). VictoriaMetrics cannot open a Prometheus TSDB: to keep the history past the overlap, import a snapshot of it with vmctl (vmctl prometheus --prom-snapshot=DIR --vm-addr={})",
+            naming::vm::vmsingle(name),
+            to.query_url(ns, name)
+        ),
+    });
     lines
 }

@@ -182,3 +182,150 @@ pub struct PrometheusCrSpec {
     pub pod_monitor_selector: Option<LabelSelector>,
     pub pod_monitor_namespace_selector: Option<LabelSelector>,
 }
+
+/// A Pod, for `status`: where it runs, its phase and restarts (core/v1).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Pod {
+    pub metadata: ObjectMeta,
+    pub spec: PodPlacement,
+    pub status: PodState,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PodPlacement {
+    pub node_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PodState {
+    pub phase: Option<String>,
+    pub container_statuses: Vec<ContainerState>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ContainerState {
+    pub name: String,
+    pub ready: bool,
+    pub restart_count: i32,
+}
+
+/// A core/v1 Event about one object: `count`/`lastTimestamp` as the API server's own aggregation left them
+/// (events.k8s.io/v1 writers fill `series` and `eventTime` instead; core/v1 shows those too).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Event {
+    pub metadata: ObjectMeta,
+    pub involved_object: EventSubject,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    pub count: Option<i32>,
+    pub first_timestamp: Option<String>,
+    pub last_timestamp: Option<String>,
+    pub event_time: Option<String>,
+    pub series: Option<EventSeries>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EventSubject {
+    pub kind: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EventSeries {
+    pub count: Option<i32>,
+    pub last_observed_time: Option<String>,
+}
+
+impl Event {
+    /// How many times it happened: the series' count, else `count`, else once.
+    pub fn times(&self) -> i32 {
+        self.series
+            .as_ref()
+            .and_then(|s| s.count)
+            .or(self.count)
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// When it last happened (RFC 3339), whichever field its writer filled.
+    pub fn last_seen(&self) -> Option<&str> {
+        self.series
+            .as_ref()
+            .and_then(|s| s.last_observed_time.as_deref())
+            .or(self.last_timestamp.as_deref())
+            .or(self.event_time.as_deref())
+            .or(self.first_timestamp.as_deref())
+            .or(self.metadata.creation_timestamp.as_deref())
+    }
+}
+
+/// A networking.k8s.io/v1 Ingress: the hosts and backends TidbMonitor's `prometheus.ingress`/`grafana.ingress`
+/// expose (tidb-operator v1.6.6 util.go getIngress).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Ingress {
+    pub metadata: ObjectMeta,
+    pub spec: IngressSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressSpec {
+    pub rules: Vec<IngressRule>,
+    pub tls: Vec<IngressTls>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressRule {
+    pub host: Option<String>,
+    pub http: Option<IngressHttp>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressHttp {
+    pub paths: Vec<IngressPath>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressPath {
+    pub path: Option<String>,
+    pub backend: IngressBackend,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressBackend {
+    pub service: Option<IngressServiceBackend>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressServiceBackend {
+    pub name: String,
+    pub port: IngressPort,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressPort {
+    pub number: Option<i32>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IngressTls {
+    pub hosts: Vec<String>,
+}

@@ -10,7 +10,19 @@ struct List<'a, T> {
     #[schemars(extend("const" = VIEW_API_VERSION))]
     api_version: &'static str,
     kind: &'static str,
+    /// With `--context a,b` or `--all-contexts`: each context read, and why not when it could not be.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    contexts: &'a [ContextOutcome],
     items: &'a [T],
+}
+
+/// One context of a multi-context run.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ContextOutcome {
+    pub name: String,
+    /// Why it could not be read; absent when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// The schema of what `T` serialises to (a field skipped when empty is then not required).
@@ -36,9 +48,18 @@ pub fn list_schema<T: schemars::JsonSchema + 'static>(list_kind: &str) -> schema
 }
 
 pub fn json<T: Serialize>(list_kind: &'static str, items: &[T]) -> String {
+    json_in_contexts(list_kind, &[], items)
+}
+
+pub fn json_in_contexts<T: Serialize>(
+    list_kind: &'static str,
+    contexts: &[ContextOutcome],
+    items: &[T],
+) -> String {
     let list = List {
         api_version: VIEW_API_VERSION,
         kind: list_kind,
+        contexts,
         items,
     };
     let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
@@ -47,9 +68,18 @@ pub fn json<T: Serialize>(list_kind: &'static str, items: &[T]) -> String {
 }
 
 pub fn yaml<T: Serialize>(list_kind: &'static str, items: &[T]) -> String {
+    yaml_in_contexts(list_kind, &[], items)
+}
+
+pub fn yaml_in_contexts<T: Serialize>(
+    list_kind: &'static str,
+    contexts: &[ContextOutcome],
+    items: &[T],
+) -> String {
     let list = List {
         api_version: VIEW_API_VERSION,
         kind: list_kind,
+        contexts,
         items,
     };
     serde_saphyr::to_string(&list).unwrap_or_default()

@@ -94,6 +94,10 @@ struct Endpoint {
     port_annotation: &'static str,
 }
 
+/// Every scrape endpoint's interval: TidbMonitor's own `scrape_interval` (tidb-operator v1.6.6
+/// pkg/monitor/monitor/template.go:298-299), so the series keep their resolution.
+pub const SCRAPE_INTERVAL: &str = "15s";
+
 const PORT: &str = "__meta_kubernetes_pod_annotation_prometheus_io_port";
 const PROXY_PORT: &str = "__meta_kubernetes_pod_annotation_tiflash_proxy_prometheus_io_port";
 
@@ -397,7 +401,7 @@ fn monitor_object(input: &ClusterInput, component: &Component, options: &Options
             let mut endpoint = json!({
                 "port": if pod_monitor { e.container_port } else { e.service_port },
                 "path": component.path,
-                "interval": "15s",
+                "interval": SCRAPE_INTERVAL,
                 "scrapeTimeout": "10s",
                 "honorLabels": true,
                 "scheme": "http",

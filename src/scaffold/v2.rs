@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::servicemonitor::{MonitorKind, Options};
+use super::servicemonitor::{MonitorKind, Options, SCRAPE_INTERVAL};
 use super::{Scaffold, labels};
 use crate::core::metric_storage;
 use crate::core::scraping::groups_of;
@@ -82,7 +82,7 @@ fn object(
             let mut endpoint = json!({
                 "port": metric.name,
                 "path": "/metrics",
-                "interval": "15s",
+                "interval": SCRAPE_INTERVAL,
                 "scrapeTimeout": "10s",
                 "honorLabels": true,
                 "scheme": "http",

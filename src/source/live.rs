@@ -76,6 +76,29 @@ pub struct Connection {
     options: LiveOptions,
 }
 
+/// The contexts `--all-contexts` reads: every context of the kubeconfig (`--kubeconfig`, else `$KUBECONFIG`'s
+/// files merged, else `~/.kube/config`), in its order.
+pub fn kubeconfig_contexts(path: Option<&std::path::Path>) -> Result<Vec<String>, LiveError> {
+    let kubeconfig = match path {
+        Some(path) => Kubeconfig::read_from(path).map_err(|e| {
+            LiveError::Kubeconfig(format!(
+                "{}: {}",
+                path.display(),
+                first_line(&e.to_string())
+            ))
+        })?,
+        None => Kubeconfig::read()
+            .map_err(|e| LiveError::Kubeconfig(first_line(&e.to_string()).to_string()))?,
+    };
+    let names: Vec<String> = kubeconfig.contexts.iter().map(|c| c.name.clone()).collect();
+    if names.is_empty() {
+        return Err(LiveError::Kubeconfig(
+            "the kubeconfig has no contexts (--all-contexts reads each of them)".into(),
+        ));
+    }
+    Ok(names)
+}
+
 pub async fn connect(options: &LiveOptions) -> Result<Connection, LiveError> {
     let kubeconfig = match &options.kubeconfig {
         Some(path) => Some(Kubeconfig::read_from(path).map_err(|e| {
@@ -899,7 +922,7 @@ fn describe_transport_error(e: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {

@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod live;
+pub mod watch;
 
 use crate::snapshot::Kind;
 

@@ -92,11 +92,15 @@ wait_ready() {
   done
   fail "$name not ready after 120s"
 }
-BP=$(free_port)
+BP=$(free_port); SP=$(free_port)
 start_apiserver "$AP" /registry apiserver; main_pid=${pids[-1]}
 start_apiserver "$BP" /bare bare-apiserver; bare_pid=${pids[-1]}
+# A second Kubernetes cluster (own etcd prefix, own objects) with tidb-operator v1's CRDs: the other context of
+# the multi-context tests.
+start_apiserver "$SP" /second second-apiserver; second_pid=${pids[-1]}
 wait_ready "$AP" "$main_pid" kube-apiserver
 wait_ready "$BP" "$bare_pid" "bare kube-apiserver"
+wait_ready "$SP" "$second_pid" "second kube-apiserver"
 
 ADMIN="$W/admin.kubeconfig"; VIEWER="$W/viewer.kubeconfig"; BARE="$W/bare.kubeconfig"
 k() { kubectl --kubeconfig="$ADMIN" --cache-dir="$W/kube-cache" "$@"; }
@@ -109,6 +113,19 @@ kubectl config --kubeconfig="$ADMIN" set-credentials e2e-admin --client-certific
 kubectl config --kubeconfig="$ADMIN" set-context e2e --cluster=e2e --user=e2e-admin >/dev/null
 kubectl config --kubeconfig="$ADMIN" use-context e2e >/dev/null
 sed "s#https://127.0.0.1:$AP#https://127.0.0.1:$BP#" "$ADMIN" >"$BARE"
+SECOND="$W/second.kubeconfig"; MULTI="$W/multi.kubeconfig"
+sed "s#https://127.0.0.1:$AP#https://127.0.0.1:$SP#" "$ADMIN" >"$SECOND"
+# Three contexts: the main cluster, the second, and one whose server refuses connections (a free port).
+DEAD_PORT=$(free_port)
+for entry in "first $AP" "second $SP" "unreachable $DEAD_PORT"; do
+  read -r context port <<<"$entry"
+  kubectl config --kubeconfig="$MULTI" set-cluster "$context" --server="https://127.0.0.1:$port" \
+    --certificate-authority="$W/ca.crt" --embed-certs=true >/dev/null
+  kubectl config --kubeconfig="$MULTI" set-context "$context" --cluster="$context" --user=e2e-admin >/dev/null
+done
+kubectl config --kubeconfig="$MULTI" set-credentials e2e-admin --client-certificate="$W/admin.crt" \
+  --client-key="$W/admin.key" --embed-certs=true >/dev/null
+kubectl config --kubeconfig="$MULTI" use-context first >/dev/null
 kubectl config --kubeconfig="$VIEWER" set-credentials e2e-viewer --token="$VIEWER_TOKEN" >/dev/null
 kubectl config --kubeconfig="$VIEWER" set-context e2e-viewer --cluster=e2e --user=e2e-viewer --namespace=team-a >/dev/null
 kubectl config --kubeconfig="$VIEWER" use-context e2e-viewer >/dev/null
@@ -140,13 +157,24 @@ k wait --for=condition=Established --timeout=120s "${crd_names[@]}" >/dev/null \
   || fail "CRDs not installed or not Established: $(k get crd -o name 2>&1 | tr '\n' ' ')"
 crd_ms=$((($(date +%s%N) - crd_start) / 1000000))
 echo "cluster-up: $(k get crd --no-headers | wc -l) CRDs Established in $((crd_ms / 1000)).$((crd_ms % 1000 / 100))s" >&2
+# The second cluster gets tidb-operator v1's three CRDs (what get, clusters and check read there).
+second_crds=("$crds/pingcap.com_tidbmonitors.yaml" "$crds/pingcap.com_tidbclusters.yaml" "$crds/pingcap.com_dmclusters.yaml")
+kubectl --kubeconfig="$SECOND" create "${second_crds[@]/#/-f}" >/dev/null || fail "installing CRDs on the second server failed"
+# `kubectl wait` refuses a CRD whose status has no conditions yet instead of waiting: retry until it can wait.
+for _ in $(seq 1 120); do
+  kubectl --kubeconfig="$SECOND" wait --for=condition=Established --timeout=60s crd/tidbmonitors.pingcap.com \
+    crd/tidbclusters.pingcap.com crd/dmclusters.pingcap.com >/dev/null 2>&1 && break
+  sleep 0.5
+done
+kubectl --kubeconfig="$SECOND" wait --for=condition=Established --timeout=1s crd/tidbmonitors.pingcap.com \
+  crd/tidbclusters.pingcap.com crd/dmclusters.pingcap.com >/dev/null || fail "the second server's CRDs are not Established"
 k create namespace team-a >/dev/null
 k create clusterrole tm-read --verb=get,list,watch \
   --resource=tidbmonitors.pingcap.com,tidbclusters.pingcap.com,dmclusters.pingcap.com,statefulsets.apps >/dev/null
 k -n team-a create rolebinding viewer --clusterrole=tm-read --user=e2e-viewer >/dev/null
 
 export E2E_KUBECONFIG="$ADMIN" E2E_VIEWER_KUBECONFIG="$VIEWER" E2E_SERVER="https://127.0.0.1:$AP" \
-  E2E_BARE_KUBECONFIG="$BARE" E2E_BIN="$BIN" E2E_WORKDIR="$W" E2E_CRDS="$crds" E2E_V2_CRDS="$v2_crds"
+  E2E_BARE_KUBECONFIG="$BARE" E2E_SECOND_KUBECONFIG="$SECOND" E2E_MULTI_KUBECONFIG="$MULTI" E2E_BIN="$BIN" E2E_WORKDIR="$W" E2E_CRDS="$crds" E2E_V2_CRDS="$v2_crds"
 echo "cluster-up: kube-apiserver ready at $E2E_SERVER (admin kubeconfig $ADMIN)" >&2
 if [ $# -gt 0 ]; then
   cd "$repo"

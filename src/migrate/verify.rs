@@ -1,0 +1,426 @@
+//! `migrate --verify`: the running prometheus-operator stack beside the TidbMonitor it replaces. Pure: for each
+//! TidbMonitor in the snapshot, the Prometheus of the same namespace and name (as `migrate` creates it) is
+//! compared on what decides whether history, dashboards and alerts survive — every cluster the monitor covered
+//! scraped by scrape objects this Prometheus loads, the same series labels on the same pods, retention, external
+//! labels, shards and replicas, remote write, Thanos. Each difference is one sentence naming both sides.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::core::discovery::{
+    GroupPods, dm_cluster_pods, pod_targets, scrape_targets, tidb_cluster_pods,
+};
+use crate::core::monitor_jobs;
+use crate::core::relabel::relabel;
+use crate::core::scraping::{Loaded, cluster_pods, loaded_by};
+use crate::model::{ObjectMeta, TidbMonitor};
+use crate::snapshot::{Kind, Snapshot};
+
+use super::Covered;
+
+/// prometheus-operator v0.93 `pkg/prometheus/common.go:53,79-85`: no `retention` and no `retentionSize` is 24h.
+const PROMETHEUS_OPERATOR_DEFAULT_RETENTION: &str = "24h";
+
+/// The labels the dashboards and TiDB Dashboard group by (`job` is deliberately changed, docs/migrate.md).
+const SERIES_LABELS: [&str; 5] = [
+    "instance",
+    "component",
+    "cluster",
+    "tidb_cluster",
+    "kubernetes_namespace",
+];
+
+/// One monitor's verification.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// `namespace/name` of the TidbMonitor.
+    pub monitor: String,
+    /// `namespace/name` of the Prometheus expected to replace it.
+    pub prometheus: String,
+    /// What was compared, for the reader (clusters, components).
+    pub compared: Vec<String>,
+    /// Each difference, one sentence; empty when the new stack keeps everything compared.
+    pub differences: Vec<String>,
+    /// What could not be compared (a kind that was not read); the verification is incomplete.
+    pub unverified: Vec<String>,
+}
+
+impl Verification {
+    pub fn clean(&self) -> bool {
+        self.differences.is_empty() && self.unverified.is_empty()
+    }
+}
+
+/// Every TidbMonitor of the snapshot, in (namespace, name) order.
+pub fn verify(snapshot: &Snapshot) -> Vec<Verification> {
+    let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
+    monitors.sort_by(|a, b| {
+        (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
+    });
+    monitors
+        .into_iter()
+        .map(|m| verify_one(snapshot, m))
+        .collect()
+}
+
+fn verify_one(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let id = format!("{ns}/{name}");
+    let mut out = Verification {
+        monitor: id.clone(),
+        prometheus: id.clone(),
+        compared: Vec::new(),
+        differences: Vec::new(),
+        unverified: Vec::new(),
+    };
+    let found = snapshot.prometheuses.iter().any(|p| {
+        p.kind == Kind::Prometheus && p.metadata.namespace() == ns && p.metadata.name == name
+    });
+    let raw_prometheus = snapshot
+        .raw
+        .get(&(Kind::Prometheus, ns.to_string(), name.to_string()));
+    let (true, Some(prometheus)) = (found, raw_prometheus) else {
+        if snapshot.gaps.contains_key(&Kind::Prometheus) {
+            out.unverified
+                .push("Prometheus objects could not be read".to_string());
+        } else {
+            out.differences.push(format!(
+                "no Prometheus {id}: apply the migration first (kubectl tidbmonitor migrate {name} -n {ns} --apply)"
+            ));
+        }
+        return out;
+    };
+    let raw_monitor = snapshot
+        .raw
+        .get(&(Kind::TidbMonitor, ns.to_string(), name.to_string()));
+    coverage(snapshot, monitor, &id, &mut out);
+    settings(monitor, raw_monitor, prometheus, &mut out);
+    out
+}
+
+/// A target's series labels, as one comparable row.
+type SeriesLabels = [String; 5];
+
+fn series_labels(labels: &BTreeMap<String, String>) -> SeriesLabels {
+    SERIES_LABELS.map(|k| labels.get(k).cloned().unwrap_or_default())
+}
+
+fn describe(series: &SeriesLabels) -> String {
+    SERIES_LABELS
+        .iter()
+        .zip(series)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Every cluster the monitor covered (`Covered`: listed and reachable), component by component: the series
+/// label sets TidbMonitor's own jobs gave its pods must all come from scrape objects the new Prometheus loads.
+fn coverage(snapshot: &Snapshot, monitor: &TidbMonitor, id: &str, out: &mut Verification) {
+    let covered = Covered { monitor };
+    let mut groups: Vec<(String, &ObjectMeta, Vec<GroupPods>)> = Vec::new();
+    for tc in &snapshot.clusters {
+        if covered.v1(Kind::TidbCluster, &tc.metadata) {
+            groups.push(("TidbCluster".into(), &tc.metadata, tidb_cluster_pods(tc)));
+        }
+    }
+    for dc in &snapshot.dm_clusters {
+        if covered.v1(Kind::DmCluster, &dc.metadata) {
+            groups.push(("DMCluster".into(), &dc.metadata, dm_cluster_pods(dc)));
+        }
+    }
+    for cluster in &snapshot.v2_clusters {
+        if covered.v2(&cluster.metadata) {
+            groups.push((
+                "Cluster".into(),
+                &cluster.metadata,
+                cluster_pods(snapshot, cluster),
+            ));
+        }
+    }
+    // The scrape objects this Prometheus loads, by the predicate `check` and `clusters` use.
+    let mut unknown = false;
+    let loaded: Vec<_> = snapshot
+        .scrapers
+        .iter()
+        .filter(|s| match loaded_by(snapshot, s) {
+            Loaded::By(by) => by.iter().any(|p| p == id),
+            Loaded::Unknown => {
+                unknown = true;
+                false
+            }
+            _ => false,
+        })
+        .collect();
+    if unknown && loaded.is_empty() {
+        out.unverified.push(
+            "which scrape objects the Prometheus loads (Prometheus objects or Namespaces not read everywhere)"
+                .into(),
+        );
+    }
+    let mut components = 0;
+    for (kind, meta, pods) in &groups {
+        let cluster = format!("{kind} {}/{}", meta.namespace(), meta.name);
+        for group in pods {
+            let component = group.component.name;
+            let mut before: BTreeSet<SeriesLabels> = BTreeSet::new();
+            for job in monitor_jobs::jobs(component) {
+                let rules =
+                    monitor_jobs::relabelings(&group.cluster, meta.namespace(), component, job);
+                for mut labels in pod_targets(&group.pod) {
+                    if relabel(&mut labels, &rules).unwrap_or(false) {
+                        before.insert(series_labels(&labels));
+                    }
+                }
+            }
+            // A component TidbMonitor had no job for (v2's TSO or Scheduling) lost nothing.
+            if before.is_empty() {
+                continue;
+            }
+            components += 1;
+            let mut after: BTreeSet<SeriesLabels> = BTreeSet::new();
+            let mut errors = Vec::new();
+            for scraper in &loaded {
+                match scrape_targets(scraper, group) {
+                    Ok(targets) => after.extend(targets.iter().map(|t| series_labels(&t.labels))),
+                    Err(e) => errors.push(format!(
+                        "{} {}/{}: {e}",
+                        scraper.kind.kind_name(),
+                        scraper.metadata.namespace(),
+                        scraper.metadata.name
+                    )),
+                }
+            }
+            for error in errors {
+                out.unverified
+                    .push(format!("{cluster} {component}: {error}"));
+            }
+            if after.is_empty() {
+                out.differences.push(format!(
+                    "{cluster}: {component} is not scraped by any PodMonitor or ServiceMonitor Prometheus {id} loads"
+                ));
+                continue;
+            }
+            let missing: Vec<&SeriesLabels> = before.difference(&after).collect();
+            if let Some(first) = missing.first() {
+                let got: Vec<String> = after.iter().map(describe).collect();
+                out.differences.push(format!(
+                    "{cluster}: {component}: {} series label set(s) TidbMonitor had are not produced, e.g. {{{}}}; Prometheus {id} gives {{{}}}",
+                    missing.len(),
+                    describe(first),
+                    got.join("}, {")
+                ));
+            }
+        }
+    }
+    out.compared.push(format!(
+        "{} cluster(s), {components} component(s): series labels {}",
+        groups.len(),
+        SERIES_LABELS.join(", ")
+    ));
+}
+
+fn pointer<'a>(raw: Option<&'a Value>, at: &str) -> Option<&'a Value> {
+    raw.and_then(|r| r.pointer(at)).filter(|v| !v.is_null())
+}
+
+/// Retention, external labels, replicas × shards, remote write, Thanos: each with both sides' defaults.
+fn settings(
+    monitor: &TidbMonitor,
+    raw_monitor: Option<&Value>,
+    prometheus: &Value,
+    out: &mut Verification,
+) {
+    let spec = |at: &str| {
+        prometheus
+            .pointer(&format!("/spec/{at}"))
+            .filter(|v| !v.is_null())
+    };
+    // Retention: TidbMonitor's predicate (`get` shows it) against prometheus-operator's default.
+    let before = crate::core::monitors::retention(monitor);
+    let after = match (spec("retention"), spec("retentionSize")) {
+        (Some(r), _) => r.as_str().unwrap_or_default().to_string(),
+        (None, Some(_)) => "15d".into(), // no time flag: Prometheus' own default
+        (None, None) => PROMETHEUS_OPERATOR_DEFAULT_RETENTION.into(),
+    };
+    match (duration_millis(&before), duration_millis(&after)) {
+        (Some(a), Some(b)) if a == b => {}
+        _ => out.differences.push(format!(
+            "retention: TidbMonitor keeps {before}, the Prometheus {after}"
+        )),
+    }
+    out.compared.push(format!("retention {before}"));
+
+    let labels_after: BTreeMap<String, String> = spec("externalLabels")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    if monitor.spec.external_labels != labels_after {
+        out.differences.push(format!(
+            "externalLabels: TidbMonitor {}, the Prometheus {}",
+            show_labels(&monitor.spec.external_labels),
+            show_labels(&labels_after)
+        ));
+    }
+    // Both default the replica label to prometheus_replica and drop it for "" (tidb-operator v1.6.6 util.go:
+    // 1483-1497; prometheus_types.go:307-313); the value's form differs (`<ns>_<pod>` vs `<pod>`), which Thanos'
+    // deduplication by label name does not mind.
+    let replica_before = monitor
+        .spec
+        .replica_external_label_name
+        .as_deref()
+        .unwrap_or("prometheus_replica");
+    let replica_after = spec("replicaExternalLabelName")
+        .and_then(Value::as_str)
+        .unwrap_or("prometheus_replica");
+    if replica_before != replica_after {
+        out.differences.push(format!(
+            "replica label: TidbMonitor \"{replica_before}\", the Prometheus \"{replica_after}\""
+        ));
+    }
+    // prometheus-operator adds `prometheus=<ns>/<name>` unless it is "" (prometheus_types.go:314-320): a label
+    // TidbMonitor's series never carried, so remote-write and Thanos series would split.
+    let prometheus_label = spec("prometheusExternalLabelName")
+        .and_then(Value::as_str)
+        .unwrap_or("prometheus");
+    if !prometheus_label.is_empty() {
+        out.differences.push(format!(
+            "the Prometheus adds the external label \"{prometheus_label}\", which TidbMonitor's series never had: set prometheusExternalLabelName: \"\""
+        ));
+    }
+    out.compared.push("external labels".into());
+
+    let number = |at: &str| spec(at).and_then(Value::as_i64).unwrap_or(1).max(1);
+    let (shards, replicas) = (
+        number("shards"),
+        spec("replicas").and_then(Value::as_i64).unwrap_or(1),
+    );
+    if (monitor.spec.shards() as i64, monitor.spec.replicas() as i64) != (shards, replicas) {
+        out.differences.push(format!(
+            "shards × replicas: TidbMonitor {} × {}, the Prometheus {shards} × {replicas}",
+            monitor.spec.shards(),
+            monitor.spec.replicas()
+        ));
+    }
+
+    let writes = |value: Option<&Value>| -> BTreeMap<String, Value> {
+        value
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|w| (w["url"].as_str().unwrap_or_default().to_string(), w.clone()))
+            .collect()
+    };
+    let before = writes(pointer(raw_monitor, "/spec/prometheus/remoteWrite"));
+    let after = writes(spec("remoteWrite"));
+    for (url, entry) in &before {
+        match after.get(url) {
+            None => out.differences.push(format!(
+                "remoteWrite to {url}: the Prometheus does not write there"
+            )),
+            Some(theirs) if theirs != entry => out.differences.push(format!(
+                "remoteWrite to {url}: settings differ ({})",
+                differing_keys(entry, theirs).join(", ")
+            )),
+            Some(_) => {}
+        }
+    }
+    for url in after.keys().filter(|u| !before.contains_key(*u)) {
+        out.differences.push(format!(
+            "remoteWrite to {url}: the Prometheus writes there, TidbMonitor did not"
+        ));
+    }
+    if raw_monitor.is_none()
+        && !monitor
+            .spec
+            .prometheus
+            .as_ref()
+            .is_some_and(|p| p.remote_write.is_empty())
+    {
+        out.unverified
+            .push("remoteWrite (the TidbMonitor's manifest was not kept)".into());
+    }
+    out.compared
+        .push(format!("remote write ({})", before.len()));
+
+    match (monitor.spec.thanos.is_some(), spec("thanos").is_some()) {
+        (true, false) => out
+            .differences
+            .push("Thanos: TidbMonitor has a Thanos sidecar, the Prometheus none".into()),
+        (false, true) => out
+            .differences
+            .push("Thanos: the Prometheus has a Thanos sidecar, TidbMonitor had none".into()),
+        _ => {}
+    }
+}
+
+fn differing_keys(a: &Value, b: &Value) -> Vec<String> {
+    let keys = |v: &Value| -> BTreeSet<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    keys(a)
+        .union(&keys(b))
+        .filter(|k| a.get(k.as_str()) != b.get(k.as_str()))
+        .cloned()
+        .collect()
+}
+
+fn show_labels(labels: &BTreeMap<String, String>) -> String {
+    if labels.is_empty() {
+        return "none".into();
+    }
+    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{{{}}}", pairs.join(","))
+}
+
+/// A Prometheus duration (`1y2w3d4h5m6s7ms`, prometheus/common model.ParseDuration units) in milliseconds.
+fn duration_millis(text: &str) -> Option<u128> {
+    let mut total: u128 = 0;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        if digits == 0 {
+            return None;
+        }
+        let number: u128 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let factor: u128 = match &rest[..unit_len] {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            "w" => 604_800_000,
+            "y" => 31_536_000_000,
+            _ => return None,
+        };
+        total += number * factor;
+        rest = &rest[unit_len..];
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_compare_by_length() {
+        assert_eq!(duration_millis("30d"), duration_millis("720h"));
+        assert_eq!(duration_millis("1w"), duration_millis("7d"));
+        assert_eq!(duration_millis("1h30m"), Some(5_400_000));
+        assert_eq!(duration_millis("15"), None);
+        assert_eq!(duration_millis("d"), None);
+        assert_eq!(duration_millis(""), None);
+    }
+}

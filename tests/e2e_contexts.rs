@@ -1,0 +1,141 @@
+//! Several Kubernetes clusters at once (`--context a,b`, `--all-contexts`) on two real API servers started by
+//! tests/e2e/cluster-up.sh, plus a third context whose server refuses connections, all in one kubeconfig.
+
+mod common;
+
+use common::e2e::*;
+use serde_json::Value;
+
+/// kubectl against the second API server.
+fn second(args: &[&str], stdin: Option<&str>) -> String {
+    let out = kubectl_with(&env("E2E_SECOND_KUBECONFIG"), args, stdin);
+    assert!(
+        out.status.success(),
+        "kubectl (second) {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn seed_second(ns: &str, name: &str) {
+    second(&["create", "namespace", ns], None);
+    let objects = format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  version: v8.5.7\n  pd: {{baseImage: pingcap/pd, replicas: 1, requests: {{storage: 1Gi}}}}\n  tikv: {{baseImage: pingcap/tikv, replicas: 1, requests: {{storage: 1Gi}}}}\n  tidb: {{baseImage: pingcap/tidb, replicas: 1}}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  clusters: [{{name: {name}}}]\n  prometheus: {{baseImage: prom/prometheus, version: v2.53.2}}\n  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+    );
+    second(&["create", "-f", "-"], Some(&objects));
+}
+
+fn multi(args: &[&str]) -> Run {
+    plugin_with(&env("E2E_MULTI_KUBECONFIG"), args)
+}
+
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn all_contexts_prints_each_cluster_and_names_the_unreachable_one() {
+    let ns = "e2e-contexts";
+    namespace(ns);
+    seed_monitor(ns, "east", false, 1);
+    seed_second(ns, "west");
+
+    let run = multi(&["get", "-n", ns, "--all-contexts"]);
+    // The unreachable context decides the exit code: 2, as for one unreachable context.
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("CONTEXT "), "{}", run.stdout);
+    let first = row(&run.stdout, 1, "east");
+    assert_eq!(first[0], "first");
+    let second_row = row(&run.stdout, 1, "west");
+    assert_eq!(second_row[0], "second");
+    assert_eq!(second_row[2], format!("{ns}/west"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["unreachable", "<unreachable>"]),
+        "{}",
+        run.stdout
+    );
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "one warning line for the failed context: {}",
+        run.stderr
+    );
+    assert!(
+        warnings[0].starts_with(
+            "warning: context unreachable: Unable to connect to the server at https://127.0.0.1:"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // Two reachable contexts by name: exit 0, each item says where it was read.
+    let run = multi(&["get", "-n", ns, "--context", "first,second", "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let items: Vec<(String, String)> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["context"].as_str().unwrap().to_string(),
+                i["metadata"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("first".into(), "east".into()),
+            ("second".into(), "west".into())
+        ]
+    );
+    assert_eq!(
+        doc["contexts"],
+        serde_json::json!([{"name": "first"}, {"name": "second"}])
+    );
+
+    // clusters: the same fan-out, each cluster with what scrapes it in its own Kubernetes cluster.
+    let run = multi(&["clusters", "-n", ns, "--all-contexts", "-o", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let monitored: Vec<(String, Value)> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["context"].as_str().unwrap().to_string(),
+                i["monitoredBy"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        monitored,
+        [
+            ("first".into(), serde_json::json!([format!("{ns}/east")])),
+            ("second".into(), serde_json::json!([format!("{ns}/west")])),
+        ],
+        "{}",
+        run.stdout
+    );
+    let failed = &doc["contexts"][2];
+    assert_eq!(failed["name"], "unreachable");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("Unable to connect")
+    );
+
+    // A name that is not a context: one warning, the others still print.
+    let run = multi(&["get", "-n", ns, "--context", "first,nope"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(row(&run.stdout, 1, "east")[0] == "first", "{}", run.stdout);
+    assert!(
+        run.stderr.contains("context \"nope\" does not exist"),
+        "{}",
+        run.stderr
+    );
+}
