@@ -139,3 +139,131 @@ fn all_contexts_prints_each_cluster_and_names_the_unreachable_one() {
         run.stderr
     );
 }
+
+fn fleet_objects(ns: &str) -> String {
+    format!(
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {{name: orders, namespace: {ns}}}\nspec:\n  version: v8.5.7\n  pd: {{baseImage: pingcap/pd, replicas: 1, requests: {{storage: 1Gi}}}}\n  tikv: {{baseImage: pingcap/tikv, replicas: 1, requests: {{storage: 1Gi}}}}\n  tidb: {{baseImage: pingcap/tidb, replicas: 1}}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: mon, namespace: {ns}}}\nspec:\n  clusters: [{{name: orders}}]\n  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    remoteWrite: [{{url: 'http://receive.example.com/api/v1/receive'}}]\n  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+    )
+}
+
+/// Two Kubernetes clusters whose same-named TiDB clusters' monitors remote-write to one receiver without a label
+/// that tells them apart: the rules across contexts name both (TM080 on the monitors, TM082 on the clusters);
+/// with `k8s_cluster` external labels they are quiet.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn check_across_contexts_finds_series_that_would_merge() {
+    let ns = "e2e-contexts-fleet";
+    namespace(ns);
+    admin(&["create", "-f", "-"], Some(&fleet_objects(ns)));
+    second(&["create", "namespace", ns], None);
+    second(&["create", "-f", "-"], Some(&fleet_objects(ns)));
+
+    let run = multi(&["check", "-n", ns, "--all-contexts", "-o", "json"]);
+    assert_eq!(
+        run.code, 2,
+        "the unreachable context decides: {}",
+        run.stderr
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let across: Vec<(String, String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["TM080", "TM081", "TM082"].contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["context"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["object"]["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        across,
+        [
+            ("first".into(), "TM082".into(), "TidbCluster".into()),
+            ("first".into(), "TM080".into(), "TidbMonitor".into()),
+            ("second".into(), "TM082".into(), "TidbCluster".into()),
+            ("second".into(), "TM080".into(), "TidbMonitor".into()),
+        ],
+        "{}",
+        run.stdout
+    );
+    let unreachable = &doc["contexts"][2];
+    assert_eq!(unreachable["name"], "unreachable");
+    assert!(
+        doc["summary"]["notChecked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["resource"] == "context unreachable")
+    );
+
+    // The table names the context of each object.
+    let table = multi(&[
+        "check",
+        "-n",
+        ns,
+        "--context",
+        "first,second",
+        "--rule",
+        "TM080,TM082",
+    ]);
+    assert_eq!(table.code, 1, "TM082 is an error: {}", table.stderr);
+    assert!(
+        table
+            .stdout
+            .contains("[first] TidbCluster e2e-contexts-fleet/orders\n"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .contains("[second] TidbMonitor e2e-contexts-fleet/mon\n"),
+        "{}",
+        table.stdout
+    );
+
+    // Labels that tell the Kubernetes clusters apart: quiet.
+    let patch = |context_name: &str| {
+        format!("{{\"spec\":{{\"externalLabels\":{{\"k8s_cluster\":\"{context_name}\"}}}}}}")
+    };
+    admin(
+        &[
+            "-n",
+            ns,
+            "patch",
+            "tidbmonitor",
+            "mon",
+            "--type=merge",
+            "-p",
+            &patch("first"),
+        ],
+        None,
+    );
+    second(
+        &[
+            "-n",
+            ns,
+            "patch",
+            "tidbmonitor",
+            "mon",
+            "--type=merge",
+            "-p",
+            &patch("second"),
+        ],
+        None,
+    );
+    let quiet = multi(&[
+        "check",
+        "-n",
+        ns,
+        "--context",
+        "first,second",
+        "--rule",
+        "TM080,TM081,TM082",
+    ]);
+    assert_eq!(quiet.code, 0, "{}{}", quiet.stdout, quiet.stderr);
+    assert!(quiet.stdout.starts_with("No findings"), "{}", quiet.stdout);
+}

@@ -53,6 +53,9 @@ struct Report<'a> {
     #[schemars(extend("const" = "CheckReport"))]
     kind: &'static str,
     operator: &'a OperatorVersion,
+    /// With `--context a,b` or `--all-contexts`: each context read (its tidb-operator), or why it could not be.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    contexts: &'a [crate::render::structured::ContextOutcome],
     summary: Summary,
     findings: &'a [Finding],
 }
@@ -148,71 +151,18 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
-    let mut loaded = load(settings, &request())?;
-    if args.assume_complete {
-        // Every kind counts as read everywhere: a lookup that finds nothing is a missing object.
-        for kind in request().kinds() {
-            loaded.snapshot.scopes.insert(kind, Scope::AllNamespaces);
-        }
+    if let Some(contexts) = settings.contexts()? {
+        return run_in_contexts(settings, args, flag, &contexts);
     }
+    let mut loaded = load(settings, &request())?;
     let skipped = report_problems(&loaded);
-    let context = Context {
-        operator: operator::operator_version(&loaded.snapshot, flag),
-        all_namespaces: loaded.row_namespace.is_none(),
-        offline: settings.offline(),
-    };
-    let selected = |id: &str| {
-        (args.rules.is_empty() || args.rules.iter().any(|r| r == id))
-            && !args.skip.iter().any(|s| s == id)
-    };
-    // Rules always see the whole snapshot (coverage and duplicates are about several objects); NAMEs and the
-    // namespace only pick which findings are shown.
-    let mut findings = checks::run(&loaded.snapshot, &context, selected);
-    let in_scope = |namespace: &str| {
-        loaded
-            .row_namespace
-            .as_ref()
-            .is_none_or(|ns| namespace == ns)
-    };
-    let named = |name: &str| args.names.is_empty() || args.names.iter().any(|n| n == name);
-    let watching = watchers_of_named_clusters(&loaded.snapshot, &args.names, &in_scope);
-    findings.retain(|f| {
-        let object = (
-            f.object.kind,
-            f.object.namespace.as_str(),
-            f.object.name.as_str(),
-        );
-        if args.names.is_empty() {
-            return in_scope(object.1);
-        }
-        let is_named = NAMED_KINDS.iter().any(|k| k.kind_name() == object.0) && named(object.2);
-        (is_named && in_scope(object.1))
-            || watching
-                .iter()
-                .any(|(kind, ns, name)| (*kind, ns.as_str(), name.as_str()) == object)
-    });
-    let snapshot = &loaded.snapshot;
-    let monitors = snapshot
-        .monitors
-        .iter()
-        .filter(|m| {
-            let (ns, name) = (m.metadata.namespace(), m.metadata.name.as_str());
-            (in_scope(ns) && named(name))
-                || watching.iter().any(|(kind, wns, wname)| {
-                    *kind == Kind::TidbMonitor.kind_name() && wns == ns && wname == name
-                })
-        })
-        .count();
-    let found: Vec<&str> = snapshot
-        .monitors
-        .iter()
-        .map(|m| &m.metadata)
-        .chain(snapshot.clusters.iter().map(|c| &c.metadata))
-        .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata))
-        .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata))
-        .filter(|m| in_scope(m.namespace()))
-        .map(|m| m.name.as_str())
-        .collect();
+    let evaluated = evaluate(settings, args, flag, &mut loaded);
+    let Evaluated {
+        findings,
+        monitors,
+        found,
+        context,
+    } = evaluated;
     let not_checked = not_checked(&loaded);
     let summary = summarize(&findings, monitors, &not_checked);
     let text = match settings.format {
@@ -221,6 +171,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 api_version: VIEW_API_VERSION,
                 kind: "CheckReport",
                 operator: &context.operator,
+                contexts: &[],
                 summary,
                 findings: &findings,
             };
@@ -269,11 +220,17 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 settings.format == OutputFormat::Wide,
                 settings.color,
             );
-            text.push_str(&summary_line(&findings, monitors, &not_checked, &context));
+            text.push_str(&summary_line(
+                &findings,
+                monitors,
+                &not_checked,
+                &context.operator.describe(),
+            ));
             text
         }
     };
     emit(&text);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
     let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
     let active = || findings.iter().filter(|f| f.suppressed.is_none());
     let failing = active().any(|f| f.severity == Severity::Error)
@@ -285,6 +242,262 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
     } else {
         0
     })
+}
+
+/// What the rules found in one read, restricted to the namespace and NAMEs asked for.
+struct Evaluated {
+    findings: Vec<Finding>,
+    /// Monitors checked.
+    monitors: usize,
+    /// Names of the monitors and clusters in scope (for NAMEs not found).
+    found: Vec<String>,
+    context: Context,
+}
+
+fn evaluate(
+    settings: &Settings,
+    args: &CheckArgs,
+    flag: Option<Version>,
+    loaded: &mut super::Loaded,
+) -> Evaluated {
+    if args.assume_complete {
+        // Every kind counts as read everywhere: a lookup that finds nothing is a missing object.
+        for kind in request().kinds() {
+            loaded.snapshot.scopes.insert(kind, Scope::AllNamespaces);
+        }
+    }
+    let context = Context {
+        operator: operator::operator_version(&loaded.snapshot, flag),
+        all_namespaces: loaded.row_namespace.is_none(),
+        offline: settings.offline(),
+    };
+    let selected = |id: &str| {
+        (args.rules.is_empty() || args.rules.iter().any(|r| r == id))
+            && !args.skip.iter().any(|s| s == id)
+    };
+    // Rules always see the whole snapshot (coverage and duplicates are about several objects); NAMEs and the
+    // namespace only pick which findings are shown.
+    let mut findings = checks::run(&loaded.snapshot, &context, selected);
+    let in_scope = |namespace: &str| {
+        loaded
+            .row_namespace
+            .as_ref()
+            .is_none_or(|ns| namespace == ns)
+    };
+    let named = |name: &str| args.names.is_empty() || args.names.iter().any(|n| n == name);
+    let watching = watchers_of_named_clusters(&loaded.snapshot, &args.names, &in_scope);
+    findings.retain(|f| {
+        let object = (
+            f.object.kind,
+            f.object.namespace.as_str(),
+            f.object.name.as_str(),
+        );
+        if args.names.is_empty() {
+            return in_scope(object.1);
+        }
+        let is_named = NAMED_KINDS.iter().any(|k| k.kind_name() == object.0) && named(object.2);
+        (is_named && in_scope(object.1))
+            || watching
+                .iter()
+                .any(|(kind, ns, name)| (*kind, ns.as_str(), name.as_str()) == object)
+    });
+    let snapshot = &loaded.snapshot;
+    let monitors = snapshot
+        .monitors
+        .iter()
+        .filter(|m| {
+            let (ns, name) = (m.metadata.namespace(), m.metadata.name.as_str());
+            (in_scope(ns) && named(name))
+                || watching.iter().any(|(kind, wns, wname)| {
+                    *kind == Kind::TidbMonitor.kind_name() && wns == ns && wname == name
+                })
+        })
+        .count();
+    let found: Vec<String> = snapshot
+        .monitors
+        .iter()
+        .map(|m| &m.metadata)
+        .chain(snapshot.clusters.iter().map(|c| &c.metadata))
+        .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata))
+        .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata))
+        .filter(|m| in_scope(m.namespace()))
+        .map(|m| m.name.clone())
+        .collect();
+    Evaluated {
+        findings,
+        monitors,
+        found,
+        context,
+    }
+}
+
+/// `check` in every context: each context's rules as `check` runs them alone, then the rules across Kubernetes
+/// clusters (`checks::fleet`) over every context read. A context that could not be read is one warning line and
+/// a `not checked` entry (so `--strict` fails on it); the exit code is the worst of the findings' and the
+/// contexts' (2 when one could not be reached).
+fn run_in_contexts(
+    settings: &Settings,
+    args: &CheckArgs,
+    flag: Option<Version>,
+    contexts: &[String],
+) -> Result<i32, CommandError> {
+    use crate::render::structured::ContextOutcome;
+    let mut code = 0;
+    let mut findings = Vec::new();
+    let mut monitors = 0;
+    let mut found: Vec<String> = Vec::new();
+    let mut not_checked_all = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut read: Vec<(String, super::Loaded)> = Vec::new();
+    for load in super::load_contexts(settings, contexts, &request())? {
+        let context = load.context;
+        match load.outcome {
+            Ok(mut loaded) => {
+                let prefix = format!("context {context}: ");
+                for warning in &mut loaded.warnings {
+                    warning.insert_str(0, &prefix);
+                }
+                for problem in &mut loaded.snapshot.problems {
+                    problem.location.insert_str(0, &prefix);
+                }
+                if report_problems(&loaded) {
+                    code = 1;
+                }
+                let evaluated = evaluate(settings, args, flag, &mut loaded);
+                findings.extend(evaluated.findings.into_iter().map(|mut f| {
+                    f.context = Some(context.clone());
+                    f
+                }));
+                monitors += evaluated.monitors;
+                found.extend(evaluated.found);
+                not_checked_all.extend(not_checked(&loaded).into_iter().map(|n| NotChecked {
+                    resource: format!("{} in context {context}", n.resource),
+                    reason: n.reason,
+                }));
+                outcomes.push(ContextOutcome {
+                    name: context.clone(),
+                    error: None,
+                    operator: Some(evaluated.context.operator.describe()),
+                });
+                read.push((context, loaded));
+            }
+            Err(error) => {
+                code = code.max(error.exit_code());
+                super::context_failure(&context, &error);
+                not_checked_all.push(NotChecked {
+                    resource: format!("context {context}"),
+                    reason: error.to_string(),
+                });
+                outcomes.push(ContextOutcome {
+                    name: context,
+                    error: Some(error.to_string()),
+                    operator: None,
+                });
+            }
+        }
+    }
+    let selected = |id: &str| {
+        (args.rules.is_empty() || args.rules.iter().any(|r| r == id))
+            && !args.skip.iter().any(|s| s == id)
+    };
+    let members: Vec<checks::fleet::Member> = read
+        .iter()
+        .map(|(context, loaded)| checks::fleet::Member {
+            context,
+            snapshot: &loaded.snapshot,
+        })
+        .collect();
+    let across = checks::fleet::run(&members, selected);
+    // The namespace and NAMEs pick the findings shown, as they do within one context.
+    findings.extend(across.into_iter().filter(|f| {
+        let loaded = read
+            .iter()
+            .find(|(c, _)| Some(c) == f.context.as_ref())
+            .map(|(_, l)| l);
+        let in_scope = loaded
+            .and_then(|l| l.row_namespace.as_ref())
+            .is_none_or(|ns| *ns == f.object.namespace);
+        in_scope && (args.names.is_empty() || args.names.contains(&f.object.name))
+    }));
+    findings.sort_by(|a, b| {
+        (&a.context, &a.object, std::cmp::Reverse(a.severity), a.rule).cmp(&(
+            &b.context,
+            &b.object,
+            std::cmp::Reverse(b.severity),
+            b.rule,
+        ))
+    });
+    let operators: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| o.operator.as_ref().map(|op| format!("{}: {op}", o.name)))
+        .collect();
+    let summary = summarize(&findings, monitors, &not_checked_all);
+    let text = match settings.format {
+        OutputFormat::Json | OutputFormat::Yaml => {
+            let report = Report {
+                api_version: VIEW_API_VERSION,
+                kind: "CheckReport",
+                operator: &OperatorVersion::Unknown,
+                contexts: &outcomes,
+                summary,
+                findings: &findings,
+            };
+            if settings.format == OutputFormat::Json {
+                format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                )
+            } else {
+                serde_saphyr::to_string(&report).unwrap_or_default()
+            }
+        }
+        OutputFormat::Sarif => {
+            return Err(CommandError::Usage(
+                "-o sarif reports one cluster's findings (its files and lines): run it per context"
+                    .into(),
+            ));
+        }
+        OutputFormat::Name => {
+            let mut seen = BTreeSet::new();
+            findings
+                .iter()
+                .filter(|f| f.suppressed.is_none() && seen.insert((&f.context, &f.object)))
+                .map(|f| {
+                    let name = match f.object.catalogue_kind() {
+                        Some(kind) => crate::render::kind_object_name(kind, &f.object.name),
+                        None => crate::render::object_name(f.object.kind, "", &f.object.name),
+                    };
+                    format!("{}\n", escape(&name))
+                })
+                .collect()
+        }
+        OutputFormat::Table | OutputFormat::Wide => {
+            let mut text = render_table(
+                &findings,
+                settings.format == OutputFormat::Wide,
+                settings.color,
+            );
+            text.push_str(&summary_line(
+                &findings,
+                monitors,
+                &not_checked_all,
+                &operators.join("; "),
+            ));
+            text
+        }
+    };
+    emit(&text);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
+    let active = || findings.iter().filter(|f| f.suppressed.is_none());
+    let failing = active().any(|f| f.severity == Severity::Error)
+        || (args.strict
+            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
+                || !not_checked_all.is_empty()));
+    if failing || !missing.is_empty() {
+        code = code.max(1);
+    }
+    Ok(code)
 }
 
 fn summarize(findings: &[Finding], monitors: usize, not_checked: &[NotChecked]) -> Summary {
@@ -318,7 +531,7 @@ fn summary_line(
     findings: &[Finding],
     monitors: usize,
     not_checked: &[NotChecked],
-    context: &Context,
+    operator: &str,
 ) -> String {
     let s = summarize(findings, monitors, not_checked);
     let plural = |n: usize, word: &str| {
@@ -335,7 +548,7 @@ fn summary_line(
         plural(s.infos, "info"),
         plural(s.objects, "object"),
         plural(s.monitors, "monitor"),
-        context.operator.describe()
+        operator
     );
     if s.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", s.suppressed));
@@ -344,7 +557,7 @@ fn summary_line(
         line = format!(
             "No findings ({} checked; {})",
             plural(s.monitors, "monitor"),
-            context.operator.describe()
+            operator
         );
     }
     // What the rules could not see is part of the verdict: said on the summary line, failed by --strict.
@@ -368,7 +581,7 @@ pub fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
     let mut out = String::new();
     let mut current = None;
     for f in findings {
-        if current != Some(&f.object) {
+        if current != Some((&f.context, &f.object)) {
             if current.is_some() {
                 out.push('\n');
             }
@@ -377,12 +590,17 @@ pub fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
             } else {
                 format!("{}/", f.object.namespace)
             };
+            let context = f
+                .context
+                .as_ref()
+                .map(|c| format!("[{}] ", escape(c)))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "{} {}\n",
+                "{context}{} {}\n",
                 f.object.kind,
                 escape(&format!("{ns}{}", f.object.name))
             ));
-            current = Some(&f.object);
+            current = Some((&f.context, &f.object));
         }
         let tone = match f.severity {
             Severity::Error => Tone::Bad,

@@ -475,6 +475,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
                 outcomes.push(ContextOutcome {
                     name: context,
                     error: None,
+                    operator: None,
                 });
             }
             Err(error) => {
@@ -483,6 +484,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
                 outcomes.push(ContextOutcome {
                     name: context,
                     error: Some(error.to_string()),
+                    operator: None,
                 });
             }
         }
