@@ -129,6 +129,60 @@ fn all_contexts_prints_each_cluster_and_names_the_unreachable_one() {
             .contains("Unable to connect")
     );
 
+    // status: the monitor's report per context; where it does not exist, that context says so.
+    let run = multi(&["status", "east", "-n", ns, "--all-contexts"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with(&format!("Context first\nTidbMonitor {ns}/east\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "Context second\n  tidbmonitors.pingcap.com \"east\" not found in {ns}\n"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Context unreachable\n  <unreachable> Unable to connect"),
+        "{}",
+        run.stdout
+    );
+    let run = multi(&[
+        "status",
+        "west",
+        "-n",
+        ns,
+        "--context",
+        "second",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        run.code, 0,
+        "one context is the plain status: {}",
+        run.stderr
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["kind"], "TidbMonitorStatus");
+    let run = multi(&[
+        "status",
+        "west",
+        "-n",
+        ns,
+        "--context",
+        "first,second",
+        "-o",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["kind"], "TidbMonitorStatusList");
+    assert_eq!(doc["items"][0]["context"], "second");
+    assert_eq!(doc["items"][0]["metadata"]["name"], "west");
+
     // A name that is not a context: one warning, the others still print.
     let run = multi(&["get", "-n", ns, "--context", "first,nope"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
