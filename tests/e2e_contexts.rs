@@ -321,3 +321,141 @@ fn check_across_contexts_finds_series_that_would_merge() {
     assert_eq!(quiet.code, 0, "{}{}", quiet.stdout, quiet.stderr);
     assert!(quiet.stdout.starts_with("No findings"), "{}", quiet.stdout);
 }
+
+/// `scaffold thanos --context first,second`: refused while the two monitors' external labels are equal; then one
+/// Thanos Query in `first` reading its own sidecars and `second`'s at the named endpoint, and `second`'s sidecars,
+/// each accepted by its own API server (`--apply --dry-run=server`).
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn scaffold_thanos_joins_the_sidecars_of_several_contexts() {
+    let ns = "e2e-contexts-thanos";
+    namespace(ns);
+    admin(&["create", "-f", "-"], Some(&fleet_objects(ns)));
+    second(&["create", "namespace", ns], None);
+    second(&["create", "-f", "-"], Some(&fleet_objects(ns)));
+    let base = [
+        "scaffold",
+        "thanos",
+        "-n",
+        ns,
+        "--context",
+        "first,second",
+        "--operator-version",
+        "v1.6.6",
+    ];
+    let refused = multi(
+        &[
+            base.as_slice(),
+            &["--endpoint", "second=sidecars.second.example.com:10901"],
+        ]
+        .concat(),
+    );
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains("carry the same external labels"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stdout.is_empty(),
+        "nothing printed before the refusal: {}",
+        refused.stdout
+    );
+
+    let patch =
+        |name: &str| format!("{{\"spec\":{{\"externalLabels\":{{\"k8s_cluster\":\"{name}\"}}}}}}");
+    admin(
+        &[
+            "-n",
+            ns,
+            "patch",
+            "tidbmonitor",
+            "mon",
+            "--type=merge",
+            "-p",
+            &patch("first"),
+        ],
+        None,
+    );
+    second(
+        &[
+            "-n",
+            ns,
+            "patch",
+            "tidbmonitor",
+            "mon",
+            "--type=merge",
+            "-p",
+            &patch("second"),
+        ],
+        None,
+    );
+    let missing = multi(&base);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("--endpoint second=HOST:PORT"),
+        "{}",
+        missing.stderr
+    );
+
+    let yaml = multi(
+        &[
+            base.as_slice(),
+            &["--endpoint", "second=sidecars.second.example.com:10901"],
+        ]
+        .concat(),
+    );
+    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
+    assert!(yaml.stdout.contains("# context first: the Thanos Query, reading this context's sidecars and sidecars.second.example.com:10901"), "{}", yaml.stdout);
+    assert!(
+        yaml.stdout
+            .contains("- address: sidecars.second.example.com:10901"),
+        "{}",
+        yaml.stdout
+    );
+    assert!(
+        yaml.stdout.contains(&format!(
+            "- address: dnssrv+_grpc._tcp.mon-thanos-sidecar.{ns}.svc"
+        )),
+        "{}",
+        yaml.stdout
+    );
+    assert!(
+        yaml.stdout.contains("# context second: sidecars only"),
+        "{}",
+        yaml.stdout
+    );
+    assert_eq!(
+        yaml.stdout.matches("kind: Deployment").count(),
+        1,
+        "one querier: {}",
+        yaml.stdout
+    );
+
+    let applied = multi(
+        &[
+            base.as_slice(),
+            &[
+                "--endpoint",
+                "second=sidecars.second.example.com:10901",
+                "--apply",
+                "--dry-run=server",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    assert!(
+        applied
+            .stdout
+            .lines()
+            .all(|l| l.ends_with("(server dry run)")),
+        "{}",
+        applied.stdout
+    );
+    assert!(
+        applied.stdout.contains("deployment.apps/thanos-query"),
+        "{}",
+        applied.stdout
+    );
+}
