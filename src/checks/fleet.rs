@@ -240,8 +240,14 @@ pub fn run(members: &[Member], selected: impl Fn(&str) -> bool) -> Vec<super::Fi
 }
 
 /// The first place two monitors both ship to, when their external labels are the same.
+/// Whether two monitors' series carry the same external labels, so that nothing but the series' own labels tells
+/// them apart where they meet (the replica label is Thanos' deduplication key, not an identity).
+pub fn indistinguishable(a: &TidbMonitor, b: &TidbMonitor) -> bool {
+    a.spec.external_labels == b.spec.external_labels
+}
+
 fn shared_sink(a: &Shipping, b: &Shipping) -> Option<String> {
-    if a.monitor.spec.external_labels != b.monitor.spec.external_labels {
+    if !indistinguishable(a.monitor, b.monitor) {
         return None;
     }
     a.sinks.iter().find(|s| b.sinks.contains(*s)).cloned()

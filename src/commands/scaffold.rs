@@ -290,7 +290,7 @@ fn thanos_in_contexts(
                     .snapshot
                     .monitors
                     .iter()
-                    .find(|mb| mb.spec.external_labels == ma.spec.external_labels)
+                    .find(|mb| crate::checks::fleet::indistinguishable(ma, mb))
                 {
                     return Err(CommandError::Usage(format!(
                         "TidbMonitor {}/{} (context {a_context}) and {}/{} (context {b_context}) carry the same external labels, so one Thanos Query would merge their series (TM080): give each an external label naming its Kubernetes cluster, e.g. externalLabels: {{k8s_cluster: {a_context}}}, then scaffold again",
