@@ -164,79 +164,39 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         context,
     } = evaluated;
     let not_checked = not_checked(&loaded);
-    let summary = summarize(&findings, monitors, &not_checked);
+    let sarif = || {
+        let rules = checks::registry();
+        let located: Vec<crate::render::sarif::Located> = findings
+            .iter()
+            .map(|finding| crate::render::sarif::Located {
+                finding,
+                file: origin(&loaded.snapshot, finding),
+            })
+            .collect();
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&crate::render::sarif::report(&rules, &located))
+                .unwrap_or_default()
+        )
+    };
     let text = match settings.format {
-        OutputFormat::Json | OutputFormat::Yaml => {
-            let report = Report {
-                api_version: VIEW_API_VERSION,
-                kind: "CheckReport",
-                operator: &context.operator,
-                contexts: &[],
-                summary,
+        OutputFormat::Sarif => sarif(),
+        _ => render_report(
+            settings,
+            &Outcome {
                 findings: &findings,
-            };
-            if settings.format == OutputFormat::Json {
-                format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                )
-            } else {
-                serde_saphyr::to_string(&report).unwrap_or_default()
-            }
-        }
-        OutputFormat::Sarif => {
-            let rules = checks::registry();
-            let located: Vec<crate::render::sarif::Located> = findings
-                .iter()
-                .map(|finding| crate::render::sarif::Located {
-                    finding,
-                    file: origin(&loaded.snapshot, finding),
-                })
-                .collect();
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&crate::render::sarif::report(&rules, &located))
-                    .unwrap_or_default()
-            )
-        }
-        // kubectl's `kind.group/name` of each object with an active finding, once, in report order.
-        OutputFormat::Name => {
-            let mut seen = BTreeSet::new();
-            findings
-                .iter()
-                .filter(|f| f.suppressed.is_none() && seen.insert(&f.object))
-                .map(|f| {
-                    let name = match f.object.catalogue_kind() {
-                        Some(kind) => crate::render::kind_object_name(kind, &f.object.name),
-                        None => crate::render::object_name(f.object.kind, "", &f.object.name),
-                    };
-                    format!("{}\n", escape(&name))
-                })
-                .collect()
-        }
-        OutputFormat::Table | OutputFormat::Wide => {
-            let mut text = render_table(
-                &findings,
-                settings.format == OutputFormat::Wide,
-                settings.color,
-            );
-            text.push_str(&summary_line(
-                &findings,
                 monitors,
-                &not_checked,
-                &context.operator.describe(),
-            ));
-            text
-        }
+                not_checked: &not_checked,
+                operator: &context.operator,
+                operator_text: context.operator.describe(),
+                contexts: &[],
+            },
+        ),
     };
     emit(&text);
     let found: Vec<&str> = found.iter().map(String::as_str).collect();
     let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
-    let active = || findings.iter().filter(|f| f.suppressed.is_none());
-    let failing = active().any(|f| f.severity == Severity::Error)
-        || (args.strict
-            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
-                || !not_checked.is_empty()));
+    let failing = failing(&findings, args.strict, &not_checked);
     Ok(if failing || skipped || !missing.is_empty() {
         1
     } else {
@@ -353,14 +313,7 @@ fn run_in_contexts(
         let context = load.context;
         match load.outcome {
             Ok(mut loaded) => {
-                let prefix = format!("context {context}: ");
-                for warning in &mut loaded.warnings {
-                    warning.insert_str(0, &prefix);
-                }
-                for problem in &mut loaded.snapshot.problems {
-                    problem.location.insert_str(0, &prefix);
-                }
-                if report_problems(&loaded) {
+                if super::report_problems_in(&context, &mut loaded) {
                     code = 1;
                 }
                 let evaluated = evaluate(settings, args, flag, &mut loaded);
@@ -431,35 +384,78 @@ fn run_in_contexts(
         .iter()
         .filter_map(|o| o.operator.as_ref().map(|op| format!("{}: {op}", o.name)))
         .collect();
-    let summary = summarize(&findings, monitors, &not_checked_all);
-    let text = match settings.format {
-        OutputFormat::Json | OutputFormat::Yaml => {
+    if settings.format == OutputFormat::Sarif {
+        return Err(CommandError::Usage(
+            "-o sarif reports one cluster's findings (its files and lines): run it per context"
+                .into(),
+        ));
+    }
+    let text = render_report(
+        settings,
+        &Outcome {
+            findings: &findings,
+            monitors,
+            not_checked: &not_checked_all,
+            operator: &OperatorVersion::Unknown,
+            operator_text: operators.join("; "),
+            contexts: &outcomes,
+        },
+    );
+    emit(&text);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
+    if failing(&findings, args.strict, &not_checked_all) || !missing.is_empty() {
+        code = code.max(1);
+    }
+    Ok(code)
+}
+
+/// Whether `check` fails (exit 1): an active error, or with `--strict` a warning, an unresolved finding or
+/// anything not checked.
+fn failing(findings: &[Finding], strict: bool, not_checked: &[NotChecked]) -> bool {
+    let active = || findings.iter().filter(|f| f.suppressed.is_none());
+    active().any(|f| f.severity == Severity::Error)
+        || (strict
+            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
+                || !not_checked.is_empty()))
+}
+
+/// What one `check` run found, for any `-o` but sarif.
+struct Outcome<'a> {
+    findings: &'a [Finding],
+    monitors: usize,
+    not_checked: &'a [NotChecked],
+    operator: &'a OperatorVersion,
+    /// The summary line's operator words (one per context across contexts).
+    operator_text: String,
+    contexts: &'a [crate::render::structured::ContextOutcome],
+}
+
+fn render_report(settings: &Settings, o: &Outcome) -> String {
+    let summary = summarize(o.findings, o.monitors, o.not_checked);
+    match settings.format {
+        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Sarif => {
             let report = Report {
                 api_version: VIEW_API_VERSION,
                 kind: "CheckReport",
-                operator: &OperatorVersion::Unknown,
-                contexts: &outcomes,
+                operator: o.operator,
+                contexts: o.contexts,
                 summary,
-                findings: &findings,
+                findings: o.findings,
             };
-            if settings.format == OutputFormat::Json {
+            if settings.format == OutputFormat::Yaml {
+                serde_saphyr::to_string(&report).unwrap_or_default()
+            } else {
                 format!(
                     "{}\n",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 )
-            } else {
-                serde_saphyr::to_string(&report).unwrap_or_default()
             }
         }
-        OutputFormat::Sarif => {
-            return Err(CommandError::Usage(
-                "-o sarif reports one cluster's findings (its files and lines): run it per context"
-                    .into(),
-            ));
-        }
+        // kubectl's `kind.group/name` of each object with an active finding, once, in report order.
         OutputFormat::Name => {
             let mut seen = BTreeSet::new();
-            findings
+            o.findings
                 .iter()
                 .filter(|f| f.suppressed.is_none() && seen.insert((&f.context, &f.object)))
                 .map(|f| {
@@ -473,31 +469,19 @@ fn run_in_contexts(
         }
         OutputFormat::Table | OutputFormat::Wide => {
             let mut text = render_table(
-                &findings,
+                o.findings,
                 settings.format == OutputFormat::Wide,
                 settings.color,
             );
             text.push_str(&summary_line(
-                &findings,
-                monitors,
-                &not_checked_all,
-                &operators.join("; "),
+                o.findings,
+                o.monitors,
+                o.not_checked,
+                &o.operator_text,
             ));
             text
         }
-    };
-    emit(&text);
-    let found: Vec<&str> = found.iter().map(String::as_str).collect();
-    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
-    let active = || findings.iter().filter(|f| f.suppressed.is_none());
-    let failing = active().any(|f| f.severity == Severity::Error)
-        || (args.strict
-            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
-                || !not_checked_all.is_empty()));
-    if failing || !missing.is_empty() {
-        code = code.max(1);
     }
-    Ok(code)
 }
 
 fn summarize(findings: &[Finding], monitors: usize, not_checked: &[NotChecked]) -> Summary {

@@ -167,11 +167,7 @@ fn status_in_contexts(
     for (context, outcome) in reads {
         match outcome {
             Ok(mut loaded) => {
-                let prefix = format!("context {context}: ");
-                for warning in &mut loaded.warnings {
-                    warning.insert_str(0, &prefix);
-                }
-                if report_problems(&loaded) {
+                if super::report_problems_in(&context, &mut loaded) {
                     code = code.max(1);
                 }
                 match status_of(settings, args, &loaded) {
