@@ -396,6 +396,13 @@ pub struct ThanosArgs {
     /// The name Thanos Query checks the sidecars' certificates against (with --grpc-tls-secret).
     #[arg(long, value_name = "NAME", requires = "grpc_tls_secret")]
     pub grpc_tls_server_name: Option<String>,
+    /// With --context a,b: the address (HOST:PORT) at which the Thanos Query reaches context CONTEXT's sidecars
+    /// (a LoadBalancer or gRPC Ingress in that Kubernetes cluster); one per context but the query context.
+    #[arg(long = "endpoint", value_name = "CONTEXT=HOST:PORT")]
+    pub endpoints: Vec<String>,
+    /// With --context a,b: the context the Thanos Query runs in (default: the first).
+    #[arg(long, value_name = "CONTEXT")]
+    pub query_context: Option<String>,
     /// Namespace of Thanos Query (and the Store Gateway); default: -n, else the context's namespace.
     /// Works with -A, which cannot be combined with -n.
     #[arg(long, value_name = "NS")]
@@ -441,7 +448,7 @@ pub enum MigrateTo {
     Victoriametrics,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct ScaffoldOutput {
     /// Write one file per object into DIR instead of stdout.
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]

@@ -110,6 +110,8 @@ catalogue! {
         Pod: Pod => pods, "", "v1", "Pod", "pods", true;
         Event: Event => events, "", "v1", "Event", "events", true;
         Ingress: Ingress => ingresses, "networking.k8s.io", "v1", "Ingress", "ingresses", true;
+        VmAgent: VmStack => vm_stacks, "operator.victoriametrics.com", "v1beta1", "VMAgent", "vmagents", true;
+        VmSingle: VmStack => vm_stacks, "operator.victoriametrics.com", "v1beta1", "VMSingle", "vmsingles", true;
         Prometheus: Prometheus => prometheuses, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true;
         PrometheusAgent: Prometheus => prometheuses, "monitoring.coreos.com", "v1alpha1", "PrometheusAgent", "prometheusagents", true;
         PodMonitor: ScrapeObject => scrapers, "monitoring.coreos.com", "v1", "PodMonitor", "podmonitors", true;
@@ -122,8 +124,6 @@ catalogue! {
         Role => "rbac.authorization.k8s.io", "v1", "Role", "roles", true;
         RoleBinding => "rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true;
         PrometheusRule => "monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules", true;
-        VmAgent => "operator.victoriametrics.com", "v1beta1", "VMAgent", "vmagents", true;
-        VmSingle => "operator.victoriametrics.com", "v1beta1", "VMSingle", "vmsingles", true;
     }
 }
 
@@ -276,6 +276,8 @@ pub struct Snapshot {
     pub events: Vec<Event>,
     /// A monitor's Ingresses (`status`, by its labels).
     pub ingresses: Vec<Ingress>,
+    /// VictoriaMetrics' VMAgents and VMSingles (`migrate --verify`; their specs are read from `raw`).
+    pub vm_stacks: Vec<VmStack>,
     /// The namespace scope each kind was read in. A kind absent here was not read at all.
     pub scopes: BTreeMap<Kind, Scope>,
     pub gaps: BTreeMap<Kind, Gap>,
@@ -479,6 +481,7 @@ object!(Namespace, Kind::Namespace);
 object!(Pod, Kind::Pod);
 object!(Event, Kind::Event);
 object!(Ingress, Kind::Ingress);
+object!(VmStack);
 object!(Prometheus);
 object!(ScrapeObject);
 

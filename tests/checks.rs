@@ -44,6 +44,10 @@ fn every_rule_fires_on_its_bad_example_and_not_on_its_good_one() {
     for rule in rules {
         let ctx = context(rule.example_operator);
         let only = |id: &str| id == rule.id;
+        if checks::fleet::is_fleet(rule.id) {
+            fleet_examples(rule);
+            continue;
+        }
         let bad = checks::run(&as_live(rule.bad), &ctx, only);
         assert!(
             bad.iter()
@@ -58,6 +62,40 @@ fn every_rule_fires_on_its_bad_example_and_not_on_its_good_one() {
             rule.id
         );
     }
+}
+
+/// A rule across Kubernetes clusters: each `# context:` part of its examples is one cluster's snapshot.
+fn fleet_examples(rule: &checks::Rule) {
+    let run = |yaml: &str| {
+        let parts = checks::fleet::split_contexts(yaml);
+        assert!(
+            parts.len() >= 2,
+            "{}: an example needs two contexts",
+            rule.id
+        );
+        let snapshots: Vec<(String, Snapshot)> = parts
+            .into_iter()
+            .map(|(context, text)| (context, as_live(&text)))
+            .collect();
+        let members: Vec<checks::fleet::Member> = snapshots
+            .iter()
+            .map(|(context, snapshot)| checks::fleet::Member { context, snapshot })
+            .collect();
+        checks::fleet::run(&members, |id| id == rule.id)
+    };
+    let bad = run(rule.bad);
+    assert!(
+        bad.iter()
+            .any(|f| f.rule == rule.id && f.severity == rule.severity && f.context.is_some()),
+        "{} did not fire on its bad example: {bad:#?}",
+        rule.id
+    );
+    let good = run(rule.good);
+    assert!(
+        good.is_empty(),
+        "{} fired on its good example: {good:#?}",
+        rule.id
+    );
 }
 
 #[test]

@@ -1177,39 +1177,51 @@ fn verify_is_clean_on_the_migration_and_names_each_difference() {
     assert_eq!(text.matches(": no difference").count(), 5, "{text}");
     assert!(text.contains("TidbMonitor monitoring/central → Prometheus monitoring/central: no difference\n  compared: 3 cluster(s), 9 component(s)"), "{text}");
 
-    // With the Grafana, the Alertmanager Secret and the PrometheusRules beside the Prometheus, as clean.
+    // With the Grafana, the Alertmanager Secret and the PrometheusRules beside the Prometheus, as clean; and the
+    // same monitor's VictoriaMetrics stack with its Grafana.
     let alerting = testdata("alerting.yaml");
-    let alerting_out = dir.path().join("alerting");
-    plugin()
-        .args(["migrate", "-A", "-f", &alerting, "--output-dir"])
-        .arg(&alerting_out)
-        .assert()
-        .success();
-    let kinds: Vec<String> = std::fs::read_dir(&alerting_out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    for kind in [
-        "prometheusrule-",
-        "secret-payments-ledger-prometheus-alertmanagers",
-        "deployment-payments-grafana-ledger",
-    ] {
-        assert!(kinds.iter().any(|k| k.contains(kind)), "{kind}: {kinds:?}");
-    }
-    let result = plugin()
-        .args(["migrate", "-A", "-f", &alerting, "-f"])
-        .arg(&alerting_out)
-        .arg("--verify")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(result.stdout).unwrap();
-    assert_eq!(result.status.code(), Some(0), "{text}");
-    assert!(
-        text.starts_with(
-            "TidbMonitor payments/ledger → Prometheus payments/ledger: no difference\n"
+    for (to, present, verdict) in [
+        (
+            "prometheus-operator",
+            &[
+                "prometheusrule-",
+                "secret-payments-ledger-prometheus-alertmanagers",
+                "deployment-payments-grafana-ledger",
+            ][..],
+            "TidbMonitor payments/ledger → Prometheus payments/ledger: no difference\n",
         ),
-        "{text}"
-    );
+        (
+            "victoriametrics",
+            &["deployment-payments-grafana-ledger"][..],
+            "TidbMonitor payments/ledger → VMAgent payments/ledger + VMSingle payments/ledger: no difference\n",
+        ),
+    ] {
+        let alerting_out = dir.path().join(format!("alerting-{to}"));
+        plugin()
+            .args(["migrate", "-A", "--to", to, "-f", &alerting, "--output-dir"])
+            .arg(&alerting_out)
+            .assert()
+            .success();
+        let files: Vec<String> = std::fs::read_dir(&alerting_out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        for file in present {
+            assert!(
+                files.iter().any(|f| f.contains(file)),
+                "{to} {file}: {files:?}"
+            );
+        }
+        let result = plugin()
+            .args(["migrate", "-A", "--to", to, "-f", &alerting, "-f"])
+            .arg(&alerting_out)
+            .arg("--verify")
+            .output()
+            .unwrap();
+        let text = String::from_utf8(result.stdout).unwrap();
+        assert_eq!(result.status.code(), Some(0), "{to}: {text}");
+        assert!(text.starts_with(verdict), "{to}: {text}");
+    }
 
     // The damage, each in the files of monitor shop/shop.
     let file = |suffix: &str| {
@@ -1252,7 +1264,7 @@ fn verify_is_clean_on_the_migration_and_names_each_difference() {
         text.starts_with("TidbMonitor shop/shop → Prometheus shop/shop: 3 differences\n"),
         "{text}"
     );
-    assert!(text.contains("  - TidbCluster shop/shop: tikv is not scraped by any PodMonitor or ServiceMonitor Prometheus shop/shop loads\n"), "{text}");
+    assert!(text.contains("  - TidbCluster shop/shop: tikv is not scraped by any scrape object Prometheus shop/shop selects\n"), "{text}");
     assert!(text.contains("  - TidbCluster shop/shop: tidb: 1 series label set(s) TidbMonitor had are not produced, e.g. {instance=shop-tidb-0,"), "{text}");
     assert!(
         text.contains("  - the Prometheus adds the external label \"cluster\""),
@@ -1293,4 +1305,98 @@ fn verify_is_clean_on_the_migration_and_names_each_difference() {
         ])
         .assert()
         .code(2);
+}
+
+/// `migrate --to victoriametrics --verify`: the VMAgent + VMSingle of each example's migration are clean; a
+/// VMSingle that keeps less, a VMAgent that adds its `prometheus` label or stops writing to the VMSingle, and a
+/// deleted VMPodScrape are each one difference.
+#[test]
+fn verify_checks_a_victoriametrics_stack_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stack");
+    let examples = project_examples();
+    plugin()
+        .args([
+            "migrate",
+            "-A",
+            "-f",
+            &examples,
+            "--to",
+            "victoriametrics",
+            "--output-dir",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stack = out.to_str().unwrap().to_string();
+    let args = |extra: &[&str]| {
+        let mut args = vec![
+            "migrate",
+            "-f",
+            &examples,
+            "-f",
+            &stack,
+            "--to",
+            "victoriametrics",
+            "--verify",
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let clean = plugin().args(args(&["-A"])).output().unwrap();
+    let text = String::from_utf8(clean.stdout).unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches(": no difference").count(), 5, "{text}");
+    assert!(
+        text.contains(
+            "TidbMonitor shop/shop → VMAgent shop/shop + VMSingle shop/shop: no difference"
+        ),
+        "{text}"
+    );
+
+    let file = |suffix: &str| {
+        std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no file *{suffix}"))
+    };
+    let edit = |suffix: &str, from: &str, to: &str| {
+        let path = file(suffix);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{suffix} has no {from:?}:\n{text}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "vmsingle-shop-shop.yaml",
+        "retentionPeriod: 30d",
+        "retentionPeriod: 7d",
+    );
+    edit(
+        "vmagent-shop-shop.yaml",
+        "externalLabelName: \"\"",
+        "externalLabelName: vmagent",
+    );
+    edit(
+        "vmagent-shop-shop.yaml",
+        "/api/v1/write",
+        "/api/v1/elsewhere",
+    );
+    std::fs::remove_file(file("vmpodscrape-shop-shop-pd.yaml")).unwrap();
+    let result = plugin()
+        .args(args(&["-n", "shop", "shop"]))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    for expected in [
+        "TidbMonitor shop/shop → VMAgent shop/shop + VMSingle shop/shop: 5 differences\n",
+        "  - TidbCluster shop/shop: pd is not scraped by any scrape object VMAgent shop/shop selects\n",
+        "  - retention: TidbMonitor keeps 30d, the VMSingle retentionPeriod 7d\n",
+        "  - the VMAgent adds the external label \"vmagent\"",
+        "  - the VMAgent does not write to the VMSingle (http://vmsingle-shop.shop.svc:8428/api/v1/write): nothing is stored\n",
+        "  - remoteWrite to http://vmsingle-shop.shop.svc:8428/api/v1/elsewhere: the VMAgent writes there, TidbMonitor did not\n",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in\n{text}");
+    }
 }

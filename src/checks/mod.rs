@@ -13,6 +13,7 @@ macro_rules! monitor {
 }
 
 mod coverage;
+pub mod fleet;
 pub mod migration;
 pub mod operator;
 mod pitfalls;
@@ -87,6 +88,9 @@ pub struct Finding {
     /// The reason given in the object's `kubectl-tidbmonitor/ignore` annotation, when it silences the rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
+    /// The kubeconfig context of the object, with `--context a,b` or `--all-contexts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 /// What rules know beyond the snapshot.
@@ -199,7 +203,28 @@ impl Emitter<'_> {
             hint,
             unresolved,
             suppressed: None,
+            context: None,
         });
+    }
+
+    /// A finding about an object of one context (fleet rules).
+    pub fn report_in(
+        &mut self,
+        context: &str,
+        object: ObjectId,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(
+            self.rule.severity,
+            object,
+            message.into(),
+            hint.into(),
+            false,
+        );
+        if let Some(last) = self.findings.last_mut() {
+            last.context = Some(context.to_string());
+        }
     }
 
     /// Reports `what` as unresolved when the lookup is unknown; returns the object when found, None otherwise.
@@ -229,6 +254,7 @@ pub fn registry() -> Vec<&'static Rule> {
     rules.extend(storage::RULES);
     rules.extend(pitfalls::RULES);
     rules.extend(v2::RULES);
+    rules.extend(fleet::RULES);
     rules.sort_by_key(|r| r.id);
     rules
 }

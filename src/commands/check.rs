@@ -53,6 +53,9 @@ struct Report<'a> {
     #[schemars(extend("const" = "CheckReport"))]
     kind: &'static str,
     operator: &'a OperatorVersion,
+    /// With `--context a,b` or `--all-contexts`: each context read (its tidb-operator), or why it could not be.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    contexts: &'a [crate::render::structured::ContextOutcome],
     summary: Summary,
     findings: &'a [Finding],
 }
@@ -148,14 +151,81 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
+    if let Some(contexts) = settings.contexts()? {
+        return run_in_contexts(settings, args, flag, &contexts);
+    }
     let mut loaded = load(settings, &request())?;
+    let skipped = report_problems(&loaded);
+    let evaluated = evaluate(settings, args, flag, &mut loaded);
+    let Evaluated {
+        findings,
+        monitors,
+        found,
+        context,
+    } = evaluated;
+    let not_checked = not_checked(&loaded);
+    let sarif = || {
+        let rules = checks::registry();
+        let located: Vec<crate::render::sarif::Located> = findings
+            .iter()
+            .map(|finding| crate::render::sarif::Located {
+                finding,
+                file: origin(&loaded.snapshot, finding),
+            })
+            .collect();
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&crate::render::sarif::report(&rules, &located))
+                .unwrap_or_default()
+        )
+    };
+    let text = match settings.format {
+        OutputFormat::Sarif => sarif(),
+        _ => render_report(
+            settings,
+            &Outcome {
+                findings: &findings,
+                monitors,
+                not_checked: &not_checked,
+                operator: &context.operator,
+                operator_text: context.operator.describe(),
+                contexts: &[],
+            },
+        ),
+    };
+    emit(&text);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
+    let failing = failing(&findings, args.strict, &not_checked);
+    Ok(if failing || skipped || !missing.is_empty() {
+        1
+    } else {
+        0
+    })
+}
+
+/// What the rules found in one read, restricted to the namespace and NAMEs asked for.
+struct Evaluated {
+    findings: Vec<Finding>,
+    /// Monitors checked.
+    monitors: usize,
+    /// Names of the monitors and clusters in scope (for NAMEs not found).
+    found: Vec<String>,
+    context: Context,
+}
+
+fn evaluate(
+    settings: &Settings,
+    args: &CheckArgs,
+    flag: Option<Version>,
+    loaded: &mut super::Loaded,
+) -> Evaluated {
     if args.assume_complete {
         // Every kind counts as read everywhere: a lookup that finds nothing is a missing object.
         for kind in request().kinds() {
             loaded.snapshot.scopes.insert(kind, Scope::AllNamespaces);
         }
     }
-    let skipped = report_problems(&loaded);
     let context = Context {
         operator: operator::operator_version(&loaded.snapshot, flag),
         all_namespaces: loaded.row_namespace.is_none(),
@@ -203,7 +273,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
                 })
         })
         .count();
-    let found: Vec<&str> = snapshot
+    let found: Vec<String> = snapshot
         .monitors
         .iter()
         .map(|m| &m.metadata)
@@ -211,49 +281,183 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         .chain(snapshot.dm_clusters.iter().map(|c| &c.metadata))
         .chain(snapshot.v2_clusters.iter().map(|c| &c.metadata))
         .filter(|m| in_scope(m.namespace()))
-        .map(|m| m.name.as_str())
+        .map(|m| m.name.clone())
         .collect();
-    let not_checked = not_checked(&loaded);
-    let summary = summarize(&findings, monitors, &not_checked);
-    let text = match settings.format {
-        OutputFormat::Json | OutputFormat::Yaml => {
+    Evaluated {
+        findings,
+        monitors,
+        found,
+        context,
+    }
+}
+
+/// `check` in every context: each context's rules as `check` runs them alone, then the rules across Kubernetes
+/// clusters (`checks::fleet`) over every context read. A context that could not be read is one warning line and
+/// a `not checked` entry (so `--strict` fails on it); the exit code is the worst of the findings' and the
+/// contexts' (2 when one could not be reached).
+fn run_in_contexts(
+    settings: &Settings,
+    args: &CheckArgs,
+    flag: Option<Version>,
+    contexts: &[String],
+) -> Result<i32, CommandError> {
+    use crate::render::structured::ContextOutcome;
+    let mut code = 0;
+    let mut findings = Vec::new();
+    let mut monitors = 0;
+    let mut found: Vec<String> = Vec::new();
+    let mut not_checked_all = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut read: Vec<(String, super::Loaded)> = Vec::new();
+    for load in super::load_contexts(settings, contexts, &request())? {
+        let context = load.context;
+        match load.outcome {
+            Ok(mut loaded) => {
+                if super::report_problems_in(&context, &mut loaded) {
+                    code = 1;
+                }
+                let evaluated = evaluate(settings, args, flag, &mut loaded);
+                findings.extend(evaluated.findings.into_iter().map(|mut f| {
+                    f.context = Some(context.clone());
+                    f
+                }));
+                monitors += evaluated.monitors;
+                found.extend(evaluated.found);
+                not_checked_all.extend(not_checked(&loaded).into_iter().map(|n| NotChecked {
+                    resource: format!("{} in context {context}", n.resource),
+                    reason: n.reason,
+                }));
+                outcomes.push(ContextOutcome {
+                    name: context.clone(),
+                    error: None,
+                    operator: Some(evaluated.context.operator.describe()),
+                });
+                read.push((context, loaded));
+            }
+            Err(error) => {
+                code = code.max(error.exit_code());
+                super::context_failure(&context, &error);
+                not_checked_all.push(NotChecked {
+                    resource: format!("context {context}"),
+                    reason: error.to_string(),
+                });
+                outcomes.push(ContextOutcome {
+                    name: context,
+                    error: Some(error.to_string()),
+                    operator: None,
+                });
+            }
+        }
+    }
+    let selected = |id: &str| {
+        (args.rules.is_empty() || args.rules.iter().any(|r| r == id))
+            && !args.skip.iter().any(|s| s == id)
+    };
+    let members: Vec<checks::fleet::Member> = read
+        .iter()
+        .map(|(context, loaded)| checks::fleet::Member {
+            context,
+            snapshot: &loaded.snapshot,
+        })
+        .collect();
+    let across = checks::fleet::run(&members, selected);
+    // The namespace and NAMEs pick the findings shown, as they do within one context.
+    findings.extend(across.into_iter().filter(|f| {
+        let loaded = read
+            .iter()
+            .find(|(c, _)| Some(c) == f.context.as_ref())
+            .map(|(_, l)| l);
+        let in_scope = loaded
+            .and_then(|l| l.row_namespace.as_ref())
+            .is_none_or(|ns| *ns == f.object.namespace);
+        in_scope && (args.names.is_empty() || args.names.contains(&f.object.name))
+    }));
+    findings.sort_by(|a, b| {
+        (&a.context, &a.object, std::cmp::Reverse(a.severity), a.rule).cmp(&(
+            &b.context,
+            &b.object,
+            std::cmp::Reverse(b.severity),
+            b.rule,
+        ))
+    });
+    let operators: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| o.operator.as_ref().map(|op| format!("{}: {op}", o.name)))
+        .collect();
+    if settings.format == OutputFormat::Sarif {
+        return Err(CommandError::Usage(
+            "-o sarif reports one cluster's findings (its files and lines): run it per context"
+                .into(),
+        ));
+    }
+    let text = render_report(
+        settings,
+        &Outcome {
+            findings: &findings,
+            monitors,
+            not_checked: &not_checked_all,
+            operator: &OperatorVersion::Unknown,
+            operator_text: operators.join("; "),
+            contexts: &outcomes,
+        },
+    );
+    emit(&text);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
+    if failing(&findings, args.strict, &not_checked_all) || !missing.is_empty() {
+        code = code.max(1);
+    }
+    Ok(code)
+}
+
+/// Whether `check` fails (exit 1): an active error, or with `--strict` a warning, an unresolved finding or
+/// anything not checked.
+fn failing(findings: &[Finding], strict: bool, not_checked: &[NotChecked]) -> bool {
+    let active = || findings.iter().filter(|f| f.suppressed.is_none());
+    active().any(|f| f.severity == Severity::Error)
+        || (strict
+            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
+                || !not_checked.is_empty()))
+}
+
+/// What one `check` run found, for any `-o` but sarif.
+struct Outcome<'a> {
+    findings: &'a [Finding],
+    monitors: usize,
+    not_checked: &'a [NotChecked],
+    operator: &'a OperatorVersion,
+    /// The summary line's operator words (one per context across contexts).
+    operator_text: String,
+    contexts: &'a [crate::render::structured::ContextOutcome],
+}
+
+fn render_report(settings: &Settings, o: &Outcome) -> String {
+    let summary = summarize(o.findings, o.monitors, o.not_checked);
+    match settings.format {
+        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Sarif => {
             let report = Report {
                 api_version: VIEW_API_VERSION,
                 kind: "CheckReport",
-                operator: &context.operator,
+                operator: o.operator,
+                contexts: o.contexts,
                 summary,
-                findings: &findings,
+                findings: o.findings,
             };
-            if settings.format == OutputFormat::Json {
+            if settings.format == OutputFormat::Yaml {
+                serde_saphyr::to_string(&report).unwrap_or_default()
+            } else {
                 format!(
                     "{}\n",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 )
-            } else {
-                serde_saphyr::to_string(&report).unwrap_or_default()
             }
-        }
-        OutputFormat::Sarif => {
-            let rules = checks::registry();
-            let located: Vec<crate::render::sarif::Located> = findings
-                .iter()
-                .map(|finding| crate::render::sarif::Located {
-                    finding,
-                    file: origin(&loaded.snapshot, finding),
-                })
-                .collect();
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&crate::render::sarif::report(&rules, &located))
-                    .unwrap_or_default()
-            )
         }
         // kubectl's `kind.group/name` of each object with an active finding, once, in report order.
         OutputFormat::Name => {
             let mut seen = BTreeSet::new();
-            findings
+            o.findings
                 .iter()
-                .filter(|f| f.suppressed.is_none() && seen.insert(&f.object))
+                .filter(|f| f.suppressed.is_none() && seen.insert((&f.context, &f.object)))
                 .map(|f| {
                     let name = match f.object.catalogue_kind() {
                         Some(kind) => crate::render::kind_object_name(kind, &f.object.name),
@@ -265,26 +469,19 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         }
         OutputFormat::Table | OutputFormat::Wide => {
             let mut text = render_table(
-                &findings,
+                o.findings,
                 settings.format == OutputFormat::Wide,
                 settings.color,
             );
-            text.push_str(&summary_line(&findings, monitors, &not_checked, &context));
+            text.push_str(&summary_line(
+                o.findings,
+                o.monitors,
+                o.not_checked,
+                &o.operator_text,
+            ));
             text
         }
-    };
-    emit(&text);
-    let missing = super::report_not_found(&NAMED_KINDS, &args.names, &found);
-    let active = || findings.iter().filter(|f| f.suppressed.is_none());
-    let failing = active().any(|f| f.severity == Severity::Error)
-        || (args.strict
-            && (active().any(|f| f.severity == Severity::Warning || f.unresolved)
-                || !not_checked.is_empty()));
-    Ok(if failing || skipped || !missing.is_empty() {
-        1
-    } else {
-        0
-    })
+    }
 }
 
 fn summarize(findings: &[Finding], monitors: usize, not_checked: &[NotChecked]) -> Summary {
@@ -318,7 +515,7 @@ fn summary_line(
     findings: &[Finding],
     monitors: usize,
     not_checked: &[NotChecked],
-    context: &Context,
+    operator: &str,
 ) -> String {
     let s = summarize(findings, monitors, not_checked);
     let plural = |n: usize, word: &str| {
@@ -335,7 +532,7 @@ fn summary_line(
         plural(s.infos, "info"),
         plural(s.objects, "object"),
         plural(s.monitors, "monitor"),
-        context.operator.describe()
+        operator
     );
     if s.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", s.suppressed));
@@ -344,7 +541,7 @@ fn summary_line(
         line = format!(
             "No findings ({} checked; {})",
             plural(s.monitors, "monitor"),
-            context.operator.describe()
+            operator
         );
     }
     // What the rules could not see is part of the verdict: said on the summary line, failed by --strict.
@@ -368,7 +565,7 @@ pub fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
     let mut out = String::new();
     let mut current = None;
     for f in findings {
-        if current != Some(&f.object) {
+        if current != Some((&f.context, &f.object)) {
             if current.is_some() {
                 out.push('\n');
             }
@@ -377,12 +574,17 @@ pub fn render_table(findings: &[Finding], wide: bool, color: bool) -> String {
             } else {
                 format!("{}/", f.object.namespace)
             };
+            let context = f
+                .context
+                .as_ref()
+                .map(|c| format!("[{}] ", escape(c)))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "{} {}\n",
+                "{context}{} {}\n",
                 f.object.kind,
                 escape(&format!("{ns}{}", f.object.name))
             ));
-            current = Some(&f.object);
+            current = Some((&f.context, &f.object));
         }
         let tone = match f.severity {
             Severity::Error => Tone::Bad,

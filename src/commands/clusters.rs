@@ -82,18 +82,10 @@ fn name_of(v: &ClusterView) -> String {
 
 /// The rows of one read, and the names found before `--unmonitored` filters.
 fn views_of(loaded: &super::Loaded, args: &ClustersArgs) -> (Vec<ClusterView>, Vec<String>) {
-    let mut views: Vec<ClusterView> = cluster_views(&loaded.snapshot)
-        .into_iter()
-        .filter(|v| {
-            loaded
-                .row_namespace
-                .as_ref()
-                .is_none_or(|ns| &v.metadata.namespace == ns)
-        })
-        .collect();
-    if !args.names.is_empty() {
-        views.retain(|v| args.names.contains(&v.metadata.name));
-    }
+    let mut views: Vec<ClusterView> =
+        super::rows(loaded, cluster_views(&loaded.snapshot), &args.names, |v| {
+            &v.metadata
+        });
     // Names are looked up before --unmonitored filters: a monitored cluster exists, it is just not listed.
     let found: Vec<String> = views.iter().map(|v| v.metadata.name.clone()).collect();
     if args.unmonitored {

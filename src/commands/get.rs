@@ -83,19 +83,9 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
 
 /// The rows of one read: the monitors of the namespace read (all with -A), those named when NAMEs are given.
 fn views_of(loaded: &super::Loaded, args: &GetArgs) -> Vec<MonitorView> {
-    let mut views: Vec<MonitorView> = monitor_views(&loaded.snapshot)
-        .into_iter()
-        .filter(|v| {
-            loaded
-                .row_namespace
-                .as_ref()
-                .is_none_or(|ns| &v.metadata.namespace == ns)
-        })
-        .collect();
-    if !args.names.is_empty() {
-        views.retain(|v| args.names.contains(&v.metadata.name));
-    }
-    views
+    super::rows(loaded, monitor_views(&loaded.snapshot), &args.names, |v| {
+        &v.metadata
+    })
 }
 
 pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Timestamp) -> Table {

@@ -196,33 +196,49 @@ fn read_rules_dir(dir: &Path) -> Result<RulesDir, CommandError> {
 /// `--verify`: the monitors, the clusters they cover, and the stack that replaces them (Prometheus objects, the
 /// scrape objects, the Namespaces their selectors name), each kind listed once.
 fn verify(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> {
-    if args.to == MigrateTo::Victoriametrics {
-        return Err(CommandError::Usage(
-            "--verify compares a prometheus-operator stack; --to victoriametrics is not verified yet".into(),
-        ));
-    }
     if settings.format == OutputFormat::Name {
         return Err(CommandError::Usage(
             "--verify prints a report: use -o json or yaml for scripts".into(),
         ));
     }
+    let to = match args.to {
+        MigrateTo::PrometheusOperator => migrate::To::PrometheusOperator,
+        MigrateTo::Victoriametrics => migrate::To::Victoriametrics,
+    };
     let mut related = vec![
         Kind::TidbCluster,
         Kind::DmCluster,
         Kind::Cluster,
-        Kind::Prometheus,
-        Kind::PrometheusAgent,
-        Kind::PodMonitor,
-        Kind::ServiceMonitor,
         Kind::Namespace,
     ];
+    let mut keep_raw = vec![Kind::TidbMonitor];
+    match to {
+        migrate::To::PrometheusOperator => {
+            related.extend([
+                Kind::Prometheus,
+                Kind::PrometheusAgent,
+                Kind::PodMonitor,
+                Kind::ServiceMonitor,
+            ]);
+            keep_raw.push(Kind::Prometheus);
+        }
+        migrate::To::Victoriametrics => {
+            related.extend([
+                Kind::VmAgent,
+                Kind::VmSingle,
+                Kind::VmPodScrape,
+                Kind::VmServiceScrape,
+            ]);
+            keep_raw.extend([Kind::VmAgent, Kind::VmSingle]);
+        }
+    }
     related.extend(crate::core::scraping::group_kinds());
     let request = Request {
         primary: Kind::TidbMonitor,
         related,
         auxiliary: Vec::new(),
         selected: vec![Kind::TidbMonitor],
-        keep_raw: vec![Kind::TidbMonitor, Kind::Prometheus],
+        keep_raw,
         narrow: Vec::new(),
     };
     let mut loaded = load(settings, &request)?;
@@ -230,7 +246,7 @@ fn verify(settings: &Settings, args: &MigrateArgs) -> Result<i32, CommandError> 
     if !super::scaffold::keep_named_monitors(&mut loaded, &args.names) {
         return Ok(1);
     }
-    let verifications = migrate::verify::verify(&loaded.snapshot);
+    let verifications = migrate::verify::verify(&loaded.snapshot, to);
     let text = match settings.format {
         OutputFormat::Json => {
             crate::render::structured::json("MigrationVerificationList", &verifications)
@@ -255,8 +271,8 @@ fn render_verifications(verifications: &[migrate::verify::Verification]) -> Stri
             (n, _) => format!("{n} differences"),
         };
         lines.push(format!(
-            "TidbMonitor {} → Prometheus {}: {verdict}",
-            v.monitor, v.prometheus
+            "TidbMonitor {} → {}: {verdict}",
+            v.monitor, v.stack
         ));
         lines.extend(v.differences.iter().map(|d| format!("  - {d}")));
         lines.extend(

@@ -456,14 +456,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
         let context = load.context;
         match load.outcome {
             Ok(mut loaded) => {
-                let prefix = format!("context {context}: ");
-                for warning in &mut loaded.warnings {
-                    warning.insert_str(0, &prefix);
-                }
-                for problem in &mut loaded.snapshot.problems {
-                    problem.location.insert_str(0, &prefix);
-                }
-                if report_problems(&loaded) {
+                if report_problems_in(&context, &mut loaded) {
                     code = code.max(1);
                 }
                 let mut rows = views(&loaded);
@@ -475,6 +468,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
                 outcomes.push(ContextOutcome {
                     name: context,
                     error: None,
+                    operator: None,
                 });
             }
             Err(error) => {
@@ -483,6 +477,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
                 outcomes.push(ContextOutcome {
                     name: context,
                     error: Some(error.to_string()),
+                    operator: None,
                 });
             }
         }
@@ -549,6 +544,39 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
 }
 
 /// Prints skipped objects and unreadable kinds. Returns whether anything was skipped.
+/// The rows a view command shows of one read: those in the namespace read (all with -A), and those named when
+/// NAMEs are given.
+pub fn rows<T>(
+    loaded: &Loaded,
+    views: Vec<T>,
+    names: &[String],
+    meta: impl Fn(&T) -> &crate::core::ViewMeta,
+) -> Vec<T> {
+    views
+        .into_iter()
+        .filter(|v| {
+            let meta = meta(v);
+            loaded
+                .row_namespace
+                .as_ref()
+                .is_none_or(|ns| &meta.namespace == ns)
+                && (names.is_empty() || names.contains(&meta.name))
+        })
+        .collect()
+}
+
+/// `report_problems` for one context of a multi-context run: each line names the context.
+pub fn report_problems_in(context: &str, loaded: &mut Loaded) -> bool {
+    let prefix = format!("context {context}: ");
+    for warning in &mut loaded.warnings {
+        warning.insert_str(0, &prefix);
+    }
+    for problem in &mut loaded.snapshot.problems {
+        problem.location.insert_str(0, &prefix);
+    }
+    report_problems(loaded)
+}
+
 pub fn report_problems(loaded: &Loaded) -> bool {
     use crate::render::escape;
     for warning in &loaded.warnings {

@@ -128,21 +128,19 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 })
                 .transpose()?;
             let flag = operator_flag(args.operator_version.as_deref())?;
-            // The operator's Deployment (usually in tidb-admin) tells which TidbMonitor CRD applies; the Grafana's
-            // initializer takes its cluster name, namespace and timezone from the first listed TidbCluster (and
-            // its DM dashboards from the first DMCluster), wherever they are.
-            let mut related = vec![Kind::Deployment];
-            if args.grafana {
-                related.extend([Kind::TidbCluster, Kind::DmCluster]);
+            let request = thanos_request(args.grafana);
+            if let Some(contexts) = settings.contexts()? {
+                let grpc_tls = args.grpc_tls_secret.clone().map(|secret| thanos::GrpcTls {
+                    secret,
+                    server_name: args.grpc_tls_server_name.clone(),
+                });
+                return thanos_in_contexts(settings, args, &contexts, objstore, grpc_tls, flag);
             }
-            let request = Request {
-                primary: Kind::TidbMonitor,
-                related,
-                auxiliary: vec![],
-                selected: vec![Kind::TidbMonitor],
-                keep_raw: vec![Kind::TidbMonitor],
-                narrow: vec![(Kind::Deployment, OPERATOR)],
-            };
+            if !args.endpoints.is_empty() || args.query_context.is_some() {
+                return Err(CommandError::Usage(
+                    "--endpoint and --query-context join the sidecars of several contexts: use them with --context a,b or --all-contexts".into(),
+                ));
+            }
             let mut loaded = load(settings, &request)?;
             let skipped = report_problems(&loaded);
             // Only the monitors are restricted by -n and NAME (as in migrate): the clusters --grafana reads are
@@ -181,6 +179,7 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
                 grpc_tls,
                 target: target(&loaded.snapshot, flag),
                 grafana: args.grafana,
+                ..Default::default()
             };
             let result = thanos::thanos(&loaded.snapshot, &options)?;
             let inputs: Vec<String> = loaded
@@ -217,6 +216,210 @@ pub fn run(settings: &Settings, command: &ScaffoldCommand) -> Result<i32, Comman
             )
         }
     }
+}
+
+/// What `scaffold thanos` reads: the monitors, and the operator's Deployment (usually in tidb-admin), which tells
+/// which TidbMonitor CRD applies.
+/// What `scaffold thanos` reads: the monitors, and the operator's Deployment (usually in tidb-admin), which tells
+/// which TidbMonitor CRD applies. With `--grafana`, the clusters too: the Grafana's initializer takes its cluster
+/// name, namespace and timezone from the first listed TidbCluster (and its DM dashboards from the first
+/// DMCluster), wherever they are.
+fn thanos_request(grafana: bool) -> Request {
+    let mut related = vec![Kind::Deployment];
+    if grafana {
+        related.extend([Kind::TidbCluster, Kind::DmCluster]);
+    }
+    Request {
+        primary: Kind::TidbMonitor,
+        related,
+        auxiliary: vec![],
+        selected: vec![Kind::TidbMonitor],
+        keep_raw: vec![Kind::TidbMonitor],
+        narrow: vec![(Kind::Deployment, OPERATOR)],
+    }
+}
+
+/// `scaffold thanos --context a,b,c`: one Thanos Query, in the query context, reading its own context's sidecars
+/// through their headless Services and every other context's at the `--endpoint CONTEXT=HOST:PORT` the user
+/// names (nothing in one Kubernetes cluster can resolve another's Services); each context gets its monitors'
+/// sidecars and sidecar Services. Refused, before anything is written, when a context cannot be read, lacks an
+/// endpoint, or two contexts' monitors carry the same external labels (Thanos requires them unique, and the
+/// series would merge: TM080). Each context's part is printed under its own header, applied to that context, or
+/// written to `--output-dir DIR/CONTEXT`.
+fn thanos_in_contexts(
+    settings: &Settings,
+    args: &crate::cli::ThanosArgs,
+    contexts: &[String],
+    objstore: Option<(String, String)>,
+    grpc_tls: Option<thanos::GrpcTls>,
+    flag: Option<crate::checks::Version>,
+) -> Result<i32, CommandError> {
+    let query_context = args
+        .query_context
+        .clone()
+        .unwrap_or_else(|| contexts[0].clone());
+    if !contexts.contains(&query_context) {
+        return Err(CommandError::Usage(format!(
+            "--query-context {query_context:?} is not one of the contexts read ({})",
+            contexts.join(", ")
+        )));
+    }
+    let mut endpoints: std::collections::BTreeMap<String, String> = Default::default();
+    for entry in &args.endpoints {
+        let Some((context, address)) = entry.split_once('=') else {
+            return Err(CommandError::Usage(format!(
+                "--endpoint {entry:?}: use CONTEXT=HOST:PORT"
+            )));
+        };
+        let valid = address
+            .rsplit_once(':')
+            .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+        if !contexts.iter().any(|c| c == context) || !valid {
+            return Err(CommandError::Usage(format!(
+                "--endpoint {entry:?}: CONTEXT must be one of {} and the address HOST:PORT",
+                contexts.join(", ")
+            )));
+        }
+        endpoints.insert(context.to_string(), address.to_string());
+    }
+    let mut parts = Vec::new();
+    let mut skipped = false;
+    for load in super::load_contexts(settings, contexts, &thanos_request(args.grafana))? {
+        let context = load.context;
+        let mut loaded = load.outcome.map_err(|e| {
+            CommandError::Usage(format!(
+                "context {context}: {e}; every context's part of one Thanos is needed, so nothing was generated"
+            ))
+        })?;
+        skipped |= report_problems(&loaded);
+        // Only the monitors are restricted by -n and NAME (a NAME may exist in some contexts only); the clusters
+        // --grafana reads are wherever the monitors' references put them.
+        let ns = loaded.row_namespace.clone();
+        loaded.snapshot.monitors.retain(|m| {
+            ns.as_ref().is_none_or(|n| m.metadata.namespace() == n)
+                && (args.names.is_empty() || args.names.contains(&m.metadata.name))
+        });
+        parts.push((context, loaded));
+    }
+    // Distinct external labels first: the fleet rule's predicate (TM080), on every pair across contexts.
+    for (i, (a_context, a)) in parts.iter().enumerate() {
+        for (b_context, b) in &parts[i + 1..] {
+            for ma in &a.snapshot.monitors {
+                if let Some(mb) = b
+                    .snapshot
+                    .monitors
+                    .iter()
+                    .find(|mb| crate::checks::fleet::indistinguishable(ma, mb))
+                {
+                    return Err(CommandError::Usage(format!(
+                        "TidbMonitor {}/{} (context {a_context}) and {}/{} (context {b_context}) carry the same external labels, so one Thanos Query would merge their series (TM080): give each an external label naming its Kubernetes cluster, e.g. externalLabels: {{k8s_cluster: {a_context}}}, then scaffold again",
+                        ma.metadata.namespace(),
+                        ma.metadata.name,
+                        mb.metadata.namespace(),
+                        mb.metadata.name
+                    )));
+                }
+            }
+        }
+    }
+    let mut remote_endpoints = Vec::new();
+    let mut remote_replica_labels = std::collections::BTreeSet::new();
+    for (context, loaded) in &parts {
+        if *context == query_context || loaded.snapshot.monitors.is_empty() {
+            continue;
+        }
+        let Some(address) = endpoints.get(context) else {
+            return Err(CommandError::Usage(format!(
+                "context {context}: name where the Thanos Query in {query_context} reaches its sidecars: --endpoint {context}=HOST:PORT (a LoadBalancer or gRPC Ingress over its sidecar Services)"
+            )));
+        };
+        remote_endpoints.push(address.clone());
+        remote_replica_labels.extend(
+            loaded
+                .snapshot
+                .monitors
+                .iter()
+                .filter_map(thanos::replica_label),
+        );
+    }
+    let mut code = 0;
+    for (context, loaded) in &parts {
+        if loaded.snapshot.monitors.is_empty() {
+            eprintln!("Warning: context {context}: no TidbMonitor selected; nothing for it");
+            continue;
+        }
+        let is_query = *context == query_context;
+        let query_namespace = args
+            .query_namespace
+            .clone()
+            .unwrap_or_else(|| loaded.default_namespace.clone());
+        scaffold::validate_name("querier namespace", &query_namespace)?;
+        let options = thanos::Options {
+            namespace: query_namespace,
+            objstore: objstore.clone().filter(|_| is_query),
+            grpc_tls: grpc_tls.clone(),
+            target: target(&loaded.snapshot, flag),
+            remote_endpoints: if is_query {
+                remote_endpoints.clone()
+            } else {
+                Vec::new()
+            },
+            remote_replica_labels: if is_query {
+                remote_replica_labels.clone()
+            } else {
+                Default::default()
+            },
+            sidecars_only: !is_query,
+            // One Grafana, beside the one Thanos Query, following this context's monitors (their clusters are
+            // the ones its initializer can name).
+            grafana: args.grafana && is_query,
+        };
+        let mut result = thanos::thanos(&loaded.snapshot, &options)?;
+        result.notes.insert(
+            0,
+            if is_query {
+                format!(
+                    "context {context}: the Thanos Query, reading this context's sidecars and {}",
+                    if remote_endpoints.is_empty() { "no other".to_string() } else { remote_endpoints.join(", ") }
+                )
+            } else {
+                format!(
+                    "context {context}: sidecars only; the Thanos Query in context {query_context} dials them at {}: expose the sidecar Services there",
+                    endpoints.get(context).cloned().unwrap_or_default()
+                )
+            },
+        );
+        let inputs: Vec<String> = loaded
+            .snapshot
+            .monitors
+            .iter()
+            .map(|m| format!("TidbMonitor {}/{}", m.metadata.namespace(), m.metadata.name))
+            .collect();
+        let described = format!("context={context} query-context={query_context}");
+        let notes = result.notes.clone();
+        let mut local = settings.clone();
+        local.global.context = Some(context.clone());
+        local.global.all_contexts = false;
+        let mut output = args.output.clone();
+        // A context name may be an ARN with slashes: one directory per context all the same.
+        output.output_dir = output
+            .output_dir
+            .map(|dir| dir.join(context.replace(['/', '\\'], "_")));
+        let part = finish(
+            &local,
+            &Header {
+                command: "scaffold thanos",
+                inputs: &inputs,
+                options: &described,
+                notes: &notes,
+            },
+            result,
+            &output,
+            skipped,
+        )?;
+        code = code.max(part);
+    }
+    Ok(code)
 }
 
 /// What `scaffold servicemonitor|podmonitor|vmpodscrape|vmservicescrape` were asked for.

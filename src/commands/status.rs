@@ -51,6 +51,9 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
+    if let Some(contexts) = settings.contexts()? {
+        return status_in_contexts(settings, args, &contexts);
+    }
     if args.watch {
         if settings.offline() {
             return Err(CommandError::Usage(
@@ -85,32 +88,157 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
 
 /// The report on what was read, and its exit code; `None` (exit 1) when the monitor is not there.
 fn report(settings: &Settings, args: &StatusArgs, loaded: &super::Loaded) -> (Option<String>, i32) {
+    let Some(status) = status_of(settings, args, loaded) else {
+        super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&args.name), &[]);
+        return (None, 1);
+    };
+    (
+        Some(render_status(settings, &status)),
+        if status.partial() { 1 } else { 0 },
+    )
+}
+
+fn status_of(
+    settings: &Settings,
+    args: &StatusArgs,
+    loaded: &super::Loaded,
+) -> Option<MonitorStatus> {
     let context = Context {
         operator: operator::operator_version(&loaded.snapshot, None),
         all_namespaces: false,
         offline: settings.offline(),
     };
     let finding_kinds: Vec<Kind> = super::check::request().kinds().collect();
-    let namespace = loaded.default_namespace.clone();
-    let Some(status) = monitor_status(
+    monitor_status(
         &loaded.snapshot,
-        &namespace,
+        &loaded.default_namespace,
         &args.name,
         &context,
         &finding_kinds,
-    ) else {
-        super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&args.name), &[]);
-        return (None, 1);
-    };
-    let text = match settings.format {
+    )
+}
+
+fn render_status(settings: &Settings, status: &MonitorStatus) -> String {
+    match settings.format {
         OutputFormat::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&status).unwrap_or_default()
+            serde_json::to_string_pretty(status).unwrap_or_default()
         ),
-        OutputFormat::Yaml => serde_saphyr::to_string(&status).unwrap_or_default(),
-        _ => render(&status, settings.now, settings.color),
+        OutputFormat::Yaml => serde_saphyr::to_string(status).unwrap_or_default(),
+        _ => render(status, settings.now, settings.color),
+    }
+}
+
+/// `status NAME --context a,b` / `--all-contexts`: the monitor of that name in every context, read
+/// concurrently (each as `status` reads one), one report per context under a `Context NAME` heading, or one
+/// `TidbMonitorStatusList` (each with its `context`, and `contexts` naming every context and why one could not
+/// be read). Exit code: the worst context's (2 unreachable, 1 partial, forbidden or not found there).
+fn status_in_contexts(
+    settings: &Settings,
+    args: &StatusArgs,
+    contexts: &[String],
+) -> Result<i32, CommandError> {
+    use crate::render::structured::{self, ContextOutcome};
+    use futures::StreamExt;
+    if args.watch {
+        return Err(CommandError::Usage(
+            "--watch follows one context; drop --context a,b / --all-contexts".into(),
+        ));
+    }
+    let reads = super::runtime()?.block_on(
+        futures::stream::iter(contexts.iter().cloned())
+            .map(|context| async move {
+                let mut options = super::live_options(settings);
+                options.context = Some(context.clone());
+                let outcome = async {
+                    let connection = crate::source::live::connect(&options).await?;
+                    Ok::<_, CommandError>(read_live(&connection, settings, &args.name).await?.0)
+                }
+                .await;
+                (context, outcome)
+            })
+            .buffered(usize::from(settings.global.max_concurrency))
+            .collect::<Vec<_>>(),
+    );
+    let mut code = 0;
+    let mut statuses = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut blocks = Vec::new();
+    for (context, outcome) in reads {
+        match outcome {
+            Ok(mut loaded) => {
+                if super::report_problems_in(&context, &mut loaded) {
+                    code = code.max(1);
+                }
+                match status_of(settings, args, &loaded) {
+                    Some(mut status) => {
+                        status.context = Some(context.clone());
+                        if status.partial() {
+                            code = code.max(1);
+                        }
+                        blocks.push(format!(
+                            "Context {}\n{}",
+                            escape(&context),
+                            render(&status, settings.now, settings.color)
+                        ));
+                        statuses.push(status);
+                        outcomes.push(ContextOutcome {
+                            name: context,
+                            error: None,
+                            operator: None,
+                        });
+                    }
+                    None => {
+                        code = code.max(1);
+                        let message = format!(
+                            "tidbmonitors.pingcap.com \"{}\" not found in {}",
+                            args.name, loaded.default_namespace
+                        );
+                        eprintln!(
+                            "warning: context {}: {}",
+                            escape(&context),
+                            escape(&message)
+                        );
+                        blocks.push(format!(
+                            "Context {}\n  {}\n",
+                            escape(&context),
+                            escape(&message)
+                        ));
+                        outcomes.push(ContextOutcome {
+                            name: context,
+                            error: Some(message),
+                            operator: None,
+                        });
+                    }
+                }
+            }
+            Err(error) => {
+                code = code.max(error.exit_code());
+                let class = super::context_failure(&context, &error);
+                blocks.push(format!(
+                    "Context {}\n  {class} {}\n",
+                    escape(&context),
+                    escape(&error.to_string())
+                ));
+                outcomes.push(ContextOutcome {
+                    name: context,
+                    error: Some(error.to_string()),
+                    operator: None,
+                });
+            }
+        }
+    }
+    let text = match settings.format {
+        OutputFormat::Json => {
+            structured::json_in_contexts("TidbMonitorStatusList", &outcomes, &statuses)
+        }
+        OutputFormat::Yaml => {
+            structured::yaml_in_contexts("TidbMonitorStatusList", &outcomes, &statuses)
+        }
+        _ => blocks.join("\n"),
     };
-    (Some(text), if status.partial() { 1 } else { 0 })
+    emit(&text);
+    Ok(code)
 }
 
 /// `--watch`: the report again whenever a watch on one of the objects it was read from reports a change

@@ -420,19 +420,6 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
     } else {
         !snapshot.prometheuses.is_empty()
     };
-    let namespace_labels = |name: &str| -> Option<BTreeMap<String, String>> {
-        let found = snapshot.namespaces.iter().find(|n| n.metadata.name == name);
-        match found {
-            Some(n) => {
-                let mut labels = n.metadata.labels.clone();
-                labels.insert("kubernetes.io/metadata.name".into(), name.to_string());
-                Some(labels)
-            }
-            None if snapshot.knows(Kind::Namespace, "") => None,
-            // Kubernetes labels every namespace with its name; other labels are unknown.
-            None => None,
-        }
-    };
     let mut by = Vec::new();
     let mut unknown = false;
     for p in &snapshot.prometheuses {
@@ -453,23 +440,10 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
         }
         let namespace_ok = match ns_selector {
             None => p.metadata.namespace() == ns,
-            Some(s) if *s == LabelSelector::default() => true,
-            Some(s) => match namespace_labels(ns) {
-                Some(labels) => s.matches(&labels),
-                None => {
-                    // A selector on the name label alone (`migrate` writes `In [namespaces]`) needs no
-                    // Namespace object: Kubernetes (1.22+) sets that label to the name on every namespace.
-                    const NAME: &str = "kubernetes.io/metadata.name";
-                    let only_name = s.match_labels.keys().all(|k| k == NAME)
-                        && s.match_expressions.iter().all(|e| e.key == NAME);
-                    if only_name {
-                        s.matches(&BTreeMap::from([(NAME.to_string(), ns.to_string())]))
-                    } else {
-                        unknown = true;
-                        false
-                    }
-                }
-            },
+            Some(s) => namespace_selected(snapshot, s, ns).unwrap_or_else(|| {
+                unknown = true;
+                false
+            }),
         };
         if namespace_ok {
             by.push(format!("{}/{}", p.metadata.namespace(), p.metadata.name));
@@ -482,6 +456,63 @@ pub fn loaded_by(snapshot: &Snapshot, scraper: &ScrapeObject) -> Loaded {
         Loaded::Unknown
     } else {
         Loaded::Nobody
+    }
+}
+
+/// Whether a namespace selector (of a Prometheus or VMAgent) selects namespace `ns`; `None` when the namespace's
+/// labels are needed and were not read. `{}` selects every namespace.
+pub fn namespace_selected(snapshot: &Snapshot, selector: &LabelSelector, ns: &str) -> Option<bool> {
+    // Kubernetes (1.22+) labels every namespace with its name.
+    const NAME: &str = "kubernetes.io/metadata.name";
+    if *selector == LabelSelector::default() {
+        return Some(true);
+    }
+    if let Some(namespace) = snapshot.namespaces.iter().find(|n| n.metadata.name == ns) {
+        let mut labels = namespace.metadata.labels.clone();
+        labels.insert(NAME.to_string(), ns.to_string());
+        return Some(selector.matches(&labels));
+    }
+    // A selector on the name label alone (`migrate` writes `In [namespaces]`) needs no Namespace object.
+    let only_name = selector.match_labels.keys().all(|k| k == NAME)
+        && selector.match_expressions.iter().all(|e| e.key == NAME);
+    only_name.then(|| selector.matches(&BTreeMap::from([(NAME.to_string(), ns.to_string())])))
+}
+
+/// Whether a VMAgent (its raw manifest) selects a VMPodScrape or VMServiceScrape: its `podScrapeSelector` /
+/// `serviceScrapeSelector` matches the object's labels and its namespace selector its namespace (VM operator
+/// v0.74.1 `api/operator/v1beta1/common_scrapeparams.go:518-531`, `:716-782`: with `selectAllByDefault` unset a
+/// nil selector selects nothing, a nil namespace selector means the VMAgent's own namespace). `None`: unknown.
+pub fn selected_by_vmagent(
+    snapshot: &Snapshot,
+    vmagent: &serde_json::Value,
+    scraper: &ScrapeObject,
+) -> Option<bool> {
+    let (selector, namespace_selector) = match scraper.kind {
+        Kind::VmPodScrape => ("podScrapeSelector", "podScrapeNamespaceSelector"),
+        Kind::VmServiceScrape => ("serviceScrapeSelector", "serviceScrapeNamespaceSelector"),
+        _ => return Some(false),
+    };
+    let read = |field: &str| -> Option<LabelSelector> {
+        vmagent
+            .pointer(&format!("/spec/{field}"))
+            .filter(|v| !v.is_null())
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    };
+    let Some(selector) = read(selector) else {
+        return Some(false);
+    };
+    if !selector.matches(&scraper.metadata.labels) {
+        return Some(false);
+    }
+    let ns = scraper.metadata.namespace();
+    match read(namespace_selector) {
+        None => Some(
+            vmagent
+                .pointer("/metadata/namespace")
+                .and_then(|v| v.as_str())
+                == Some(ns),
+        ),
+        Some(s) => namespace_selected(snapshot, &s, ns),
     }
 }
 

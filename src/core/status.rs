@@ -29,6 +29,9 @@ pub struct MonitorStatus {
     pub api_version: &'static str,
     #[schemars(extend("const" = "TidbMonitorStatus"))]
     pub kind: &'static str,
+    /// The kubeconfig context it was read in, with `--context a,b` or `--all-contexts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
     pub metadata: ViewMeta,
     /// What `get` shows for the monitor: versions, shards × replicas, retention, labels, remote write.
     pub overview: MonitorView,
@@ -240,6 +243,7 @@ pub fn monitor_status(
     Some(MonitorStatus {
         api_version: VIEW_API_VERSION,
         kind: "TidbMonitorStatus",
+        context: None,
         metadata: (&monitor.metadata).into(),
         clusters: clusters(snapshot, monitor, &overview),
         workloads: workloads(snapshot, monitor),

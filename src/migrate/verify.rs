@@ -1,8 +1,8 @@
-//! `migrate --verify`: the running prometheus-operator stack beside the TidbMonitor it replaces. Pure: for each
-//! TidbMonitor in the snapshot, the Prometheus of the same namespace and name (as `migrate` creates it) is
-//! compared on what decides whether history, dashboards and alerts survive — every cluster the monitor covered
-//! scraped by scrape objects this Prometheus loads, the same series labels on the same pods, retention, external
-//! labels, shards and replicas, remote write, Thanos. Each difference is one sentence naming both sides.
+//! `migrate --verify`: the running stack beside the TidbMonitor it replaces. Pure: for each TidbMonitor in the
+//! snapshot, the Prometheus (or the VMAgent and VMSingle) of the same namespace and name, as `migrate` creates
+//! them, is compared on what decides whether history, dashboards and alerts survive — every cluster the monitor
+//! covered scraped by scrape objects the new stack selects, the same series labels on the same pods, retention,
+//! external labels, shards and replicas, remote write, Thanos. Each difference is one sentence naming both sides.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,11 +14,12 @@ use crate::core::discovery::{
 };
 use crate::core::monitor_jobs;
 use crate::core::relabel::relabel;
-use crate::core::scraping::{Loaded, cluster_pods, loaded_by};
-use crate::model::{ObjectMeta, TidbMonitor};
+use crate::core::scraping::{Loaded, cluster_pods, loaded_by, selected_by_vmagent};
+use crate::model::{ObjectMeta, ScrapeObject, TidbMonitor};
 use crate::snapshot::{Kind, Snapshot};
 
-use super::Covered;
+use super::victoriametrics::{parse_duration, remote_write_url};
+use super::{Covered, To};
 
 /// prometheus-operator v0.93 `pkg/prometheus/common.go:53,79-85`: no `retention` and no `retentionSize` is 24h.
 const PROMETHEUS_OPERATOR_DEFAULT_RETENTION: &str = "24h";
@@ -38,8 +39,8 @@ const SERIES_LABELS: [&str; 5] = [
 pub struct Verification {
     /// `namespace/name` of the TidbMonitor.
     pub monitor: String,
-    /// `namespace/name` of the Prometheus expected to replace it.
-    pub prometheus: String,
+    /// What is expected to replace it: `Prometheus NS/NAME`, or `VMAgent NS/NAME + VMSingle NS/NAME`.
+    pub stack: String,
     /// What was compared, for the reader (clusters, components).
     pub compared: Vec<String>,
     /// Each difference, one sentence; empty when the new stack keeps everything compared.
@@ -54,35 +55,36 @@ impl Verification {
     }
 }
 
-/// Every TidbMonitor of the snapshot, in (namespace, name) order.
-pub fn verify(snapshot: &Snapshot) -> Vec<Verification> {
+/// Every TidbMonitor of the snapshot, in (namespace, name) order, against the stack `to` builds.
+pub fn verify(snapshot: &Snapshot, to: To) -> Vec<Verification> {
     let mut monitors: Vec<&TidbMonitor> = snapshot.monitors.iter().collect();
     monitors.sort_by(|a, b| {
         (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
     });
     monitors
         .into_iter()
-        .map(|m| verify_one(snapshot, m))
+        .map(|m| match to {
+            To::PrometheusOperator => verify_prometheus(snapshot, m),
+            To::Victoriametrics => verify_victoriametrics(snapshot, m),
+        })
         .collect()
 }
 
-fn verify_one(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
+fn raw<'a>(snapshot: &'a Snapshot, kind: Kind, ns: &str, name: &str) -> Option<&'a Value> {
+    snapshot.raw.get(&(kind, ns.to_string(), name.to_string()))
+}
+
+fn verify_prometheus(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let id = format!("{ns}/{name}");
     let mut out = Verification {
         monitor: id.clone(),
-        prometheus: id.clone(),
+        stack: format!("Prometheus {id}"),
         compared: Vec::new(),
         differences: Vec::new(),
         unverified: Vec::new(),
     };
-    let found = snapshot.prometheuses.iter().any(|p| {
-        p.kind == Kind::Prometheus && p.metadata.namespace() == ns && p.metadata.name == name
-    });
-    let raw_prometheus = snapshot
-        .raw
-        .get(&(Kind::Prometheus, ns.to_string(), name.to_string()));
-    let (true, Some(prometheus)) = (found, raw_prometheus) else {
+    let Some(prometheus) = raw(snapshot, Kind::Prometheus, ns, name) else {
         if snapshot.gaps.contains_key(&Kind::Prometheus) {
             out.unverified
                 .push("Prometheus objects could not be read".to_string());
@@ -93,11 +95,98 @@ fn verify_one(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
         }
         return out;
     };
-    let raw_monitor = snapshot
-        .raw
-        .get(&(Kind::TidbMonitor, ns.to_string(), name.to_string()));
-    coverage(snapshot, monitor, &id, &mut out);
-    settings(monitor, raw_monitor, prometheus, &mut out);
+    // The scrape objects this Prometheus loads, by the predicate `check` and `clusters` use.
+    let mut unknown = false;
+    let loaded: Vec<&ScrapeObject> = snapshot
+        .scrapers
+        .iter()
+        .filter(|s| match loaded_by(snapshot, s) {
+            Loaded::By(by) => by.contains(&id),
+            Loaded::Unknown => {
+                unknown = true;
+                false
+            }
+            _ => false,
+        })
+        .collect();
+    if unknown && loaded.is_empty() {
+        out.unverified.push(
+            "which scrape objects the Prometheus loads (Prometheus objects or Namespaces not read everywhere)"
+                .into(),
+        );
+    }
+    coverage(snapshot, monitor, &loaded, &out.stack.clone(), &mut out);
+    settings(
+        monitor,
+        raw(snapshot, Kind::TidbMonitor, ns, name),
+        prometheus,
+        &mut out,
+    );
+    out
+}
+
+fn verify_victoriametrics(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let id = format!("{ns}/{name}");
+    let mut out = Verification {
+        monitor: id.clone(),
+        stack: format!("VMAgent {id} + VMSingle {id}"),
+        compared: Vec::new(),
+        differences: Vec::new(),
+        unverified: Vec::new(),
+    };
+    let agent = raw(snapshot, Kind::VmAgent, ns, name);
+    let single = raw(snapshot, Kind::VmSingle, ns, name);
+    for (kind, found) in [
+        (Kind::VmAgent, agent.is_some()),
+        (Kind::VmSingle, single.is_some()),
+    ] {
+        if found {
+            continue;
+        }
+        if snapshot.gaps.contains_key(&kind) {
+            out.unverified
+                .push(format!("{} objects could not be read", kind.kind_name()));
+        } else {
+            out.differences.push(format!(
+                "no {} {id}: apply the migration first (kubectl tidbmonitor migrate {name} -n {ns} --to victoriametrics --apply)",
+                kind.kind_name()
+            ));
+        }
+    }
+    let (Some(agent), Some(single)) = (agent, single) else {
+        return out;
+    };
+    let mut unknown = false;
+    let selected: Vec<&ScrapeObject> = snapshot
+        .scrapers
+        .iter()
+        .filter(|s| match selected_by_vmagent(snapshot, agent, s) {
+            Some(selected) => selected,
+            None => {
+                unknown = true;
+                false
+            }
+        })
+        .collect();
+    if unknown && selected.is_empty() {
+        out.unverified
+            .push("which scrape objects the VMAgent selects (Namespaces not read)".into());
+    }
+    coverage(
+        snapshot,
+        monitor,
+        &selected,
+        &format!("VMAgent {id}"),
+        &mut out,
+    );
+    vm_settings(
+        monitor,
+        raw(snapshot, Kind::TidbMonitor, ns, name),
+        agent,
+        single,
+        &mut out,
+    );
     out
 }
 
@@ -118,8 +207,14 @@ fn describe(series: &SeriesLabels) -> String {
 }
 
 /// Every cluster the monitor covered (`Covered`: listed and reachable), component by component: the series
-/// label sets TidbMonitor's own jobs gave its pods must all come from scrape objects the new Prometheus loads.
-fn coverage(snapshot: &Snapshot, monitor: &TidbMonitor, id: &str, out: &mut Verification) {
+/// label sets TidbMonitor's own jobs gave its pods must all come from the scrape objects the new stack selects.
+fn coverage(
+    snapshot: &Snapshot,
+    monitor: &TidbMonitor,
+    loaded: &[&ScrapeObject],
+    stack: &str,
+    out: &mut Verification,
+) {
     let covered = Covered { monitor };
     let mut groups: Vec<(String, &ObjectMeta, Vec<GroupPods>)> = Vec::new();
     for tc in &snapshot.clusters {
@@ -140,26 +235,6 @@ fn coverage(snapshot: &Snapshot, monitor: &TidbMonitor, id: &str, out: &mut Veri
                 cluster_pods(snapshot, cluster),
             ));
         }
-    }
-    // The scrape objects this Prometheus loads, by the predicate `check` and `clusters` use.
-    let mut unknown = false;
-    let loaded: Vec<_> = snapshot
-        .scrapers
-        .iter()
-        .filter(|s| match loaded_by(snapshot, s) {
-            Loaded::By(by) => by.iter().any(|p| p == id),
-            Loaded::Unknown => {
-                unknown = true;
-                false
-            }
-            _ => false,
-        })
-        .collect();
-    if unknown && loaded.is_empty() {
-        out.unverified.push(
-            "which scrape objects the Prometheus loads (Prometheus objects or Namespaces not read everywhere)"
-                .into(),
-        );
     }
     let mut components = 0;
     for (kind, meta, pods) in &groups {
@@ -183,7 +258,7 @@ fn coverage(snapshot: &Snapshot, monitor: &TidbMonitor, id: &str, out: &mut Veri
             components += 1;
             let mut after: BTreeSet<SeriesLabels> = BTreeSet::new();
             let mut errors = Vec::new();
-            for scraper in &loaded {
+            for scraper in loaded {
                 match scrape_targets(scraper, group) {
                     Ok(targets) => after.extend(targets.iter().map(|t| series_labels(&t.labels))),
                     Err(e) => errors.push(format!(
@@ -200,7 +275,7 @@ fn coverage(snapshot: &Snapshot, monitor: &TidbMonitor, id: &str, out: &mut Veri
             }
             if after.is_empty() {
                 out.differences.push(format!(
-                    "{cluster}: {component} is not scraped by any PodMonitor or ServiceMonitor Prometheus {id} loads"
+                    "{cluster}: {component} is not scraped by any scrape object {stack} selects"
                 ));
                 continue;
             }
@@ -208,7 +283,7 @@ fn coverage(snapshot: &Snapshot, monitor: &TidbMonitor, id: &str, out: &mut Veri
             if let Some(first) = missing.first() {
                 let got: Vec<String> = after.iter().map(describe).collect();
                 out.differences.push(format!(
-                    "{cluster}: {component}: {} series label set(s) TidbMonitor had are not produced, e.g. {{{}}}; Prometheus {id} gives {{{}}}",
+                    "{cluster}: {component}: {} series label set(s) TidbMonitor had are not produced, e.g. {{{}}}; {stack} gives {{{}}}",
                     missing.len(),
                     describe(first),
                     got.join("}, {")
@@ -246,8 +321,8 @@ fn settings(
         (None, Some(_)) => "15d".into(), // no time flag: Prometheus' own default
         (None, None) => PROMETHEUS_OPERATOR_DEFAULT_RETENTION.into(),
     };
-    match (duration_millis(&before), duration_millis(&after)) {
-        (Some(a), Some(b)) if a == b => {}
+    match (parse_duration(&before), parse_duration(&after)) {
+        (Some((a, _)), Some((b, _))) if a == b => {}
         _ => out.differences.push(format!(
             "retention: TidbMonitor keeps {before}, the Prometheus {after}"
         )),
@@ -377,50 +452,120 @@ fn show_labels(labels: &BTreeMap<String, String>) -> String {
     format!("{{{}}}", pairs.join(","))
 }
 
-/// A Prometheus duration (`1y2w3d4h5m6s7ms`, prometheus/common model.ParseDuration units) in milliseconds.
-fn duration_millis(text: &str) -> Option<u128> {
-    let mut total: u128 = 0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
+/// The VMAgent and VMSingle against the monitor: retention (VictoriaMetrics keeps at least as long), external
+/// labels and no added `prometheus` label, shards × replicas, the VMAgent writing to the VMSingle and to each of
+/// the monitor's own receivers.
+fn vm_settings(
+    monitor: &TidbMonitor,
+    raw_monitor: Option<&Value>,
+    agent: &Value,
+    single: &Value,
+    out: &mut Verification,
+) {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let field = |object: &Value, at: &str| {
+        object
+            .pointer(&format!("/spec/{at}"))
+            .filter(|v| !v.is_null())
+            .cloned()
+    };
+    // vmsingle_types.go:56-63: a bare number is months (31 days each), unset is one month.
+    const MONTH: u64 = 31 * 86_400_000;
+    let before = crate::core::monitors::retention(monitor);
+    let period = field(single, "retentionPeriod")
+        .map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .unwrap_or_else(|| "1".into());
+    let after = match period.parse::<u64>() {
+        Ok(months) => Some(months * MONTH),
+        Err(_) => parse_duration(&period).map(|(ms, _)| ms),
+    };
+    match (parse_duration(&before), after) {
+        (Some((kept, _)), Some(vm)) if vm >= kept => {}
+        _ => out.differences.push(format!(
+            "retention: TidbMonitor keeps {before}, the VMSingle retentionPeriod {period}"
+        )),
     }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        if digits == 0 {
-            return None;
-        }
-        let number: u128 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let factor: u128 = match &rest[..unit_len] {
-            "ms" => 1,
-            "s" => 1000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            "w" => 604_800_000,
-            "y" => 31_536_000_000,
-            _ => return None,
-        };
-        total += number * factor;
-        rest = &rest[unit_len..];
-    }
-    Some(total)
-}
+    out.compared.push(format!("retention {before}"));
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_compare_by_length() {
-        assert_eq!(duration_millis("30d"), duration_millis("720h"));
-        assert_eq!(duration_millis("1w"), duration_millis("7d"));
-        assert_eq!(duration_millis("1h30m"), Some(5_400_000));
-        assert_eq!(duration_millis("15"), None);
-        assert_eq!(duration_millis("d"), None);
-        assert_eq!(duration_millis(""), None);
+    let labels_after: BTreeMap<String, String> = field(agent, "externalLabels")
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    if monitor.spec.external_labels != labels_after {
+        out.differences.push(format!(
+            "externalLabels: TidbMonitor {}, the VMAgent {}",
+            show_labels(&monitor.spec.external_labels),
+            show_labels(&labels_after)
+        ));
     }
+    // common_scrapeparams.go:669-694: unless "", the VMAgent adds `prometheus: <ns>/<name>` to every series.
+    let added = field(agent, "externalLabelName")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "prometheus".into());
+    if !added.is_empty() {
+        out.differences.push(format!(
+            "the VMAgent adds the external label \"{added}\", which TidbMonitor's series never had: set externalLabelName: \"\""
+        ));
+    }
+    out.compared.push("external labels".into());
+
+    let count = |at: &str| {
+        field(agent, at)
+            .and_then(|v| v.as_i64())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let (shards, replicas) = (count("shardCount"), count("replicaCount"));
+    if (
+        monitor.spec.shards() as i64,
+        monitor.spec.replicas().max(1) as i64,
+    ) != (shards, replicas)
+    {
+        out.differences.push(format!(
+            "shards × replicas: TidbMonitor {} × {}, the VMAgent {shards} × {replicas}",
+            monitor.spec.shards(),
+            monitor.spec.replicas()
+        ));
+    }
+
+    let urls = |value: Option<Value>| -> BTreeSet<String> {
+        value
+            .as_ref()
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|w| {
+                w["url"]
+                    .as_str()
+                    .map(|u| u.trim_end_matches('/').to_string())
+            })
+            .collect()
+    };
+    let mut written = urls(field(agent, "remoteWrite"));
+    let store = remote_write_url(ns, name);
+    if !written.remove(store.trim_end_matches('/')) {
+        out.differences.push(format!(
+            "the VMAgent does not write to the VMSingle ({store}): nothing is stored"
+        ));
+    }
+    let before = urls(
+        raw_monitor
+            .and_then(|r| r.pointer("/spec/prometheus/remoteWrite"))
+            .cloned(),
+    );
+    for url in before.difference(&written) {
+        out.differences.push(format!(
+            "remoteWrite to {url}: the VMAgent does not write there"
+        ));
+    }
+    for url in written.difference(&before) {
+        out.differences.push(format!(
+            "remoteWrite to {url}: the VMAgent writes there, TidbMonitor did not"
+        ));
+    }
+    out.compared
+        .push(format!("remote write ({})", before.len()));
 }

@@ -271,7 +271,7 @@ fn remote_write_entry(entry: &Value) -> Value {
 
 /// A Prometheus duration (`[<n>y][<n>w][<n>d][<n>h][<n>m][<n>s][<n>ms]`, at least one term) in milliseconds, with
 /// its unit when it is a single term.
-fn parse_duration(text: &str) -> Option<(u64, Option<&str>)> {
+pub(crate) fn parse_duration(text: &str) -> Option<(u64, Option<&str>)> {
     const UNITS: [(&str, u64); 7] = [
         ("y", 365 * 86_400_000),
         ("w", 7 * 86_400_000),

@@ -329,3 +329,22 @@ pub struct IngressPort {
 pub struct IngressTls {
     pub hosts: Vec<String>,
 }
+
+/// A VictoriaMetrics VMAgent or VMSingle (`kind` says which): identity only, the spec is compared from the raw
+/// object (`migrate --verify`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct VmStack {
+    #[serde(skip)]
+    pub kind: crate::snapshot::Kind,
+    pub metadata: ObjectMeta,
+}
+
+impl Default for VmStack {
+    fn default() -> Self {
+        VmStack {
+            kind: crate::snapshot::Kind::VmAgent,
+            metadata: ObjectMeta::default(),
+        }
+    }
+}

@@ -23,6 +23,9 @@ pub struct ContextOutcome {
     /// Why it could not be read; absent when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The tidb-operator found there (`check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
 }
 
 /// The schema of what `T` serialises to (a field skipped when empty is then not required).

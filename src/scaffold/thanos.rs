@@ -29,6 +29,12 @@ pub struct Options {
     pub target: Target,
     /// `--grafana`: one Grafana in the querier namespace reading Thanos Query ([`GRAFANA`]).
     pub grafana: bool,
+    /// Across Kubernetes clusters: the sidecars of other contexts, as `HOST:PORT` the querier dials, and their
+    /// replica label names.
+    pub remote_endpoints: Vec<String>,
+    pub remote_replica_labels: BTreeSet<String>,
+    /// Only the sidecars and their Services (another context's part: its querier runs elsewhere).
+    pub sidecars_only: bool,
 }
 
 /// The Deployment and Service of `--grafana`'s Grafana.
@@ -114,6 +120,15 @@ pub fn thanos(snapshot: &Snapshot, options: &Options) -> Result<Scaffold, Scaffo
             scaffold.objects.push(service);
         }
     }
+    if options.sidecars_only {
+        scaffold.warnings.push(
+            "adding the sidecar restarts each monitor's pods; with Thanos the operator sets 2h block durations, which disables Prometheus' local compaction"
+                .into(),
+        );
+        return Ok(scaffold);
+    }
+    endpoints.extend(options.remote_endpoints.iter().cloned());
+    replica_labels.extend(options.remote_replica_labels.iter().cloned());
     if replica_labels.is_empty() {
         replica_labels.insert("prometheus_replica".to_string());
     }
@@ -432,6 +447,16 @@ fn thanos_container(
         "terminationMessagePolicy": "FallbackToLogsOnError",
         "volumeMounts": mounts,
     })
+}
+
+/// The replica label a monitor's sidecar exports (TidbMonitor's default `prometheus_replica`, util.go:43).
+pub fn replica_label(monitor: &TidbMonitor) -> Option<String> {
+    let label = monitor
+        .spec
+        .replica_external_label_name
+        .clone()
+        .unwrap_or_else(|| "prometheus_replica".into());
+    (!label.is_empty()).then_some(label)
 }
 
 fn querier(

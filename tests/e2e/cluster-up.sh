@@ -126,6 +126,25 @@ done
 kubectl config --kubeconfig="$MULTI" set-credentials e2e-admin --client-certificate="$W/admin.crt" \
   --client-key="$W/admin.key" --embed-certs=true >/dev/null
 kubectl config --kubeconfig="$MULTI" use-context first >/dev/null
+# E2E_EXTRA_APISERVERS=N (the multi-context benchmark): N more kube-apiservers over the main server's etcd prefix,
+# so each serves the same seeded estate from its own watch cache, and a kubeconfig with one context per server
+# (fleet-0 is the main one).
+FLEET="$W/fleet.kubeconfig"
+fleet_ports=("$AP")
+for _ in $(seq 1 "${E2E_EXTRA_APISERVERS:-0}"); do
+  port=$(free_port)
+  start_apiserver "$port" /registry "extra-apiserver-${#fleet_ports[@]}"
+  wait_ready "$port" "${pids[-1]}" "extra kube-apiserver ${#fleet_ports[@]}"
+  fleet_ports+=("$port")
+done
+for i in "${!fleet_ports[@]}"; do
+  kubectl config --kubeconfig="$FLEET" set-cluster "fleet-$i" --server="https://127.0.0.1:${fleet_ports[i]}" \
+    --certificate-authority="$W/ca.crt" --embed-certs=true >/dev/null
+  kubectl config --kubeconfig="$FLEET" set-context "fleet-$i" --cluster="fleet-$i" --user=e2e-admin >/dev/null
+done
+kubectl config --kubeconfig="$FLEET" set-credentials e2e-admin --client-certificate="$W/admin.crt" \
+  --client-key="$W/admin.key" --embed-certs=true >/dev/null
+kubectl config --kubeconfig="$FLEET" use-context fleet-0 >/dev/null
 kubectl config --kubeconfig="$VIEWER" set-credentials e2e-viewer --token="$VIEWER_TOKEN" >/dev/null
 kubectl config --kubeconfig="$VIEWER" set-context e2e-viewer --cluster=e2e --user=e2e-viewer --namespace=team-a >/dev/null
 kubectl config --kubeconfig="$VIEWER" use-context e2e-viewer >/dev/null
@@ -174,7 +193,7 @@ k create clusterrole tm-read --verb=get,list,watch \
 k -n team-a create rolebinding viewer --clusterrole=tm-read --user=e2e-viewer >/dev/null
 
 export E2E_KUBECONFIG="$ADMIN" E2E_VIEWER_KUBECONFIG="$VIEWER" E2E_SERVER="https://127.0.0.1:$AP" \
-  E2E_BARE_KUBECONFIG="$BARE" E2E_SECOND_KUBECONFIG="$SECOND" E2E_MULTI_KUBECONFIG="$MULTI" E2E_BIN="$BIN" E2E_WORKDIR="$W" E2E_CRDS="$crds" E2E_V2_CRDS="$v2_crds"
+  E2E_BARE_KUBECONFIG="$BARE" E2E_SECOND_KUBECONFIG="$SECOND" E2E_MULTI_KUBECONFIG="$MULTI" E2E_FLEET_KUBECONFIG="$FLEET" E2E_BIN="$BIN" E2E_WORKDIR="$W" E2E_CRDS="$crds" E2E_V2_CRDS="$v2_crds"
 echo "cluster-up: kube-apiserver ready at $E2E_SERVER (admin kubeconfig $ADMIN)" >&2
 if [ $# -gt 0 ]; then
   cd "$repo"
