@@ -17,8 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A TidbMonitor `mon` in `monitoring` over `basic` that remote-writes to one receiver, with the given labels.
 macro_rules! writing_monitor {
     ($labels:expr) => {
+        writing_monitor!($labels, "http://receive.example.com/api/v1/receive")
+    };
+    ($labels:expr, $url:expr) => {
         concat!("apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring}\nspec:\n  clusters: [{name: basic}]\n", $labels,
-            "  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    remoteWrite: [{url: 'http://receive.example.com/api/v1/receive'}]\n",
+            "  prometheus:\n    baseImage: prom/prometheus\n    version: v2.53.2\n    remoteWrite: [{url: '", $url, "'}]\n",
             "  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n")
     };
 }
@@ -79,14 +82,17 @@ pub const RULES: &[&Rule] = &[
         title: "A Kubernetes cluster's monitors send their series nowhere the others' go",
         explanation: "Monitors in some contexts remote-write to a receiver or run Thanos sidecars, which is how a \
             multi-cluster view (one Grafana over Thanos Query or the receiver) is built; the monitors of another \
-            context neither write to that receiver nor run a sidecar, so that Kubernetes cluster is missing from the \
-            combined view while each Kubernetes cluster on its own looks fine. Runs with `check --context a,b` or \
+            context ship elsewhere — a receiver every other shipping context writes to, or the Thanos sidecars they all \
+            run, is missing from it — so that Kubernetes cluster is missing from the combined view while each \
+            Kubernetes cluster on its own looks fine. A receiver addressed by a cluster-local name (`*.svc`) is another \
+            receiver in each cluster and never counts; a context that ships nowhere is reported as info (it may be \
+            meant), and a context writing to a receiver is not held to the others' sidecars or the reverse. Runs with `check --context a,b` or \
             `--all-contexts`.",
         bad: concat!(
             "# context: east\n",
             writing_monitor!("  externalLabels: {k8s_cluster: east}\n"),
             "---\n# context: west\n",
-            monitor!("  clusters: [{name: basic}]\n  externalLabels: {k8s_cluster: west}\n"),
+            writing_monitor!("  externalLabels: {k8s_cluster: west}\n", "http://receive.west.example.com/api/v1/receive"),
         ),
         good: concat!(
             "# context: east\n",
@@ -106,8 +112,10 @@ pub const RULES: &[&Rule] = &[
             scrape them ship to the same place with the same external labels. TidbMonitor labels every series with \
             `tidb_cluster=<namespace>-<name>`, `cluster=<name>` and `instance=<pod>` (template.go scrapeJob) — all \
             equal for the two clusters — so their series become one: a Thanos Query deduplicates one away as a \
-            replica of the other, a remote-write receiver sees out-of-order samples, and the dashboards mix both. Runs \
-            with `check --context a,b` or `--all-contexts`.",
+            replica of the other, a remote-write receiver sees out-of-order samples, and the dashboards mix both. An \
+            error when they remote-write to one receiver; a warning when both only run Thanos sidecars (they meet only \
+            if one Thanos Query reads both, which no context shows). Contexts naming the same Kubernetes cluster (same \
+            object uids) are not compared. Runs with `check --context a,b` or `--all-contexts`.",
         bad: concat!(
             "# context: east\n",
             "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: basic, namespace: monitoring}\nspec: {version: v8.5.7, pd: {replicas: 3}, tikv: {replicas: 3}, tidb: {replicas: 2}}\n---\n",
@@ -149,8 +157,10 @@ pub fn is_fleet(id: &str) -> bool {
     RULES.iter().any(|r| r.id == id)
 }
 
-/// Where a monitor's series go besides its own Prometheus: each remote-write URL, and `thanos` for a sidecar.
-fn sinks(monitor: &TidbMonitor) -> BTreeSet<String> {
+/// Where a monitor's series go besides its own Prometheus: each remote-write URL, and `thanos` for a sidecar. A
+/// receiver addressed by a cluster-local name (`*.svc`, `*.cluster.local`, a bare Service name) is another
+/// receiver in each Kubernetes cluster, so it is keyed by the context.
+fn sinks(context: &str, monitor: &TidbMonitor) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = monitor
         .spec
         .prometheus
@@ -158,6 +168,13 @@ fn sinks(monitor: &TidbMonitor) -> BTreeSet<String> {
         .flat_map(|p| &p.remote_write)
         .map(|w| w.url.trim_end_matches('/').to_string())
         .filter(|u| !u.is_empty())
+        .map(|url| {
+            if cluster_local(&url) {
+                format!("{url} (in context {context})")
+            } else {
+                url
+            }
+        })
         .collect();
     if monitor.spec.thanos.is_some() {
         out.insert(THANOS.to_string());
@@ -167,9 +184,22 @@ fn sinks(monitor: &TidbMonitor) -> BTreeSet<String> {
 
 const THANOS: &str = "thanos";
 
+/// Whether a URL's host only resolves inside its own Kubernetes cluster.
+fn cluster_local(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .rsplit_once(':')
+        .map_or(authority, |(h, _)| h);
+    let host = host.trim_end_matches('.');
+    host.ends_with(".svc") || host.ends_with(".cluster.local") || (!host.contains('.') && host != "localhost" && host.parse::<std::net::IpAddr>().is_err() && !host.starts_with('['))
+}
+
 fn describe_sink(sink: &str) -> String {
     if sink == THANOS {
-        "Thanos (both run a sidecar)".to_string()
+        "Thanos (both run a sidecar, which one Thanos Query may read)".to_string()
     } else {
         format!("the remote-write receiver {sink}")
     }
@@ -202,7 +232,7 @@ fn shipping<'a>(members: &'a [Member<'a>]) -> Vec<Shipping<'a>> {
             m.snapshot.monitors.iter().map(move |monitor| Shipping {
                 context: m.context,
                 monitor,
-                sinks: sinks(monitor),
+                sinks: sinks(m.context, monitor),
             })
         })
         .collect()
@@ -235,6 +265,15 @@ pub fn run(members: &[Member], selected: impl Fn(&str) -> bool) -> Vec<super::Fi
         }
         findings.extend(emitter.findings);
     }
+    // The object's own `kubectl-tidbmonitor/ignore` annotation silences a fleet rule as it does any other.
+    for finding in &mut findings {
+        if let Some(member) = members
+            .iter()
+            .find(|m| Some(m.context) == finding.context.as_deref())
+        {
+            finding.suppressed = super::suppression(member.snapshot, finding);
+        }
+    }
     findings.sort_by(|a, b| (&a.context, &a.object, a.rule).cmp(&(&b.context, &b.object, b.rule)));
     findings
 }
@@ -246,8 +285,14 @@ pub fn indistinguishable(a: &TidbMonitor, b: &TidbMonitor) -> bool {
     a.spec.external_labels == b.spec.external_labels
 }
 
+/// Two contexts of one kubeconfig may name the same Kubernetes cluster (an admin and a read-only context): the
+/// same object (same uid) is never compared with itself.
+fn same_object(a: &TidbMonitor, b: &TidbMonitor) -> bool {
+    a.metadata.uid.is_some() && a.metadata.uid == b.metadata.uid
+}
+
 fn shared_sink(a: &Shipping, b: &Shipping) -> Option<String> {
-    if !indistinguishable(a.monitor, b.monitor) {
+    if !indistinguishable(a.monitor, b.monitor) || same_object(a.monitor, b.monitor) {
         return None;
     }
     a.sinks.iter().find(|s| b.sinks.contains(*s)).cloned()
@@ -289,46 +334,78 @@ fn same_labels(monitors: &[Shipping], emitter: &mut Emitter) {
 }
 
 fn missing_context(members: &[Member], monitors: &[Shipping], emitter: &mut Emitter) {
-    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // What each context's monitors ship to, together.
+    let mut by_context: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for m in monitors {
-        for sink in &m.sinks {
-            users.entry(sink.as_str()).or_default().insert(m.context);
-        }
+        by_context
+            .entry(m.context)
+            .or_default()
+            .extend(m.sinks.iter().map(String::as_str));
     }
     for member in members {
         let own: Vec<&Shipping> = monitors
             .iter()
             .filter(|m| m.context == member.context)
             .collect();
-        if own.is_empty() {
+        let Some(mine) = by_context.get(member.context) else {
+            continue;
+        };
+        let others: Vec<(&str, &BTreeSet<&str>)> = by_context
+            .iter()
+            .filter(|(c, sinks)| **c != member.context && !sinks.is_empty())
+            .map(|(c, sinks)| (*c, sinks))
+            .collect();
+        if others.is_empty() {
             continue;
         }
-        for (sink, contexts) in &users {
-            if contexts.contains(member.context) {
+        let names: Vec<&str> = others.iter().map(|(c, _)| *c).collect();
+        if mine.is_empty() {
+            // Shipping nowhere may be meant (a development cluster): said, not failed.
+            for m in &own {
+                emitter.report_as(
+                    Severity::Info,
+                    ObjectId::of("TidbMonitor", &m.monitor.metadata),
+                    format!(
+                        "the monitors of context(s) {} ship their series to a Thanos Query or a receiver; this context's ship nowhere, so the combined view misses it (fine if intended)",
+                        names.join(", ")
+                    ),
+                    "add the other contexts' remoteWrite entry or a thanos sidecar".to_string(),
+                );
+                if let Some(last) = emitter.findings.last_mut() {
+                    last.context = Some(member.context.to_string());
+                }
+            }
+            continue;
+        }
+        // A place every other shipping context reaches and this one does not: a sidecar context is not missing
+        // from a receiver (a Thanos Receive may sit behind the same Query), nor a writing context from Thanos.
+        let shared: BTreeSet<&str> = others
+            .iter()
+            .map(|(_, sinks)| (*sinks).clone())
+            .reduce(|a, b| a.intersection(&b).copied().collect())
+            .unwrap_or_default();
+        let writes = mine.iter().any(|s| *s != THANOS);
+        for sink in shared.difference(mine) {
+            if (*sink == THANOS && writes) || (*sink != THANOS && mine.contains(THANOS)) {
                 continue;
             }
-            // A context whose monitors reach a Thanos Query through sidecars is not missing from a receiver only
-            // if it writes there too; report each sink the context does not reach.
-            let others: Vec<&str> = contexts.iter().copied().collect();
+            let (what, fix) = if *sink == THANOS {
+                (
+                    "run Thanos sidecars; this context's monitors run none and write nowhere, so a Thanos Query over them cannot read this Kubernetes cluster".to_string(),
+                    "add spec.thanos (kubectl tidbmonitor scaffold thanos --context …) and its gRPC endpoint to the Thanos Query".to_string(),
+                )
+            } else {
+                (
+                    format!("remote-write to {sink}; this context's monitors do not, so that receiver misses this Kubernetes cluster"),
+                    format!("add {{url: {sink}}} to spec.prometheus.remoteWrite"),
+                )
+            };
             for m in &own {
-                let (what, fix) = if *sink == THANOS {
-                    (
-                        "run Thanos sidecars; it runs none, so a Thanos Query over them cannot read this Kubernetes cluster".to_string(),
-                        "add spec.thanos (kubectl tidbmonitor scaffold thanos) and its gRPC endpoint to the Thanos Query".to_string(),
-                    )
-                } else {
-                    (
-                        format!(
-                            "remote-write to {sink}; it does not, so that receiver misses this Kubernetes cluster"
-                        ),
-                        format!("add {{url: {sink}}} to spec.prometheus.remoteWrite"),
-                    )
-                };
                 emitter.report_in(
                     member.context,
                     ObjectId::of("TidbMonitor", &m.monitor.metadata),
-                    format!("the monitors of context(s) {} {what}", others.join(", ")),
-                    fix,
+                    format!("the monitors of context(s) {} {what}", names.join(", ")),
+                    fix.clone(),
                 );
             }
         }
@@ -363,18 +440,21 @@ fn same_clusters(members: &[Member], monitors: &[Shipping], emitter: &mut Emitte
     }
     for ((ns, name), places) in by_name {
         for (context, covering) in &places {
-            let clashes: Vec<String> = places
+            let clashes: Vec<(String, bool)> = places
                 .iter()
                 .filter(|(other, _)| other != context)
                 .flat_map(|(other, theirs)| {
                     covering.iter().flat_map(move |a| {
                         theirs.iter().filter_map(move |b| {
                             shared_sink(a, b).map(|sink| {
-                                format!(
-                                    "context {other} (TidbMonitor {} and {} both to {})",
-                                    id(a.monitor),
-                                    id(b.monitor),
-                                    describe_sink(&sink)
+                                (
+                                    format!(
+                                        "context {other} (TidbMonitor {} and {} both to {})",
+                                        id(a.monitor),
+                                        id(b.monitor),
+                                        describe_sink(&sink)
+                                    ),
+                                    sink == THANOS,
                                 )
                             })
                         })
@@ -384,19 +464,52 @@ fn same_clusters(members: &[Member], monitors: &[Shipping], emitter: &mut Emitte
             if clashes.is_empty() {
                 continue;
             }
-            emitter.report_in(
-                context,
+            // One receiver is certain; two sets of sidecars meet only if one Thanos Query reads both, which the
+            // plugin does not see: a warning then, not an error.
+            let certain = clashes.iter().any(|(_, thanos)| !thanos);
+            let texts: Vec<&str> = clashes.iter().map(|(t, _)| t.as_str()).collect();
+            emitter.report_as(
+                if certain { Severity::Error } else { Severity::Warning },
                 ObjectId {
                     kind: "TidbCluster",
                     namespace: ns.clone(),
                     name: name.clone(),
                 },
                 format!(
-                    "a TidbCluster {ns}/{name} exists in {} too, and their series carry the same tidb_cluster={ns}-{name}, cluster, instance and external labels: they become one series",
-                    clashes.join("; ")
+                    "a TidbCluster {ns}/{name} exists in {} too, and their series carry the same tidb_cluster={ns}-{name}, cluster, instance and external labels: {}",
+                    texts.join("; "),
+                    if certain { "they become one series" } else { "a Thanos Query reading both sidecars makes them one series" }
                 ),
                 format!("add an external label naming the Kubernetes cluster to the monitors: externalLabels: {{k8s_cluster: {context}}}"),
             );
+            if let Some(last) = emitter.findings.last_mut() {
+                last.context = Some(context.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_local_receivers_are_told_from_shared_ones() {
+        for url in [
+            "http://thanos-receive.monitoring.svc:19291/api/v1/receive",
+            "http://receiver.obs.svc.cluster.local/api/v1/receive",
+            "http://receiver:8080/write",
+            "https://user@vminsert.vm.svc.cluster.local.:8480/insert/0/prometheus",
+        ] {
+            assert!(cluster_local(url), "{url}");
+        }
+        for url in [
+            "https://receive.example.com/api/v1/receive",
+            "http://10.0.0.7:19291/api/v1/receive",
+            "http://localhost:9090/api/v1/write",
+            "http://[fd00::1]:19291/api/v1/receive",
+        ] {
+            assert!(!cluster_local(url), "{url}");
         }
     }
 }

@@ -291,7 +291,7 @@ pub fn run(
     findings
 }
 
-fn suppression(snapshot: &Snapshot, finding: &Finding) -> Option<String> {
+pub(crate) fn suppression(snapshot: &Snapshot, finding: &Finding) -> Option<String> {
     let o = &finding.object;
     let meta = match o.kind {
         "TidbMonitor" => snapshot
