@@ -478,10 +478,12 @@ pub fn namespace_selected(snapshot: &Snapshot, selector: &LabelSelector, ns: &st
     only_name.then(|| selector.matches(&BTreeMap::from([(NAME.to_string(), ns.to_string())])))
 }
 
-/// Whether a VMAgent (its raw manifest) selects a VMPodScrape or VMServiceScrape: its `podScrapeSelector` /
-/// `serviceScrapeSelector` matches the object's labels and its namespace selector its namespace (VM operator
-/// v0.74.1 `api/operator/v1beta1/common_scrapeparams.go:518-531`, `:716-782`: with `selectAllByDefault` unset a
-/// nil selector selects nothing, a nil namespace selector means the VMAgent's own namespace). `None`: unknown.
+/// Whether a VMAgent (its raw manifest) selects a VMPodScrape or VMServiceScrape, as VM operator v0.74.1 selects
+/// (`api/operator/v1beta1/common_scrapeparams.go:518-531`, `internal/controller/operator/factory/k8stools/
+/// selectors.go:30-50`): both selectors nil — every such object when `selectAllByDefault`, none otherwise; the
+/// object selector nil — any labels in the namespaces the namespace selector picks; the namespace selector nil —
+/// the VMAgent's own namespace. An `ingestOnlyMode` VMAgent scrapes nothing. `None`: a namespace's labels are
+/// needed and were not read.
 pub fn selected_by_vmagent(
     snapshot: &Snapshot,
     vmagent: &serde_json::Value,
@@ -492,27 +494,31 @@ pub fn selected_by_vmagent(
         Kind::VmServiceScrape => ("serviceScrapeSelector", "serviceScrapeNamespaceSelector"),
         _ => return Some(false),
     };
+    let flag = |field: &str| vmagent.pointer(&format!("/spec/{field}")) == Some(&serde_json::json!(true));
+    if flag("ingestOnlyMode") {
+        return Some(false);
+    }
     let read = |field: &str| -> Option<LabelSelector> {
         vmagent
             .pointer(&format!("/spec/{field}"))
             .filter(|v| !v.is_null())
             .and_then(|v| serde_json::from_value(v.clone()).ok())
     };
-    let Some(selector) = read(selector) else {
-        return Some(false);
-    };
-    if !selector.matches(&scraper.metadata.labels) {
-        return Some(false);
-    }
+    let (selector, namespace_selector) = (read(selector), read(namespace_selector));
     let ns = scraper.metadata.namespace();
-    match read(namespace_selector) {
-        None => Some(
-            vmagent
-                .pointer("/metadata/namespace")
-                .and_then(|v| v.as_str())
-                == Some(ns),
-        ),
-        Some(s) => namespace_selected(snapshot, &s, ns),
+    match (selector, namespace_selector) {
+        (None, None) => Some(flag("selectAllByDefault")),
+        (selector, namespace_selector) => {
+            if selector.is_some_and(|s| !s.matches(&scraper.metadata.labels)) {
+                return Some(false);
+            }
+            match namespace_selector {
+                None => Some(
+                    vmagent.pointer("/metadata/namespace").and_then(|v| v.as_str()) == Some(ns),
+                ),
+                Some(s) => namespace_selected(snapshot, &s, ns),
+            }
+        }
     }
 }
 

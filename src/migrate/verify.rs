@@ -316,16 +316,27 @@ fn settings(
     };
     // Retention: TidbMonitor's predicate (`get` shows it) against prometheus-operator's default.
     let before = crate::core::monitors::retention(monitor);
+    // prometheus-operator passes no time flag with only `retentionSize` (common.go:79-85, server/statefulset.go:
+    // 436-442), and Prometheus then has no time limit (cmd/prometheus/main.go: 15d only when size is unset too).
     let after = match (spec("retention"), spec("retentionSize")) {
-        (Some(r), _) => r.as_str().unwrap_or_default().to_string(),
-        (None, Some(_)) => "15d".into(), // no time flag: Prometheus' own default
-        (None, None) => PROMETHEUS_OPERATOR_DEFAULT_RETENTION.into(),
+        (Some(r), _) => Some(r.as_str().unwrap_or_default().to_string()),
+        (None, Some(size)) => {
+            out.unverified.push(format!(
+                "retention: the Prometheus is bounded by retentionSize {} only, no time limit; TidbMonitor kept {before}",
+                size.as_str().unwrap_or_default()
+            ));
+            None
+        }
+        (None, None) => Some(PROMETHEUS_OPERATOR_DEFAULT_RETENTION.into()),
     };
-    match (parse_duration(&before), parse_duration(&after)) {
-        (Some((a, _)), Some((b, _))) if a == b => {}
-        _ => out.differences.push(format!(
-            "retention: TidbMonitor keeps {before}, the Prometheus {after}"
-        )),
+    if let Some(after) = after {
+        // Keeping longer loses nothing.
+        match (parse_duration(&before), parse_duration(&after)) {
+            (Some((kept, _)), Some((now, _))) if now >= kept => {}
+            _ => out.differences.push(format!(
+                "retention: TidbMonitor keeps {before}, the Prometheus {after}"
+            )),
+        }
     }
     out.compared.push(format!("retention {before}"));
 
@@ -502,7 +513,9 @@ fn vm_settings(
         ));
     }
     // common_scrapeparams.go:669-694: unless "", the VMAgent adds `prometheus: <ns>/<name>` to every series.
+    // `externalLabelName`, else the deprecated `vmAgentExternalLabelName`, else "prometheus" (:669-681).
     let added = field(agent, "externalLabelName")
+        .or_else(|| field(agent, "vmAgentExternalLabelName"))
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| "prometheus".into());
     if !added.is_empty() {
