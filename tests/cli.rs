@@ -711,3 +711,44 @@ fn names_are_refused_with_a_selector_or_live_all_namespaces_as_kubectl_does() {
         );
     }
 }
+
+/// Several contexts are for the commands that read; the others refuse them with one line (exit 2), and the rules
+/// that compare contexts refuse to run on one.
+#[test]
+fn several_contexts_only_where_they_make_sense() {
+    for args in [
+        &["migrate", "--all-contexts"][..],
+        &["migrate", "--context", "a,b"][..],
+        &["scaffold", "podmonitor", "--all-contexts"][..],
+        &["version", "--context", "a,b"][..],
+    ] {
+        let out = plugin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("run this one per context with --context NAME"),
+            "{stderr}"
+        );
+    }
+    let out = plugin()
+        .args(["check", "--rule", "tm082", "-f", &project_examples()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("TM082 compares Kubernetes clusters: add --context a,b or --all-contexts")
+    );
+    let out = plugin()
+        .args(["get", "--context", "a,b", "-f", &project_examples()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("-f files belong to no context")
+    );
+}

@@ -92,7 +92,10 @@ pub const RULES: &[&Rule] = &[
             "# context: east\n",
             writing_monitor!("  externalLabels: {k8s_cluster: east}\n"),
             "---\n# context: west\n",
-            writing_monitor!("  externalLabels: {k8s_cluster: west}\n", "http://receive.west.example.com/api/v1/receive"),
+            writing_monitor!(
+                "  externalLabels: {k8s_cluster: west}\n",
+                "http://receive.west.example.com/api/v1/receive"
+            ),
         ),
         good: concat!(
             "# context: east\n",
@@ -194,7 +197,12 @@ fn cluster_local(url: &str) -> bool {
         .rsplit_once(':')
         .map_or(authority, |(h, _)| h);
     let host = host.trim_end_matches('.');
-    host.ends_with(".svc") || host.ends_with(".cluster.local") || (!host.contains('.') && host != "localhost" && host.parse::<std::net::IpAddr>().is_err() && !host.starts_with('['))
+    host.ends_with(".svc")
+        || host.ends_with(".cluster.local")
+        || (!host.contains('.')
+            && host != "localhost"
+            && host.parse::<std::net::IpAddr>().is_err()
+            && !host.starts_with('['))
 }
 
 fn describe_sink(sink: &str) -> String {
@@ -396,7 +404,9 @@ fn missing_context(members: &[Member], monitors: &[Shipping], emitter: &mut Emit
                 )
             } else {
                 (
-                    format!("remote-write to {sink}; this context's monitors do not, so that receiver misses this Kubernetes cluster"),
+                    format!(
+                        "remote-write to {sink}; this context's monitors do not, so that receiver misses this Kubernetes cluster"
+                    ),
                     format!("add {{url: {sink}}} to spec.prometheus.remoteWrite"),
                 )
             };

@@ -152,7 +152,18 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> Result<i32, CommandError> {
         ));
     }
     if let Some(contexts) = settings.contexts()? {
+        if settings.format == OutputFormat::Sarif {
+            return Err(CommandError::Usage(
+                "-o sarif reports one cluster's findings (its files and lines): run it per context"
+                    .into(),
+            ));
+        }
         return run_in_contexts(settings, args, flag, &contexts);
+    }
+    if let Some(id) = args.rules.iter().find(|id| checks::fleet::is_fleet(id)) {
+        return Err(CommandError::Usage(format!(
+            "{id} compares Kubernetes clusters: add --context a,b or --all-contexts"
+        )));
     }
     let mut loaded = load(settings, &request())?;
     let skipped = report_problems(&loaded);
@@ -314,7 +325,7 @@ fn run_in_contexts(
         match load.outcome {
             Ok(mut loaded) => {
                 if super::report_problems_in(&context, &mut loaded) {
-                    code = 1;
+                    code = code.max(1);
                 }
                 let evaluated = evaluate(settings, args, flag, &mut loaded);
                 findings.extend(evaluated.findings.into_iter().map(|mut f| {

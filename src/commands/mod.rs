@@ -675,6 +675,17 @@ pub fn emit(text: &str) {
     }
 }
 
+/// The commands that read several contexts at once; the others (which write, or describe one cluster) refuse it.
+fn reads_several_contexts(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Get(_) | Command::Clusters(_) | Command::Check(_) | Command::Status(_)
+    ) || matches!(
+        command,
+        Command::Scaffold(crate::cli::ScaffoldCommand::Thanos(_))
+    )
+}
+
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
@@ -687,6 +698,15 @@ pub fn run(cli: Cli) -> i32 {
             {
                 Err(CommandError::Usage(
                     "-o sarif is check's format (findings); use -o json or yaml here".into(),
+                ))
+            }
+            Ok(_)
+                if (cli.global.all_contexts
+                    || cli.global.context.as_deref().is_some_and(|c| c.contains(',')))
+                    && !reads_several_contexts(command) =>
+            {
+                Err(CommandError::Usage(
+                    "--context a,b and --all-contexts are for get, clusters, check, status and scaffold thanos; run this one per context with --context NAME".into(),
                 ))
             }
             Ok(mut settings) => match command {

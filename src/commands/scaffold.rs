@@ -342,7 +342,17 @@ fn thanos_in_contexts(
                 .filter_map(thanos::replica_label),
         );
     }
-    let mut code = 0;
+    if parts
+        .iter()
+        .any(|(context, loaded)| *context == query_context && loaded.snapshot.monitors.is_empty())
+    {
+        return Err(CommandError::Usage(format!(
+            "context {query_context} (the query context) has no TidbMonitor selected, so no Thanos Query would run: choose another with --query-context"
+        )));
+    }
+    // Every context's part is built before any is printed, written or applied: one that is refused leaves
+    // nothing half-done.
+    let mut built = Vec::new();
     for (context, loaded) in &parts {
         if loaded.snapshot.monitors.is_empty() {
             eprintln!("Warning: context {context}: no TidbMonitor selected; nothing for it");
@@ -380,7 +390,11 @@ fn thanos_in_contexts(
             if is_query {
                 format!(
                     "context {context}: the Thanos Query, reading this context's sidecars and {}",
-                    if remote_endpoints.is_empty() { "no other".to_string() } else { remote_endpoints.join(", ") }
+                    if remote_endpoints.is_empty() {
+                        "no other".to_string()
+                    } else {
+                        remote_endpoints.join(", ")
+                    }
                 )
             } else {
                 format!(
@@ -395,16 +409,22 @@ fn thanos_in_contexts(
             .iter()
             .map(|m| format!("TidbMonitor {}/{}", m.metadata.namespace(), m.metadata.name))
             .collect();
+        built.push((context, inputs, result));
+    }
+    let mut code = 0;
+    for (context, inputs, result) in built {
         let described = format!("context={context} query-context={query_context}");
         let notes = result.notes.clone();
         let mut local = settings.clone();
         local.global.context = Some(context.clone());
         local.global.all_contexts = false;
         let mut output = args.output.clone();
-        // A context name may be an ARN with slashes: one directory per context all the same.
-        output.output_dir = output
-            .output_dir
-            .map(|dir| dir.join(context.replace(['/', '\\'], "_")));
+        // A context name may be an ARN with slashes, or `.`: one directory of its own all the same.
+        let directory = match context.replace(['/', '\\'], "_") {
+            dots if dots.chars().all(|c| c == '.') => dots.replace('.', "_"),
+            name => name,
+        };
+        output.output_dir = output.output_dir.map(|dir| dir.join(directory));
         let part = finish(
             &local,
             &Header {

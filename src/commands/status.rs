@@ -250,41 +250,70 @@ fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
     let options = super::live_options(settings);
     let terminal = std::io::stdout().is_terminal();
     super::runtime()?.block_on(async {
-        let connection = crate::source::live::connect(&options).await?;
-        let mut last: Option<String> = None;
-        let mut watches: Option<crate::source::watch::Watches> = None;
+        // Installed before anything is read, so Ctrl-C during a slow read ends the command at once.
         let interrupted = tokio::signal::ctrl_c();
         tokio::pin!(interrupted);
+        let connection = tokio::select! {
+            _ = &mut interrupted => return Ok(0),
+            connection = crate::source::live::connect(&options) => connection?,
+        };
+        // The last report and the warnings that came with it: both are printed again only when they change.
+        let mut last: Option<(String, Vec<String>)> = None;
+        let mut watches: Option<crate::source::watch::Watches> = None;
         loop {
             // Ages move on between reports.
             let now = Settings {
                 now: Timestamp::now(),
                 ..settings.clone()
             };
-            match read_live(&connection, &now, &args.name).await {
+            let read = tokio::select! {
+                _ = &mut interrupted => return Ok(0),
+                read = read_live(&connection, &now, &args.name) => read,
+            };
+            match read {
                 Ok((loaded, queries)) => {
-                    for warning in &loaded.warnings {
-                        eprintln!("warning: {}", escape(warning));
-                    }
-                    let (text, _) = report(&now, args, &loaded);
-                    let text = text.unwrap_or_default();
-                    if last.as_deref() != Some(text.as_str()) {
+                    let mut notes: Vec<String> = loaded
+                        .warnings
+                        .iter()
+                        .map(|w| format!("warning: {}", escape(w)))
+                        .collect();
+                    let text = match status_of(&now, args, &loaded) {
+                        Some(status) => render_status(&now, &status),
+                        None => {
+                            notes.push(format!(
+                                "Error from server (NotFound): tidbmonitors.pingcap.com \"{}\" not found; watching for it",
+                                escape(&args.name)
+                            ));
+                            String::new()
+                        }
+                    };
+                    let current = (text, notes);
+                    if last.as_ref() != Some(&current) {
+                        let (text, notes) = &current;
+                        for note in notes {
+                            eprintln!("{note}");
+                        }
                         let block = if terminal {
                             // Home and clear, as watch(1) does: the report replaces the last one.
                             format!("\x1b[H\x1b[2J{text}")
-                        } else if last.is_some() && !matches!(now.format, OutputFormat::Json) {
+                        } else if now.format == OutputFormat::Yaml {
+                            // One YAML document per change: a valid stream.
+                            format!("---\n{text}")
+                        } else if last.is_some() && now.format != OutputFormat::Json {
                             format!("\n{text}")
                         } else {
                             text.clone()
                         };
                         emit(&block);
-                        last = Some(text);
+                        last = Some(current);
                     }
                     if !watches.as_ref().is_some_and(|w| w.covers(&queries)) {
                         watches = Some(crate::source::watch::watch(&connection, &queries));
                     }
                 }
-                Err(e) => eprintln!("warning: {}", escape(&e.to_string())),
+                // Nothing read yet: the command fails as `status` without --watch does.
+                Err(e) if watches.is_none() => return Err(e),
+                Err(e) => eprintln!("warning: {}; retrying on the next change", escape(&e.to_string())),
             }
             let Some(active) = watches.as_mut() else {
                 return Ok(1);
@@ -295,7 +324,7 @@ fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
                     _ = &mut interrupted => return Ok(0),
                     notice = active.notices.recv() => match notice {
                         Some(crate::source::watch::Notice::Changed) => break,
-                        Some(crate::source::watch::Notice::Refused(why)) => {
+                        Some(crate::source::watch::Notice::Refused(why) | crate::source::watch::Notice::Lost(why)) => {
                             eprintln!("warning: {}", escape(&why));
                         }
                         None => return Ok(1),

@@ -494,7 +494,8 @@ pub fn selected_by_vmagent(
         Kind::VmServiceScrape => ("serviceScrapeSelector", "serviceScrapeNamespaceSelector"),
         _ => return Some(false),
     };
-    let flag = |field: &str| vmagent.pointer(&format!("/spec/{field}")) == Some(&serde_json::json!(true));
+    let flag =
+        |field: &str| vmagent.pointer(&format!("/spec/{field}")) == Some(&serde_json::json!(true));
     if flag("ingestOnlyMode") {
         return Some(false);
     }
@@ -514,7 +515,10 @@ pub fn selected_by_vmagent(
             }
             match namespace_selector {
                 None => Some(
-                    vmagent.pointer("/metadata/namespace").and_then(|v| v.as_str()) == Some(ns),
+                    vmagent
+                        .pointer("/metadata/namespace")
+                        .and_then(|v| v.as_str())
+                        == Some(ns),
                 ),
                 Some(s) => namespace_selected(snapshot, &s, ns),
             }

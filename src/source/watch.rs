@@ -21,6 +21,8 @@ pub enum Notice {
     /// The server refused to watch a query (`verb watch` not granted, CRD not installed): that part of the view
     /// only changes when something else does. Reported once per query.
     Refused(String),
+    /// A watch keeps failing (the server went away): said once, while it retries.
+    Lost(String),
 }
 
 /// The running watches; dropping it ends them.
@@ -121,9 +123,10 @@ async fn watch_one(client: kube::Client, query: Query, sender: UnboundedSender<N
         };
         match client.request_stream(request).await {
             Ok(body) => {
-                failures = 0;
+                let mut events = 0;
                 let mut lines = Box::pin(body).lines();
                 while let Some(Ok(line)) = futures::StreamExt::next(&mut lines).await {
+                    events += 1;
                     let Ok(event) = serde_json::from_str::<Event>(&line) else {
                         continue;
                     };
@@ -143,7 +146,15 @@ async fn watch_one(client: kube::Client, query: Query, sender: UnboundedSender<N
                         }
                     }
                 }
+                // A stream that closed without a single event is a failure, not a reason to reconnect at once.
+                if events == 0 {
+                    failures += 1;
+                } else {
+                    failures = 0;
+                }
             }
+            // 410 before the stream: the version is too old; start again from now.
+            Err(kube::Error::Api(status)) if status.code == 410 => version = None,
             Err(kube::Error::Api(status)) if (403..=405).contains(&status.code) => {
                 let scope = match &query.scope {
                     Scope::Namespace(ns) => format!(" in {ns}"),
@@ -157,7 +168,15 @@ async fn watch_one(client: kube::Client, query: Query, sender: UnboundedSender<N
                 )));
                 return;
             }
-            Err(_) => failures += 1,
+            Err(error) => {
+                failures += 1;
+                if failures == 3 {
+                    let _ = sender.send(Notice::Lost(format!(
+                        "the watch of {} keeps failing ({error}); still retrying",
+                        query.kind.plural()
+                    )));
+                }
+            }
         }
         // A closed or failed watch is reopened; after failures, with a growing pause (up to 5 s).
         let pause = Duration::from_millis((200 * 2u64.pow(failures.min(5))).min(5_000));
