@@ -232,7 +232,7 @@ fn wrong_kinds_empty_files_and_binary_data() {
     .unwrap();
     std::fs::write(
         dir.path().join("ingress.yaml"),
-        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: x}\n",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x}\n",
     )
     .unwrap();
     std::fs::write(
@@ -257,12 +257,12 @@ fn wrong_kinds_empty_files_and_binary_data() {
         "{stderr}"
     );
     assert!(
-        !stderr.contains("Ingress"),
+        !stderr.contains("NetworkPolicy"),
         "unrelated kinds are skipped quietly: {stderr}"
     );
     let (_, _, verbose) = run(&["get", "-v", "-f", dir.path().to_str().unwrap()]);
     assert!(
-        verbose.contains("ignored 1 object(s) of kind Ingress"),
+        verbose.contains("ignored 1 object(s) of kind NetworkPolicy"),
         "{verbose}"
     );
 }

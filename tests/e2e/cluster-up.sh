@@ -179,14 +179,17 @@ echo "cluster-up: $(k get crd --no-headers | wc -l) CRDs Established in $((crd_m
 # The second cluster gets tidb-operator v1's three CRDs (what get, clusters and check read there).
 second_crds=("$crds/pingcap.com_tidbmonitors.yaml" "$crds/pingcap.com_tidbclusters.yaml" "$crds/pingcap.com_dmclusters.yaml")
 kubectl --kubeconfig="$SECOND" create "${second_crds[@]/#/-f}" >/dev/null || fail "installing CRDs on the second server failed"
-# `kubectl wait` refuses a CRD whose status has no conditions yet instead of waiting: retry until it can wait.
-for _ in $(seq 1 120); do
-  kubectl --kubeconfig="$SECOND" wait --for=condition=Established --timeout=60s crd/tidbmonitors.pingcap.com \
-    crd/tidbclusters.pingcap.com crd/dmclusters.pingcap.com >/dev/null 2>&1 && break
-  sleep 0.5
+# Polled rather than `kubectl wait`, which refuses a CRD whose status has no conditions yet instead of waiting.
+for crd in tidbmonitors.pingcap.com tidbclusters.pingcap.com dmclusters.pingcap.com; do
+  for _ in $(seq 1 240); do
+    [ "$(kubectl --kubeconfig="$SECOND" get crd "$crd" \
+      -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" = True ] && break
+    sleep 0.5
+  done
+  [ "$(kubectl --kubeconfig="$SECOND" get crd "$crd" \
+    -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" = True ] \
+    || fail "the second server's CRD $crd is not Established after 120 s"
 done
-kubectl --kubeconfig="$SECOND" wait --for=condition=Established --timeout=1s crd/tidbmonitors.pingcap.com \
-  crd/tidbclusters.pingcap.com crd/dmclusters.pingcap.com >/dev/null || fail "the second server's CRDs are not Established"
 k create namespace team-a >/dev/null
 k create clusterrole tm-read --verb=get,list,watch \
   --resource=tidbmonitors.pingcap.com,tidbclusters.pingcap.com,dmclusters.pingcap.com,statefulsets.apps >/dev/null
