@@ -60,6 +60,17 @@ macro_rules! catalogue {
                 $( self.$field.retain(|o| o.kind() != kind || selector.matches(&o.meta().labels)); )*
             }
 
+            /// Forgets every object of `kind` and that it was ever read or refused: as if no command had asked for it.
+            pub fn forget(&mut self, kind: Kind) {
+                self.group_index.forget();
+                self.scrape_cache.forget();
+                $( self.$field.retain(|o| o.kind() != kind); )*
+                self.scopes.remove(&kind);
+                self.gaps.remove(&kind);
+                self.raw.retain(|(k, _, _), _| *k != kind);
+                self.origins.retain(|(k, _, _), _| *k != kind);
+            }
+
             /// Moves every object of `other` into `self` (live lists decode kind by kind, in parallel).
             pub fn merge(&mut self, mut other: Snapshot) {
                 self.group_index.forget();
