@@ -87,11 +87,15 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show TidbMonitors: clusters, versions, Thanos, workload and migration state, storage, readiness.
+    /// Show TidbMonitors: readiness, health, workload and migration state; -o wide adds clusters, versions, storage.
+    ///
+    /// HEALTH is the worst active finding of `check`'s rules about TidbMonitors on the monitor: `ok`, `warning(N)`
+    /// or `error(N)` (infos and suppressed findings do not count), `<unknown>` when a kind those rules read could
+    /// not be read or a rule could not decide. `-o wide` lists the rule IDs; `check NAME` explains them.
     #[command(after_help = "Examples:\n  \
-        # every TidbMonitor, with its clusters, versions and workload state\n  \
+        # every TidbMonitor, with its readiness, health and workload state\n  \
         kubectl tidbmonitor get -A\n  \
-        # two monitors of one namespace, with storage class, external labels and images\n  \
+        # two monitors of one namespace, with the rules behind HEALTH, clusters, versions, storage and images\n  \
         kubectl tidbmonitor get -n tidb basic thanos -o wide\n  \
         # offline, on manifests\n  \
         kubectl tidbmonitor get -A -f manifests/")]

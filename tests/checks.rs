@@ -1286,3 +1286,42 @@ fn rules_report_on_their_subjects_and_read_only_their_declared_kinds() {
     }
     assert!(compared > 200, "only {compared} findings compared");
 }
+
+/// `get` reads PersistentVolumes and ConfigMaps by name: the ones `volumes_looked_up` and
+/// `config_maps_looked_up` name must be all the rules look at.
+#[test]
+fn the_rules_look_up_only_the_volumes_and_config_maps_they_name() {
+    let mut kept = 0;
+    for (text, operator) in declaration_samples() {
+        let flag = operator.as_deref().map(|v| v.parse().unwrap());
+        let run = |named_only: bool| {
+            let mut snapshot = as_live(&text);
+            if named_only {
+                let volumes = checks::migration::volumes_looked_up(&snapshot);
+                snapshot
+                    .pvs
+                    .retain(|pv| volumes.contains(&pv.metadata.name));
+                let config_maps = checks::config_maps_looked_up(&snapshot);
+                snapshot.config_maps.retain(|cm| {
+                    let key = (
+                        cm.metadata.namespace().to_string(),
+                        cm.metadata.name.clone(),
+                    );
+                    config_maps.contains(&key)
+                });
+            }
+            let context = Context {
+                operator: checks::operator::operator_version(&snapshot, flag),
+                all_namespaces: true,
+                offline: false,
+            };
+            let kept = snapshot.pvs.len() + snapshot.config_maps.len();
+            (checks::run(&snapshot, &context, |_| true), kept)
+        };
+        let (whole, _) = run(false);
+        let (named, named_kept) = run(true);
+        assert_eq!(whole, named, "{text}");
+        kept += named_kept;
+    }
+    assert!(kept > 5, "only {kept} volumes and ConfigMaps named");
+}

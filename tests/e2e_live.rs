@@ -30,24 +30,51 @@ fn get_all_namespaces_shows_live_state() {
         .collect();
     assert_eq!(header, ["NAMESPACE", "NAME"], "{}", run.stdout);
     let alpha = row(&run.stdout, 1, "alpha");
-    assert_eq!(alpha[0], "e2e-get-a");
-    assert_eq!(alpha[2], "e2e-get-a/alpha");
+    // The admin reads every kind the rules about TidbMonitors need: a verdict, never <unknown>. alpha lacks
+    // prometheusReloader (TM054, a warning); beta's TLS cluster has no client Secret (TM002, an error).
     assert_eq!(
-        &alpha[3..=11],
+        &alpha[..7],
         [
+            "e2e-get-a",
+            "alpha",
+            "1/1",
+            "warning(1)",
+            "StatefulSet",
+            "off",
+            "15d"
+        ],
+        "{}",
+        run.stdout
+    );
+    let beta = row(&run.stdout, 1, "beta");
+    assert_eq!(
+        (beta[2], beta[3], beta[5]),
+        ("0/1", "error(1)", "on"),
+        "{}",
+        run.stdout
+    );
+    let wide = plugin(&["get", "-A", "-o", "wide"]);
+    let alpha = row(&wide.stdout, 1, "alpha");
+    assert_eq!(
+        &alpha[8..=14],
+        [
+            "TM054",
+            "e2e-get-a/alpha",
             "v2.53.2",
             "10.4.5",
             "<none>",
-            "1/1",
-            "StatefulSet",
-            "5Gi/<default>",
-            "15d",
-            "off",
-            alpha[11]
-        ]
+            "1",
+            "5Gi/<default>"
+        ],
+        "{}",
+        wide.stdout
     );
-    let beta = row(&run.stdout, 1, "beta");
-    assert_eq!((beta[6], beta[10]), ("0/1", "on"));
+    assert_eq!(
+        row(&wide.stdout, 1, "beta")[8],
+        "TM002,TM054",
+        "{}",
+        wide.stdout
+    );
     assert!(!run.stdout.contains('\u{1b}'));
 }
 
@@ -134,8 +161,14 @@ fn restricted_user_forbidden_cluster_wide_but_served_in_its_namespace() {
     let mine = plugin_with(&viewer, &["get"]);
     assert_eq!(mine.code, 0, "{}", mine.stderr);
     let cells = row(&mine.stdout, 0, "viewer-visible");
-    // Deployments are not granted: one warning, the row still prints; StatefulSets are granted.
-    assert_eq!(cells[5], "1/1");
+    // Deployments, Secrets and claims are not granted: one warning, the row still prints with HEALTH <unknown>
+    // (the rules about monitors could not read them); StatefulSets are granted.
+    assert_eq!(
+        (cells[1], cells[2]),
+        ("1/1", "<unknown>"),
+        "{}",
+        mine.stdout
+    );
     assert_eq!(
         mine.stderr
             .lines()
@@ -145,7 +178,9 @@ fn restricted_user_forbidden_cluster_wide_but_served_in_its_namespace() {
         "{}",
         mine.stderr
     );
-    assert!(mine.stderr.contains("deployments.apps"));
+    for kind in ["deployments.apps", "secrets", "persistentvolumeclaims"] {
+        assert!(mine.stderr.contains(kind), "{kind}: {}", mine.stderr);
+    }
 }
 
 #[test]

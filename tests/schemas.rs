@@ -70,6 +70,11 @@ fn every_json_document_matches_its_schema() {
     let check = output(&["check", "-A", "-f", "examples", "-o", "json"]);
     assert!(!check["findings"].as_array().unwrap().is_empty());
     assert_valid("check.schema.json", &check);
+    let status = output(&[
+        "status", "-n", "shop", "shop", "-f", "examples", "-o", "json",
+    ]);
+    assert_eq!(status["kind"], "TidbMonitorStatus");
+    assert_valid("status.schema.json", &status);
 }
 
 #[test]
@@ -82,6 +87,9 @@ fn the_schemas_reject_what_the_plugin_never_prints() {
     assert!(!validator("check.schema.json").is_valid(&check));
     check["kind"] = "TidbMonitorViewList".into();
     assert!(!validator("check.schema.json").is_valid(&check));
+    let mut get = output(&["get", "-A", "-f", "examples", "-o", "json"]);
+    get["items"][0]["health"]["status"] = "fine".into();
+    assert!(!validator("get.schema.json").is_valid(&get));
 }
 
 /// The OASIS SARIF 2.1.0 schema, as the `serde-sarif` dev-dependency ships it: cargo unpacked its sources

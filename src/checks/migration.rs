@@ -194,6 +194,53 @@ fn legacy_deployment(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     }
 }
 
+/// The old PVC `X-monitor` of a persistent monitor (`None` for an ephemeral one), and the volume it is bound to.
+fn legacy_claim<'a>(
+    snapshot: &'a Snapshot,
+    monitor: &TidbMonitor,
+) -> Option<(
+    Lookup<&'a crate::model::PersistentVolumeClaim>,
+    Option<&'a str>,
+)> {
+    if !monitor.spec.persistent {
+        return None;
+    }
+    let lookup = snapshot.pvc(
+        monitor.metadata.namespace(),
+        &naming::legacy_pvc(&monitor.metadata.name),
+    );
+    let volume = lookup
+        .found()
+        .and_then(|pvc| pvc.spec.volume_name.as_deref())
+        .filter(|v| !v.is_empty());
+    Some((lookup, volume))
+}
+
+/// The PersistentVolume a migration recorded in the monitor's status (TM023).
+fn recorded_volume(monitor: &TidbMonitor) -> Option<&str> {
+    monitor
+        .status
+        .deployment_storage_status
+        .as_ref()
+        .and_then(|s| s.pv_name.as_deref())
+        .filter(|p| !p.is_empty())
+}
+
+/// Every PersistentVolume the rules look up (TM021–TM023, TM025, TM026), given the claims read: the volume of each
+/// persistent monitor's old claim and the one a migration recorded. No other rule reads volumes, so a command
+/// may read these by name instead of listing every volume of the cluster (`get`).
+pub fn volumes_looked_up(snapshot: &Snapshot) -> std::collections::BTreeSet<String> {
+    snapshot
+        .monitors
+        .iter()
+        .flat_map(|m| {
+            let claimed = legacy_claim(snapshot, m).and_then(|(_, volume)| volume);
+            claimed.into_iter().chain(recorded_volume(m))
+        })
+        .map(String::from)
+        .collect()
+}
+
 /// The old PVC `X-monitor` and its PV, for persistent monitors; unresolved lookups are reported.
 /// Only TM021 says what it could not read, so one gap is reported once, not by four rules.
 fn legacy_volume<'a>(
@@ -205,13 +252,11 @@ fn legacy_volume<'a>(
     &'a crate::model::PersistentVolumeClaim,
     Option<&'a crate::model::PersistentVolume>,
 )> {
-    if !monitor.spec.persistent {
-        return None;
-    }
+    let (lookup, volume) = legacy_claim(snapshot, monitor)?;
     let ns = monitor.metadata.namespace();
     let pvc_name = naming::legacy_pvc(&monitor.metadata.name);
     let id = monitor_id(monitor);
-    let pvc = match snapshot.pvc(ns, &pvc_name) {
+    let pvc = match lookup {
         Lookup::Found(pvc) => pvc,
         Lookup::Missing => return None,
         // Only worth saying when a legacy Deployment suggests a migration is due.
@@ -227,7 +272,6 @@ fn legacy_volume<'a>(
             return None;
         }
     };
-    let volume = pvc.spec.volume_name.as_deref().filter(|v| !v.is_empty());
     let pv = match volume {
         None => None,
         Some(pv_name) => match snapshot.pv(pv_name) {
@@ -453,13 +497,9 @@ fn report_outcomes(
 
 fn status_pv_missing(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
-        let pv_name = monitor
-            .status
-            .deployment_storage_status
-            .as_ref()
-            .and_then(|s| s.pv_name.as_deref())
-            .filter(|p| !p.is_empty());
-        let Some(pv_name) = pv_name else { continue };
+        let Some(pv_name) = recorded_volume(monitor) else {
+            continue;
+        };
         let id = monitor_id(monitor);
         if let Some(None) = e.found(
             snapshot.pv(pv_name),

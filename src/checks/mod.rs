@@ -26,6 +26,7 @@ use serde::Serialize;
 use crate::model::ObjectMeta;
 use crate::snapshot::{Kind, Lookup, Snapshot};
 pub use operator::{OperatorVersion, Version};
+pub use pitfalls::config_maps_looked_up;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,

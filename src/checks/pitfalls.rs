@@ -690,6 +690,18 @@ struct Needed {
     since: Version,
 }
 
+/// Every ConfigMap the rules look up (TM069), as `(namespace, name)`: the ones the monitors' specs name. No other
+/// rule reads ConfigMaps, so a command may read these by name instead of listing every ConfigMap (`get`).
+pub fn config_maps_looked_up(snapshot: &Snapshot) -> std::collections::BTreeSet<(String, String)> {
+    snapshot
+        .monitors
+        .iter()
+        .flat_map(needed)
+        .filter(|n| n.kind == "ConfigMap" && !n.name.is_empty())
+        .map(|n| (n.namespace, n.name))
+        .collect()
+}
+
 fn needed(monitor: &TidbMonitor) -> Vec<Needed> {
     let own = monitor.metadata.namespace();
     let mut out = Vec::new();

@@ -250,6 +250,17 @@ pub struct Loaded {
 
 /// Fills a snapshot from files (`-f`) or the live cluster, as the global flags say.
 pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandError> {
+    load_then(settings, request, |_| Vec::new())
+}
+
+/// [`load`], then live a second round of the narrowed LISTs `then` asks for, given what the first round read
+/// (objects named by those it read); its refusals become gaps and warnings, as for the request's other kinds.
+/// Files hold every object already: no second round.
+pub fn load_then(
+    settings: &Settings,
+    request: &Request,
+    then: impl Fn(&Snapshot) -> Vec<source::Query>,
+) -> Result<Loaded, CommandError> {
     let global = &settings.global;
     if settings.offline() {
         let default_namespace = global
@@ -300,7 +311,13 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
     let options = live_options(settings);
     runtime()?.block_on(async {
         let connection = live::connect(&options).await?;
-        let (snapshot, warnings) = connection.snapshot(request).await?;
+        let (mut snapshot, mut warnings) = connection.snapshot(request).await?;
+        let queries = then(&snapshot);
+        if !queries.is_empty() {
+            let (part, more) = connection.read(&queries, None).await?;
+            snapshot.merge(part);
+            warnings.extend(more);
+        }
         let row_namespace = match snapshot.scopes.get(&request.primary) {
             Some(Scope::Namespace(ns)) => Some(ns.clone()),
             _ => None,

@@ -2,6 +2,7 @@
 
 pub mod clusters;
 pub mod discovery;
+pub mod health;
 pub mod metric_storage;
 pub mod monitors;
 pub mod relabel;
