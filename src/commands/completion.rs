@@ -220,6 +220,18 @@ fn candidates(done: &[String], partial: &str) -> (Vec<String>, u8) {
                 .collect(),
         );
     }
+    // `status cluster/<TAB>`, `status tc/<TAB>`: the names of what TYPE means, behind the TYPE typed.
+    if path == ["status"]
+        && let Some((kind, _)) = partial.split_once('/')
+    {
+        let kinds = match super::status::target(&format!("{kind}/x")) {
+            Ok(super::status::Target::Cluster { kinds, .. }) => kinds,
+            Ok(super::status::Target::Monitor(_)) => vec![Kind::TidbMonitor],
+            Err(_) => return values_of(Vec::new()),
+        };
+        let names = live_names(done, &kinds).unwrap_or_default();
+        return values_of(names.into_iter().map(|n| format!("{kind}/{n}")).collect());
+    }
     let clusters = [Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
     let kinds: &[Kind] = match path
         .iter()

@@ -1,6 +1,7 @@
 //! One module per command. Each parses its options, asks a source for a snapshot, calls the core, renders.
 
 pub mod check;
+pub mod cluster_status;
 pub mod clusters;
 pub mod completion;
 pub mod get;
@@ -60,6 +61,7 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
         ),
         ("check.schema.json", check::report_schema()),
         ("status.schema.json", status::schema()),
+        ("status-cluster.schema.json", cluster_status::schema()),
     ]
 }
 

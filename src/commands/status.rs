@@ -49,11 +49,17 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
+    let name = match target(&args.name)? {
+        Target::Monitor(name) => name,
+        Target::Cluster { kinds, name } => {
+            return super::cluster_status::run(settings, &kinds, &name, args.assume_complete);
+        }
+    };
     let request = request();
     let mut loaded = if settings.offline() {
         load(settings, &request)?
     } else {
-        load_live(settings, &args.name)?
+        load_live(settings, &name)?
     };
     if args.assume_complete {
         for kind in request.kinds() {
@@ -71,11 +77,11 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
     let Some(status) = monitor_status(
         &loaded.snapshot,
         &namespace,
-        &args.name,
+        &name,
         &context,
         &finding_kinds,
     ) else {
-        super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&args.name), &[]);
+        super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&name), &[]);
         return Ok(1);
     };
     let text = match settings.format {
@@ -88,6 +94,73 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
     };
     emit(&text);
     Ok(if status.partial() || skipped { 1 } else { 0 })
+}
+
+/// What `status` was asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `NAME`, `tidbmonitor/NAME`, `tm/NAME`, `tidbmonitor.pingcap.com/NAME`.
+    Monitor(String),
+    /// `TYPE/NAME` for a cluster: `kinds` is what TYPE can mean.
+    Cluster { kinds: Vec<Kind>, name: String },
+}
+
+/// The kinds `TYPE/NAME` can name, with kubectl's spellings of TYPE: the singular, the plural or the CRD's short
+/// name (`tm`, `tc`, `dc`; tidb-operator's CRDs), alone or with the group or version.group
+/// (`tidbcluster.pingcap.com`, `clusters.v1alpha1.core.pingcap.com`), in any case, and what `-o name` prints.
+/// `cluster/` and `clusters/` alone mean a cluster of any kind `clusters` lists (in kubectl, `cluster` is the v2
+/// CRD's singular; here it is the plugin's word for all three): `cluster.core.pingcap.com/` picks the v2 one.
+pub fn target(arg: &str) -> Result<Target, CommandError> {
+    let Some((kind, name)) = arg.split_once('/') else {
+        return Ok(Target::Monitor(arg.to_string()));
+    };
+    let usage = |why: String| {
+        CommandError::Usage(format!(
+            "{why}; status takes NAME (a TidbMonitor) or TYPE/NAME with TYPE cluster (any of the three), \
+             tidbcluster (tc), dmcluster (dc) or cluster.core.pingcap.com (v2)"
+        ))
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err(usage(format!("{arg:?} is not TYPE/NAME")));
+    }
+    let kind = kind.to_ascii_lowercase();
+    let clusters = vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
+    if kind == "cluster" || kind == "clusters" {
+        return Ok(Target::Cluster {
+            kinds: clusters,
+            name: name.to_string(),
+        });
+    }
+    let (resource, group) = match kind.split_once('.') {
+        Some((resource, group)) => (resource, Some(group)),
+        None => (kind.as_str(), None),
+    };
+    let short_names = |k: Kind| -> &'static [&'static str] {
+        match k {
+            Kind::TidbMonitor => &["tm"],
+            Kind::TidbCluster => &["tc"],
+            Kind::DmCluster => &["dc"],
+            _ => &[],
+        }
+    };
+    let matching = std::iter::once(Kind::TidbMonitor)
+        .chain(clusters)
+        .find(|k| {
+            let named = resource == k.kind_name().to_ascii_lowercase()
+                || resource == k.plural()
+                || short_names(*k).contains(&resource);
+            let grouped = group
+                .is_none_or(|g| g == k.group() || g == format!("{}.{}", k.version(), k.group()));
+            named && grouped
+        });
+    match matching {
+        Some(Kind::TidbMonitor) => Ok(Target::Monitor(name.to_string())),
+        Some(kind) => Ok(Target::Cluster {
+            kinds: vec![kind],
+            name: name.to_string(),
+        }),
+        None => Err(usage(format!("unknown TYPE {kind:?}"))),
+    }
 }
 
 /// Reads only what the monitor names, in three rounds of narrowed LISTs (never a cluster-wide list, so the
@@ -294,7 +367,7 @@ pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
     out
 }
 
-fn section(out: &mut String, heading: &str, body: &str, not_checked: &[NotChecked]) {
+pub(super) fn section(out: &mut String, heading: &str, body: &str, not_checked: &[NotChecked]) {
     out.push('\n');
     out.push_str(heading);
     out.push('\n');
@@ -562,4 +635,104 @@ fn endpoints(status: &MonitorStatus, color: bool) -> String {
     };
     text.push_str(&format!("Thanos sidecar gRPC: {line}\n"));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cluster(kinds: &[Kind], name: &str) -> Target {
+        Target::Cluster {
+            kinds: kinds.to_vec(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn targets_as_kubectl_users_type_them() {
+        let any = [Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
+        assert_eq!(target("basic").unwrap(), Target::Monitor("basic".into()));
+        for monitor in [
+            "tm/basic",
+            "tidbmonitor/basic",
+            "TidbMonitors/basic",
+            "tidbmonitor.pingcap.com/basic",
+        ] {
+            assert_eq!(
+                target(monitor).unwrap(),
+                Target::Monitor("basic".into()),
+                "{monitor}"
+            );
+        }
+        for generic in ["cluster/basic", "clusters/basic", "Cluster/basic"] {
+            assert_eq!(
+                target(generic).unwrap(),
+                cluster(&any, "basic"),
+                "{generic}"
+            );
+        }
+        for tc in [
+            "tc/basic",
+            "tidbcluster/basic",
+            "tidbclusters/basic",
+            "TidbCluster/basic",
+            "tidbcluster.pingcap.com/basic",
+            "tidbclusters.v1alpha1.pingcap.com/basic",
+        ] {
+            assert_eq!(
+                target(tc).unwrap(),
+                cluster(&[Kind::TidbCluster], "basic"),
+                "{tc}"
+            );
+        }
+        for dc in ["dc/sync", "dmcluster/sync", "dmcluster.pingcap.com/sync"] {
+            assert_eq!(
+                target(dc).unwrap(),
+                cluster(&[Kind::DmCluster], "sync"),
+                "{dc}"
+            );
+        }
+        for v2 in [
+            "cluster.core.pingcap.com/basic",
+            "clusters.core.pingcap.com/basic",
+            "clusters.v1alpha1.core.pingcap.com/basic",
+        ] {
+            assert_eq!(
+                target(v2).unwrap(),
+                cluster(&[Kind::Cluster], "basic"),
+                "{v2}"
+            );
+        }
+        // What `clusters -o name` and `get -o name` print comes back as the same object.
+        for kind in any {
+            let printed = crate::render::kind_object_name(kind, "x");
+            assert_eq!(
+                target(&printed).unwrap(),
+                cluster(&[kind], "x"),
+                "{printed}"
+            );
+        }
+        assert_eq!(
+            target(&crate::render::kind_object_name(Kind::TidbMonitor, "x")).unwrap(),
+            Target::Monitor("x".into())
+        );
+    }
+
+    #[test]
+    fn other_types_are_usage_errors() {
+        for bad in [
+            "pod/basic",
+            "cluster.pingcap.com/basic",
+            "tidbcluster.core.pingcap.com/basic",
+            "tc/",
+            "tc/a/b",
+            "pdgroup/basic",
+        ] {
+            let Err(CommandError::Usage(message)) = target(bad) else {
+                panic!("{bad} should be a usage error");
+            };
+            assert!(message.contains("TYPE/NAME"), "{message}");
+            assert!(!message.contains('\n'), "{message}");
+        }
+    }
 }

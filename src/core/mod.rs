@@ -1,5 +1,6 @@
 //! The pure core: Snapshot in, views out. No I/O, no clocks (ages are rendered later).
 
+pub mod cluster_status;
 pub mod clusters;
 pub mod discovery;
 pub mod health;
