@@ -94,11 +94,15 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show TidbMonitors: clusters, versions, Thanos, workload and migration state, storage, readiness.
+    /// Show TidbMonitors: readiness, health, workload and migration state; -o wide adds clusters, versions, storage.
+    ///
+    /// HEALTH is the worst active finding of `check`'s rules about TidbMonitors on the monitor: `ok`, `warning(N)`
+    /// or `error(N)` (infos and suppressed findings do not count), `<unknown>` when a kind those rules read could
+    /// not be read or a rule could not decide. `-o wide` lists the rule IDs; `check NAME` explains them.
     #[command(after_help = "Examples:\n  \
-        # every TidbMonitor, with its clusters, versions and workload state\n  \
+        # every TidbMonitor, with its readiness, health and workload state\n  \
         kubectl tidbmonitor get -A\n  \
-        # two monitors of one namespace, with storage class, external labels and images\n  \
+        # two monitors of one namespace, with the rules behind HEALTH, clusters, versions, storage and images\n  \
         kubectl tidbmonitor get -n tidb basic thanos -o wide\n  \
         # offline, on manifests\n  \
         kubectl tidbmonitor get -A -f manifests/")]
@@ -123,12 +127,24 @@ pub enum Command {
         # the rules, their severities and titles\n  \
         kubectl tidbmonitor check --list-rules")]
     Check(CheckArgs),
-    /// One TidbMonitor's whole story: overview, clusters, workloads, storage, endpoints and findings.
+    /// One TidbMonitor's whole story (overview, clusters, workloads, storage, endpoints, findings), or one
+    /// cluster's (overview, scrapers, TLS, findings) with `cluster/NAME`.
+    ///
+    /// TYPE/NAME names a cluster as kubectl users type it: `cluster/NAME` is a TidbCluster, DMCluster or v2
+    /// Cluster of that name (whichever exists; name the kind when several do), `tidbcluster/NAME` (`tc/`),
+    /// `dmcluster/NAME` (`dc/`), `cluster.core.pingcap.com/NAME` (v2), and whatever `clusters -o name` prints.
+    /// Live, a cluster's scrape objects are read in its namespace only and TidbMonitors in every namespace.
     #[command(after_help = "Examples:\n  \
         # everything about monitor basic in namespace tidb; exit 1 when a section could not be read\n  \
         kubectl tidbmonitor status -n tidb basic\n  \
         # the same as a versioned document (kind: TidbMonitorStatus)\n  \
-        kubectl tidbmonitor status -n tidb basic -o json")]
+        kubectl tidbmonitor status -n tidb basic -o json\n  \
+        # a cluster: which TidbMonitors and scrape objects cover it, its client Secret, its findings\n  \
+        kubectl tidbmonitor status -n tidb cluster/basic\n  \
+        # a v2 Cluster as a versioned document (kind: TidbClusterStatus)\n  \
+        kubectl tidbmonitor status -n tidb cluster.core.pingcap.com/basic -o yaml\n  \
+        # every cluster of a namespace, one after the other\n  \
+        kubectl tidbmonitor clusters -n tidb -o name | xargs -n1 kubectl tidbmonitor status -n tidb")]
     Status(StatusArgs),
     /// Generate ready-to-apply YAML: ServiceMonitors/PodMonitors for clusters, or Thanos for monitors.
     #[command(
@@ -192,8 +208,9 @@ pub struct GetArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// The TidbMonitor, in -n or the context's namespace.
-    #[arg(value_name = "NAME")]
+    /// The TidbMonitor, or a cluster as TYPE/NAME (`cluster/NAME`, `tidbcluster/NAME`, `dmcluster/NAME`,
+    /// `cluster.core.pingcap.com/NAME`), in -n or the context's namespace.
+    #[arg(value_name = "NAME|TYPE/NAME")]
     pub name: String,
     /// With -f: the files hold every object, so a reference or workload not in them is missing, not unknown.
     #[arg(long)]

@@ -44,6 +44,7 @@ macro_rules! catalogue {
                 D::Error: std::fmt::Display,
             {
                 self.group_index.forget();
+                self.lookup_index.forget();
                 match kind {
                     $( Kind::$variant => {
                         let object: $ty = decode(kind, de, default_namespace)?;
@@ -57,12 +58,26 @@ macro_rules! catalogue {
             /// Drops objects of `kind` that the label selector does not match (offline mode applies `-l` itself).
             pub fn retain_matching(&mut self, kind: Kind, selector: &crate::selector::Selector) {
                 self.group_index.forget();
+                self.lookup_index.forget();
                 $( self.$field.retain(|o| o.kind() != kind || selector.matches(&o.meta().labels)); )*
+            }
+
+            /// Forgets every object of `kind` and that it was ever read or refused: as if no command had asked for it.
+            pub fn forget(&mut self, kind: Kind) {
+                self.group_index.forget();
+                self.lookup_index.forget();
+                self.scrape_cache.forget();
+                $( self.$field.retain(|o| o.kind() != kind); )*
+                self.scopes.remove(&kind);
+                self.gaps.remove(&kind);
+                self.raw.retain(|(k, _, _), _| *k != kind);
+                self.origins.retain(|(k, _, _), _| *k != kind);
             }
 
             /// Moves every object of `other` into `self` (live lists decode kind by kind, in parallel).
             pub fn merge(&mut self, mut other: Snapshot) {
                 self.group_index.forget();
+                self.lookup_index.forget();
                 $( self.$field.append(&mut other.$field); )*
                 self.scopes.extend(other.scopes);
                 self.gaps.extend(other.gaps);
@@ -74,6 +89,7 @@ macro_rules! catalogue {
             /// Keeps only the last object of each kind/namespace/name; returns a description of each one dropped.
             pub fn keep_last_definitions(&mut self) -> Vec<String> {
                 self.group_index.forget();
+                self.lookup_index.forget();
                 let mut dropped = Vec::new();
                 $( dedupe(&mut self.$field, &mut dropped); )*
                 dropped.sort();
@@ -292,6 +308,72 @@ pub struct Snapshot {
     pub scrape_cache: crate::core::scraping::ScrapeCache,
     /// The v2 groups of each cluster, for `core::scraping::groups_of`.
     pub group_index: crate::core::scraping::GroupIndex,
+    /// Where each object of a looked-up kind sits, by namespace and name: rules look clusters, Secrets and claims
+    /// up once per reference, which scanned every object of the kind (1,000 monitors × 2,000 clusters).
+    pub lookup_index: LookupIndex,
+}
+
+/// The positions of the objects of each kind by `(namespace, name)` (namespace empty for cluster-scoped kinds),
+/// built on first lookup. `Snapshot`'s own changes drop it; one built before a direct change of a field (another
+/// length, or a hit that no longer is the object asked for) is rebuilt, never trusted.
+#[derive(Debug, Default)]
+pub struct LookupIndex(std::sync::Mutex<BTreeMap<Kind, BuiltLookup>>);
+
+/// The length of the kind's field when built, and the positions of its objects.
+type BuiltLookup = (usize, std::collections::HashMap<(String, String), usize>);
+
+impl LookupIndex {
+    pub fn forget(&mut self) {
+        if let Ok(index) = self.0.get_mut() {
+            index.clear();
+        }
+    }
+
+    /// The position in `items` of the object of `kind` at `namespace`/`name`.
+    fn position<T: Object>(
+        &self,
+        kind: Kind,
+        items: &[T],
+        namespace: &str,
+        name: &str,
+    ) -> Option<usize> {
+        let key_of = |item: &T| {
+            let m = item.meta();
+            let ns = if kind.namespaced() { m.namespace() } else { "" };
+            (ns.to_string(), m.name.clone())
+        };
+        let ns = if kind.namespaced() { namespace } else { "" };
+        let matches = |item: &T| {
+            let m = item.meta();
+            item.kind() == kind && m.name == name && (!kind.namespaced() || m.namespace() == ns)
+        };
+        let Ok(mut index) = self.0.lock() else {
+            return items.iter().position(matches);
+        };
+        let lookup = |built: &BuiltLookup| -> Option<Option<usize>> {
+            if built.0 != items.len() {
+                return None;
+            }
+            match built.1.get(&(ns.to_string(), name.to_string())) {
+                Some(&i) => items.get(i).filter(|item| matches(item)).map(|_| Some(i)),
+                None => Some(None),
+            }
+        };
+        if let Some(found) = index.get(&kind).and_then(lookup) {
+            return found;
+        }
+        let mut built = std::collections::HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if item.kind() == kind {
+                // The first definition wins, as a scan would find it.
+                built.entry(key_of(item)).or_insert(i);
+            }
+        }
+        let built = (items.len(), built);
+        let found = lookup(&built).flatten();
+        index.insert(kind, built);
+        found
+    }
 }
 
 /// Whether the snapshot can answer "does object K ns/name exist?".
@@ -339,12 +421,10 @@ impl Snapshot {
         namespace: &str,
         name: &str,
     ) -> Lookup<&'a T> {
-        let found = items.iter().find(|item| {
-            let m = item.meta();
-            item.kind() == kind
-                && m.name == name
-                && (!kind.namespaced() || m.namespace() == namespace)
-        });
+        let found = self
+            .lookup_index
+            .position(kind, items, namespace, name)
+            .and_then(|i| items.get(i));
         match found {
             Some(item) => Lookup::Found(item),
             None if self.knows(kind, namespace) => Lookup::Missing,
@@ -525,4 +605,42 @@ fn dedupe<T: Object>(items: &mut Vec<T>, dropped: &mut Vec<String>) {
     }
     let mut flags = keep.into_iter();
     items.retain(|_| flags.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(yaml: &str) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        crate::source::files::load_text_into("t.yaml", yaml, "default", &[], &mut snapshot);
+        snapshot
+            .scopes
+            .insert(Kind::TidbCluster, Scope::AllNamespaces);
+        snapshot
+    }
+
+    const TWO: &str = "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: a, namespace: x}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: b, namespace: x}\n";
+
+    /// The index answers as a scan would, also after the fields were changed directly (as tests and the
+    /// commands' narrowing do): another length or a stale hit rebuilds it.
+    #[test]
+    fn lookups_stay_right_when_fields_change_under_the_index() {
+        let mut s = snapshot(TWO);
+        assert!(matches!(s.cluster("x", "b"), Lookup::Found(c) if c.metadata.name == "b"));
+        assert!(matches!(s.cluster("y", "b"), Lookup::Missing));
+        s.clusters.remove(0);
+        assert!(matches!(s.cluster("x", "a"), Lookup::Missing));
+        assert!(matches!(s.cluster("x", "b"), Lookup::Found(c) if c.metadata.name == "b"));
+        s.clusters.clear();
+        assert!(matches!(s.cluster("x", "b"), Lookup::Missing));
+        let more = snapshot(TWO);
+        s.merge(more);
+        assert!(matches!(s.cluster("x", "a"), Lookup::Found(_)));
+        // Same length, another object at the position the index remembers: rebuilt, not trusted.
+        s.clusters.swap(0, 1);
+        assert!(matches!(s.cluster("x", "a"), Lookup::Found(c) if c.metadata.name == "a"));
+        s.forget(Kind::TidbCluster);
+        assert!(matches!(s.cluster("x", "a"), Lookup::Unknown));
+    }
 }

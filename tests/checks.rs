@@ -1174,3 +1174,192 @@ fn tm071_tidb_dashboard_job_queries_miss_the_monitor_s_job_names() {
     let commented = "    replicas: 1\n    config: |\n      [pd-server]\n      # metric-storage = \"http://p:9090\"\n";
     assert_eq!(run_live(&estate(commented, "v8.5.7"), "TM071").len(), 1);
 }
+
+/// Every sample a rule's declarations are tested on: each rule's bad and good example, the project's examples,
+/// the status and v2 test data, and tidb-operator's own examples.
+fn declaration_samples() -> Vec<(String, Option<String>)> {
+    let mut samples: Vec<(String, Option<String>)> = Vec::new();
+    for rule in checks::registry() {
+        for text in [rule.bad, rule.good] {
+            samples.push((text.to_string(), rule.example_operator.map(String::from)));
+            // The operator version detected from its Deployment, as live (the example's, and an old and a
+            // current one for the bad example): rules that depend on it read Deployments.
+            let mut versions: Vec<&str> = rule.example_operator.into_iter().collect();
+            if text == rule.bad {
+                versions.extend(["v1.1.7", "v1.6.6"]);
+            }
+            for version in versions {
+                samples.push((
+                    format!(
+                        "{text}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: tidb-controller-manager, namespace: tidb-admin}}\nspec:\n  template: {{spec: {{containers: [{{name: tidb-operator, image: 'pingcap/tidb-operator:{version}'}}]}}}}\n"
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![
+        project_examples(),
+        root.join("testdata/status").display().to_string(),
+        root.join("testdata/status-cluster").display().to_string(),
+        v2_docs(),
+    ];
+    for entry in std::fs::read_dir(common::fixtures().join("examples")).unwrap() {
+        dirs.push(entry.unwrap().path().display().to_string());
+    }
+    for dir in dirs {
+        let mut text = String::new();
+        let mut files: Vec<_> = walk(std::path::Path::new(&dir));
+        files.sort();
+        for file in files {
+            text.push_str(&std::fs::read_to_string(file).unwrap());
+            text.push_str("\n---\n");
+        }
+        samples.push((text, None));
+    }
+    samples
+}
+
+fn walk(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    if path.is_file() {
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        return if yaml {
+            vec![path.to_path_buf()]
+        } else {
+            Vec::new()
+        };
+    }
+    std::fs::read_dir(path)
+        .unwrap()
+        .flat_map(|e| walk(&e.unwrap().path()))
+        .collect()
+}
+
+/// `Rule::subjects` and `Rule::reads` are what `get` and `status` trust to read less than `check`: every finding
+/// is about a declared subject, and a rule run with every kind it does not declare left unread (as a narrower
+/// command reads the snapshot) says exactly what it says on the whole snapshot.
+#[test]
+fn rules_report_on_their_subjects_and_read_only_their_declared_kinds() {
+    type Said = Vec<(checks::ObjectId, Severity, String, String, bool)>;
+    let load_sample = |text: &str, live: bool, keep: &dyn Fn(Kind) -> bool| {
+        let mut snapshot = if live {
+            as_live(text)
+        } else {
+            let mut snapshot = Snapshot::default();
+            files::load_text_into("sample.yaml", text, "default", &[], &mut snapshot);
+            snapshot
+        };
+        for kind in Kind::ALL.iter().copied().filter(|k| !keep(*k)) {
+            snapshot.forget(kind);
+        }
+        snapshot
+    };
+    // Rules that declare the same kinds share the narrowed snapshot.
+    let mut by_reads: Vec<(Vec<Kind>, Vec<&checks::Rule>)> = Vec::new();
+    for rule in checks::registry() {
+        let mut reads = rule.reads.to_vec();
+        reads.sort();
+        match by_reads.iter_mut().find(|(r, _)| *r == reads) {
+            Some((_, rules)) => rules.push(rule),
+            None => by_reads.push((reads, vec![rule])),
+        }
+    }
+    let mut compared = 0;
+    for (text, operator) in declaration_samples() {
+        for live in [true, false] {
+            let run = |keep: &dyn Fn(Kind) -> bool, selected: &dyn Fn(&str) -> bool| {
+                let snapshot = load_sample(&text, live, keep);
+                let flag = operator.as_deref().map(|v| v.parse().unwrap());
+                let context = Context {
+                    operator: checks::operator::operator_version(&snapshot, flag),
+                    all_namespaces: true,
+                    offline: !live,
+                };
+                checks::run(&snapshot, &context, selected)
+            };
+            let whole = run(&|_| true, &|_| true);
+            let said = |findings: &[checks::Finding], rule: &str| -> Said {
+                findings
+                    .iter()
+                    .filter(|f| f.rule == rule)
+                    .map(|f| {
+                        (
+                            f.object.clone(),
+                            f.severity,
+                            f.message.clone(),
+                            f.hint.clone(),
+                            f.unresolved,
+                        )
+                    })
+                    .collect()
+            };
+            for (reads, rules) in &by_reads {
+                let narrowed = run(&|k| reads.contains(&k), &|id| {
+                    rules.iter().any(|r| r.id == id)
+                });
+                for rule in rules {
+                    let on_whole = said(&whole, rule.id);
+                    for (object, ..) in &on_whole {
+                        assert!(
+                            object
+                                .catalogue_kind()
+                                .is_some_and(|k| rule.subjects.contains(&k)),
+                            "{} reports on {object:?}, which its subjects {:?} do not declare",
+                            rule.id,
+                            rule.subjects
+                        );
+                    }
+                    assert_eq!(
+                        on_whole,
+                        said(&narrowed, rule.id),
+                        "{} says something else when only its declared kinds {:?} are read: it reads more",
+                        rule.id,
+                        rule.reads
+                    );
+                    compared += on_whole.len();
+                }
+            }
+        }
+    }
+    assert!(compared > 200, "only {compared} findings compared");
+}
+
+/// `get` reads PersistentVolumes and ConfigMaps by name: the ones `volumes_looked_up` and
+/// `config_maps_looked_up` name must be all the rules look at.
+#[test]
+fn the_rules_look_up_only_the_volumes_and_config_maps_they_name() {
+    let mut kept = 0;
+    for (text, operator) in declaration_samples() {
+        let flag = operator.as_deref().map(|v| v.parse().unwrap());
+        let run = |named_only: bool| {
+            let mut snapshot = as_live(&text);
+            if named_only {
+                let volumes = checks::migration::volumes_looked_up(&snapshot);
+                snapshot
+                    .pvs
+                    .retain(|pv| volumes.contains(&pv.metadata.name));
+                let config_maps = checks::config_maps_looked_up(&snapshot);
+                snapshot.config_maps.retain(|cm| {
+                    let key = (
+                        cm.metadata.namespace().to_string(),
+                        cm.metadata.name.clone(),
+                    );
+                    config_maps.contains(&key)
+                });
+            }
+            let context = Context {
+                operator: checks::operator::operator_version(&snapshot, flag),
+                all_namespaces: true,
+                offline: false,
+            };
+            let kept = snapshot.pvs.len() + snapshot.config_maps.len();
+            (checks::run(&snapshot, &context, |_| true), kept)
+        };
+        let (whole, _) = run(false);
+        let (named, named_kept) = run(true);
+        assert_eq!(whole, named, "{text}");
+        kept += named_kept;
+    }
+    assert!(kept > 5, "only {kept} volumes and ConfigMaps named");
+}

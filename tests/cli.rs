@@ -30,20 +30,20 @@ fn get_all_namespaces_on_project_examples() {
         [
             "NAMESPACE",
             "NAME",
-            "CLUSTERS",
-            "PROMETHEUS",
-            "GRAFANA",
-            "THANOS",
-            "REPLICAS",
+            "READY",
+            "HEALTH",
             "WORKLOAD",
-            "STORAGE",
-            "RETENTION",
             "TLS",
+            "RETENTION",
             "AGE"
         ]
     );
     assert!(text.contains("Deployment (legacy)"));
-    assert!(text.contains("dm:team-b/sync"));
+    assert!(text.contains("warning(3)"), "{text}");
+    // Lists and versions are detail: `-o wide` has them, with the rule IDs behind HEALTH.
+    let wide = stdout_of(plugin().args(["get", "-A", "-o", "wide", "-f", &project_examples()]));
+    assert!(wide.contains("dm:team-b/sync"), "{wide}");
+    assert!(wide.contains("TM020,TM026,TM054"), "{wide}");
     assert!(!text.contains('\u{1b}'), "a pipe must get no escape codes");
 }
 

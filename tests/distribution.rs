@@ -168,6 +168,11 @@ fn kubectl_completion_hook_completes_flag_values() {
         hook(&["check", "-f", examples.to_str().unwrap(), "le"]),
         "ledger\n:4\n"
     );
+    // status takes a NAME it requires: not typed yet, the monitors are the candidates.
+    assert_eq!(
+        hook(&["status", "-f", examples.to_str().unwrap(), "sh"]),
+        "shop\n:4\n"
+    );
 }
 
 #[test]

@@ -30,24 +30,51 @@ fn get_all_namespaces_shows_live_state() {
         .collect();
     assert_eq!(header, ["NAMESPACE", "NAME"], "{}", run.stdout);
     let alpha = row(&run.stdout, 1, "alpha");
-    assert_eq!(alpha[0], "e2e-get-a");
-    assert_eq!(alpha[2], "e2e-get-a/alpha");
+    // The admin reads every kind the rules about TidbMonitors need: a verdict, never <unknown>. alpha lacks
+    // prometheusReloader (TM054, a warning); beta's TLS cluster has no client Secret (TM002, an error).
     assert_eq!(
-        &alpha[3..=11],
+        &alpha[..7],
         [
+            "e2e-get-a",
+            "alpha",
+            "1/1",
+            "warning(1)",
+            "StatefulSet",
+            "off",
+            "15d"
+        ],
+        "{}",
+        run.stdout
+    );
+    let beta = row(&run.stdout, 1, "beta");
+    assert_eq!(
+        (beta[2], beta[3], beta[5]),
+        ("0/1", "error(1)", "on"),
+        "{}",
+        run.stdout
+    );
+    let wide = plugin(&["get", "-A", "-o", "wide"]);
+    let alpha = row(&wide.stdout, 1, "alpha");
+    assert_eq!(
+        &alpha[8..=14],
+        [
+            "TM054",
+            "e2e-get-a/alpha",
             "v2.53.2",
             "10.4.5",
             "<none>",
-            "1/1",
-            "StatefulSet",
-            "5Gi/<default>",
-            "15d",
-            "off",
-            alpha[11]
-        ]
+            "1",
+            "5Gi/<default>"
+        ],
+        "{}",
+        wide.stdout
     );
-    let beta = row(&run.stdout, 1, "beta");
-    assert_eq!((beta[6], beta[10]), ("0/1", "on"));
+    assert_eq!(
+        row(&wide.stdout, 1, "beta")[8],
+        "TM002,TM054",
+        "{}",
+        wide.stdout
+    );
     assert!(!run.stdout.contains('\u{1b}'));
 }
 
@@ -134,8 +161,14 @@ fn restricted_user_forbidden_cluster_wide_but_served_in_its_namespace() {
     let mine = plugin_with(&viewer, &["get"]);
     assert_eq!(mine.code, 0, "{}", mine.stderr);
     let cells = row(&mine.stdout, 0, "viewer-visible");
-    // Deployments are not granted: one warning, the row still prints; StatefulSets are granted.
-    assert_eq!(cells[5], "1/1");
+    // Deployments, Secrets and claims are not granted: one warning, the row still prints with HEALTH <unknown>
+    // (the rules about monitors could not read them); StatefulSets are granted.
+    assert_eq!(
+        (cells[1], cells[2]),
+        ("1/1", "<unknown>"),
+        "{}",
+        mine.stdout
+    );
     assert_eq!(
         mine.stderr
             .lines()
@@ -145,7 +178,9 @@ fn restricted_user_forbidden_cluster_wide_but_served_in_its_namespace() {
         "{}",
         mine.stderr
     );
-    assert!(mine.stderr.contains("deployments.apps"));
+    for kind in ["deployments.apps", "secrets", "persistentvolumeclaims"] {
+        assert!(mine.stderr.contains(kind), "{kind}: {}", mine.stderr);
+    }
 }
 
 #[test]
@@ -337,4 +372,143 @@ fn tls_verification_failure_is_named_and_skippable_only_on_request() {
         &["get", "-A", "--insecure-skip-tls-verify"],
     );
     assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+}
+
+/// `status cluster/NAME` live: the TidbCluster read by name, the TidbMonitors that list it from any namespace
+/// (one of them without clusterScoped, so without targets), the ServiceMonitors of its namespace, its missing
+/// client Secret, and check's findings on it; the forms kubectl users type and `clusters -o name` prints.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn status_of_a_cluster_shows_who_scrapes_it() {
+    let ns = "e2e-st";
+    namespace(ns);
+    namespace("e2e-st-central");
+    namespace("e2e-st-other");
+    seed_monitor(ns, "alpha", true, 1);
+    for (monitor_ns, name, scoped) in [
+        ("e2e-st-central", "central", true),
+        ("e2e-st-other", "other", false),
+    ] {
+        admin(
+            &["create", "-f", "-"],
+            Some(&format!(
+                "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {{name: {name}, namespace: {monitor_ns}}}\nspec:\n  clusterScoped: {scoped}\n  clusters: [{{name: alpha, namespace: {ns}}}]\n  prometheus: {{baseImage: prom/prometheus, version: v2.53.2}}\n  initializer: {{baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}}\n  reloader: {{baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}}\n"
+            )),
+        );
+    }
+    let scaffold = plugin(&["scaffold", "servicemonitor", "-n", ns, "alpha", "--apply"]);
+    assert_eq!(scaffold.code, 0, "{}", scaffold.stderr);
+
+    let run = plugin(&["status", "-n", ns, "cluster/alpha"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let headings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "TidbCluster e2e-st/alpha",
+            "Overview",
+            "Scrapers",
+            "TLS",
+            "Findings"
+        ],
+        "{}",
+        run.stdout
+    );
+    let text = &run.stdout;
+    for expected in [
+        "Version:   v8.5.7",
+        "2 TidbMonitors scrape it",
+        "note: scrape objects read in namespace e2e-st only",
+        "Client Secret: alpha-cluster-client-secret (missing;",
+        "TM030",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    for (monitor, scrapes) in [
+        ("e2e-st/alpha", "yes"),
+        ("e2e-st-central/central", "yes"),
+        ("e2e-st-other/other", "no"),
+    ] {
+        assert_eq!(row(text, 0, monitor)[1], scrapes, "{text}");
+    }
+    assert_eq!(
+        row(text, 1, "e2e-st/alpha-pd")[..3],
+        ["ServiceMonitor", "e2e-st/alpha-pd", "pd"],
+        "{text}"
+    );
+    // The same cluster by every form that names a TidbCluster, as a versioned document.
+    for target in [
+        "tc/alpha",
+        "tidbcluster/alpha",
+        "tidbcluster.pingcap.com/alpha",
+    ] {
+        let json = plugin(&["status", "-n", ns, target, "-o", "json"]);
+        assert_eq!(json.code, 0, "{target}: {}", json.stderr);
+        let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(value["kind"], "TidbClusterStatus");
+        assert_eq!(value["clusterKind"], "TidbCluster");
+        let monitors: Vec<String> = value["scrapers"]["monitors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}/{}:{}",
+                    m["namespace"].as_str().unwrap(),
+                    m["name"].as_str().unwrap(),
+                    m["reach"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            monitors,
+            [
+                "e2e-st/alpha:sameNamespace",
+                "e2e-st-central/central:clusterScoped",
+                "e2e-st-other/other:noTargets"
+            ]
+        );
+        assert_eq!(value["tls"]["clientSecret"]["presence"], "missing");
+    }
+    let names = plugin(&["clusters", "-n", ns, "-o", "name"]);
+    assert_eq!(names.stdout, "tidbcluster.pingcap.com/alpha\n");
+    let missing = plugin(&["status", "-n", ns, "dc/alpha"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains(r#"dmclusters.pingcap.com "alpha" not found"#),
+        "{}",
+        missing.stderr
+    );
+}
+
+/// A user allowed only their namespace and only the pingcap.com kinds and StatefulSets: each section says what it
+/// could not read, the monitors of the namespace stand in for the cluster-wide list, and the exit code is 1.
+#[test]
+#[ignore = "needs the control plane: tests/e2e/cluster-up.sh"]
+fn status_of_a_cluster_names_what_a_restricted_user_cannot_read() {
+    seed_monitor("team-a", "st-viewer", false, 1);
+    let viewer = env("E2E_VIEWER_KUBECONFIG");
+    let run = plugin_with(&viewer, &["status", "-n", "team-a", "cluster/st-viewer"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let text = &run.stdout;
+    assert_eq!(
+        row(text, 0, "team-a/st-viewer")[1..],
+        ["yes", "same namespace"],
+        "{text}"
+    );
+    for expected in [
+        "TidbCluster team-a/st-viewer",
+        "not checked: forbidden (list clusters.core.pingcap.com in team-a)",
+        "note: TidbMonitors read in namespace team-a only",
+        "not checked: forbidden (list podmonitors.monitoring.coreos.com in team-a)",
+        "\nFindings\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
 }

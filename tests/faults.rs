@@ -245,3 +245,108 @@ fn migrate_reads_live_and_lists_secrets_only_where_the_monitor_is() {
         "{secrets:?}"
     );
 }
+
+/// `get` live reads the kinds the rules about TidbMonitors read (its HEALTH), one LIST each, with check's scopes
+/// and selectors, never a v2 or scrape kind; then only the volumes and ConfigMaps those rules look up, by name:
+/// here the volume an old v1.1 claim is bound to, and no ConfigMap (the monitor names none).
+#[test]
+fn get_lists_only_what_the_rules_about_monitors_read() {
+    let persistent = monitor("a").replace(
+        r#""prometheus":"#,
+        r#""persistent":true,"storage":"5Gi","prometheus":"#,
+    );
+    let claim = r#"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"a-monitor","namespace":"default"},"spec":{"volumeName":"pv-old"},"status":{"phase":"Bound"}}"#.to_string();
+    let (dir, log) = fake_api::serve("default", move |path| {
+        if path.contains("/tidbmonitors") {
+            ok(list("TidbMonitor", std::slice::from_ref(&persistent), None))
+        } else if path.contains("/persistentvolumeclaims") {
+            ok(list(
+                "PersistentVolumeClaim",
+                std::slice::from_ref(&claim),
+                None,
+            ))
+        } else {
+            ok(list("Empty", &[], None))
+        }
+    });
+    let (code, stdout, stderr) = plugin(&dir, &["get", "-A"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("HEALTH"), "{stdout}");
+    let mut paths: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.replace("limit=500&", "")
+                .replace("&resourceVersion=0", "")
+                .replace("?resourceVersion=0", "")
+        })
+        .collect();
+    paths.sort();
+    let expected = [
+        "/api/v1/persistentvolumeclaims",
+        "/api/v1/persistentvolumes?fieldSelector=metadata.name%3Dpv-old",
+        "/api/v1/secrets",
+        "/apis/apps/v1/deployments?labelSelector=app.kubernetes.io%2Fcomponent%20in%20%28controller-manager%2Cmonitor%29",
+        "/apis/apps/v1/statefulsets?labelSelector=app.kubernetes.io%2Fcomponent%3Dmonitor",
+        "/apis/pingcap.com/v1alpha1/dmclusters",
+        "/apis/pingcap.com/v1alpha1/tidbclusters",
+        "/apis/pingcap.com/v1alpha1/tidbmonitors",
+    ];
+    assert_eq!(paths, expected);
+}
+
+/// HEALTH says `<unknown>` rather than a verdict the rules could not reach: with PersistentVolumeClaims refused
+/// the row still prints, with one warning and exit 0 as for any kind that only decorates rows; the monitor's
+/// dangling reference `db` is an error once every kind was read.
+#[test]
+fn health_is_unknown_when_a_kind_the_rules_need_is_forbidden() {
+    // Every image block present: no finding but the dangling reference (TM010).
+    let complete = monitor("a").replace(
+        r#""prometheus":"#,
+        r#""persistent":true,"storage":"5Gi","initializer":{"baseImage":"pingcap/tidb-monitor-initializer","version":"v8.5.7"},"reloader":{"baseImage":"pingcap/tidb-monitor-reloader","version":"v1.0.1"},"prometheusReloader":{"baseImage":"quay.io/prometheus-operator/prometheus-config-reloader","version":"v0.49.0"},"prometheus":"#,
+    );
+    let get = |forbid: Option<&'static str>| {
+        let complete = complete.clone();
+        let (dir, _) = fake_api::serve("default", move |path| {
+            if path.contains("/tidbmonitors") {
+                ok(list("TidbMonitor", std::slice::from_ref(&complete), None))
+            } else if forbid.is_some_and(|kind| path.contains(kind)) {
+                status(403, "Forbidden")
+            } else {
+                ok(list("Empty", &[], None))
+            }
+        });
+        let (code, stdout, stderr) = plugin(&dir, &["get", "-o", "wide"]);
+        let row: Vec<String> = stdout
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        (code, row, stderr)
+    };
+    let (code, readable, stderr) = get(None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        (readable[2].as_str(), readable[7].as_str()),
+        ("error(1)", "TM010"),
+        "{readable:?}"
+    );
+    let (code, forbidden, stderr) = get(Some("/persistentvolumeclaims"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(forbidden[0], "a", "{forbidden:?}");
+    // What was found is still listed under -o wide.
+    assert_eq!(
+        (forbidden[2].as_str(), forbidden[7].as_str()),
+        ("<unknown>", "TM010"),
+        "{forbidden:?}"
+    );
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("Warning:")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("persistentvolumeclaims"), "{stderr}");
+}

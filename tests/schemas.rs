@@ -74,6 +74,22 @@ fn every_json_document_matches_its_schema() {
     let verify = output(&["migrate", "-A", "-f", "examples", "--verify", "-o", "json"]);
     assert!(!verify["items"].as_array().unwrap().is_empty());
     assert_valid("migrate-verify.schema.json", &verify);
+    let status = output(&[
+        "status", "-n", "shop", "shop", "-f", "examples", "-o", "json",
+    ]);
+    assert_eq!(status["kind"], "TidbMonitorStatus");
+    assert_valid("status.schema.json", &status);
+    for (namespace, target) in [
+        ("shop", "cluster/shop"),
+        ("team-b", "dc/sync"),
+        ("shop-v2", "cluster.core.pingcap.com/orders"),
+    ] {
+        let status = output(&[
+            "status", "-n", namespace, target, "-f", "examples", "-o", "json",
+        ]);
+        assert_eq!(status["kind"], "TidbClusterStatus", "{target}");
+        assert_valid("status-cluster.schema.json", &status);
+    }
 }
 
 #[test]
@@ -86,6 +102,21 @@ fn the_schemas_reject_what_the_plugin_never_prints() {
     assert!(!validator("check.schema.json").is_valid(&check));
     check["kind"] = "TidbMonitorViewList".into();
     assert!(!validator("check.schema.json").is_valid(&check));
+    let mut get = output(&["get", "-A", "-f", "examples", "-o", "json"]);
+    get["items"][0]["health"]["status"] = "fine".into();
+    assert!(!validator("get.schema.json").is_valid(&get));
+    let mut status = output(&[
+        "status",
+        "-n",
+        "shop",
+        "cluster/shop",
+        "-f",
+        "examples",
+        "-o",
+        "json",
+    ]);
+    status["kind"] = "TidbMonitorStatus".into();
+    assert!(!validator("status-cluster.schema.json").is_valid(&status));
 }
 
 /// The OASIS SARIF 2.1.0 schema, as the `serde-sarif` dev-dependency ships it: cargo unpacked its sources

@@ -346,3 +346,342 @@ fn storage_says_what_the_migration_will_do() {
     );
     assert!(stdout.contains("TM021"), "{stdout}");
 }
+
+// `status TYPE/NAME`: one cluster.
+
+fn cluster_status(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("kubectl-tidbmonitor")
+        .unwrap()
+        .arg("status")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The table and JSON of `status -n NS TARGET --assume-complete -f FILES`, as snapshots.
+fn cluster_snapshots(case: &str, namespace: &str, target: &str, files: &str) {
+    let args = ["-n", namespace, target, "--assume-complete", "-f", files];
+    let (code, table, stderr) = cluster_status(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let headings: Vec<&str> = table
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .skip(1)
+        .collect();
+    assert_eq!(
+        headings,
+        ["Overview", "Scrapers", "TLS", "Findings"],
+        "{table}"
+    );
+    // Ages count from today: the examples' creation times are fixed.
+    let table: String = table
+        .lines()
+        .map(|l| match l.strip_prefix("  Age:") {
+            Some(_) => "  Age:       <age>\n".to_string(),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    insta::assert_snapshot!(format!("cluster_{case}_table"), table);
+    let (code, json, stderr) = cluster_status(&[&args[..], &["-o", "json"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["apiVersion"], "kubectl-tidbmonitor/v1alpha1");
+    assert_eq!(value["kind"], "TidbClusterStatus");
+    insta::assert_snapshot!(format!("cluster_{case}_json"), json);
+}
+
+/// v1: shop/shop is listed by its own monitor and by central (clusterScoped) in monitoring, so TiDB
+/// Dashboard's Prometheus flaps between the two (TM030).
+#[test]
+fn v1_cluster_covered_by_two_monitors() {
+    cluster_snapshots("v1_shop", "shop", "cluster/shop", "examples");
+}
+
+/// v2: a Cluster with two TiDB groups, scraped by the PodMonitors of examples/v2.
+#[test]
+fn v2_cluster_scraped_by_pod_monitors() {
+    cluster_snapshots(
+        "v2_orders",
+        "shop-v2",
+        "cluster.core.pingcap.com/orders",
+        "examples/v2",
+    );
+}
+
+/// A TLS TidbCluster without its client Secret, listed by a monitor of another namespace without
+/// clusterScoped (no targets).
+#[test]
+fn v1_tls_cluster_without_its_client_secret() {
+    cluster_snapshots(
+        "v1_ledger",
+        "bank",
+        "tc/ledger",
+        "testdata/status-cluster/bank.yaml",
+    );
+}
+
+#[test]
+fn a_missing_cluster_is_not_found_with_exit_1() {
+    let (code, stdout, stderr) = cluster_status(&["-n", "shop", "cluster/nope", "-f", "examples"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_eq!(
+        stderr.trim(),
+        r#"Error from server (NotFound): tidbclusters.pingcap.com, dmclusters.pingcap.com, clusters.core.pingcap.com "nope" not found"#
+    );
+    // A TidbCluster is not a DMCluster: the kind named is the kind looked for.
+    let (code, _, stderr) = cluster_status(&["-n", "shop", "dc/shop", "-f", "examples"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(r#"dmclusters.pingcap.com "shop" not found"#),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cluster_of_several_kinds_must_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("twins.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: twin, namespace: db}\nspec: {pd: {replicas: 1}}\n---\napiVersion: pingcap.com/v1alpha1\nkind: DMCluster\nmetadata: {name: twin, namespace: db}\nspec: {master: {replicas: 1}}\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let (code, stdout, stderr) = cluster_status(&["-n", "db", "cluster/twin", "-f", file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr.trim(),
+        r#"error: 2 clusters are named "twin" in namespace db: name one as tidbcluster.pingcap.com/twin or dmcluster.pingcap.com/twin"#
+    );
+    let (code, stdout, stderr) = cluster_status(&["-n", "db", "dc/twin", "-f", file]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("DMCluster db/twin\n"), "{stdout}");
+}
+
+#[test]
+fn unknown_types_are_usage_errors() {
+    let (code, stdout, stderr) = cluster_status(&["-n", "shop", "pod/shop", "-f", "examples"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("TYPE/NAME"), "{stderr}");
+}
+
+/// The core over a snapshot read as if live, with Secrets forbidden: the TLS section says it could not look,
+/// the client Secret is unknown (not missing), the other sections are whole, and the view is partial.
+#[test]
+fn cluster_a_forbidden_kind_is_named_in_its_section() {
+    use kubectl_tidbmonitor::core::cluster_status::{cluster_status, find};
+    let mut snapshot = Snapshot::default();
+    files::load(
+        &["testdata/status-cluster/bank.yaml".to_string()],
+        "default",
+        &mut snapshot,
+    )
+    .unwrap();
+    for kind in Kind::ALL {
+        snapshot.scopes.insert(*kind, Scope::AllNamespaces);
+    }
+    snapshot
+        .gaps
+        .insert(Kind::Secret, Gap::Forbidden("secrets is forbidden".into()));
+    snapshot
+        .scopes
+        .insert(Kind::Secret, Scope::Namespace("bank".into()));
+    let context = Context {
+        operator: OperatorVersion::Unknown,
+        all_namespaces: false,
+        offline: false,
+    };
+    let kinds = [Kind::TidbCluster];
+    let cluster = find(&snapshot, &kinds, "bank", "ledger")[0];
+    let status = cluster_status(&snapshot, cluster, &kinds, &context);
+    assert!(status.partial());
+    assert_eq!(
+        status.tls.not_checked[0].describe(),
+        "forbidden (list secrets in bank)"
+    );
+    let secret = status.tls.client_secret.as_ref().unwrap();
+    assert_eq!(
+        serde_json::to_value(secret.presence).unwrap(),
+        serde_json::json!("unknown")
+    );
+    assert!(status.overview.not_checked.is_empty());
+    assert!(status.scrapers.not_checked.is_empty());
+    assert_eq!(status.scrapers.monitors.len(), 2);
+}
+
+const TIDB_CLUSTER: &str = r#"{"apiVersion":"pingcap.com/v1alpha1","kind":"TidbCluster","metadata":{"name":"shop","namespace":"shop"},"spec":{"version":"v8.5.0","tlsCluster":{"enabled":true},"pd":{"replicas":1}}}"#;
+const SHOP_MONITOR: &str = r#"{"apiVersion":"pingcap.com/v1alpha1","kind":"TidbMonitor","metadata":{"name":"shop","namespace":"shop"},"spec":{"clusters":[{"name":"shop"}],"prometheus":{"baseImage":"prom/prometheus","version":"v2.53.2"}}}"#;
+const CENTRAL_MONITOR: &str = r#"{"apiVersion":"pingcap.com/v1alpha1","kind":"TidbMonitor","metadata":{"name":"central","namespace":"monitoring"},"spec":{"clusterScoped":true,"clusters":[{"name":"shop","namespace":"shop"}],"prometheus":{"baseImage":"prom/prometheus","version":"v2.53.2"}}}"#;
+
+fn live_cluster_status(
+    target: &str,
+    answer: impl Fn(&str) -> (u16, String) + Send + Sync + 'static,
+) -> (i32, String, String, Vec<String>) {
+    let (dir, log) = common::fake_api::serve("shop", move |path| {
+        let (status, body) = answer(path);
+        common::fake_api::Reply::new(status, body)
+    });
+    let out = Command::cargo_bin("kubectl-tidbmonitor")
+        .unwrap()
+        .args(["status", target])
+        .arg(format!(
+            "--kubeconfig={}",
+            dir.path().join("config").display()
+        ))
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let mut paths: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.replace("limit=500&", "")
+                .replace("&resourceVersion=0", "")
+                .replace("?resourceVersion=0", "")
+        })
+        .collect();
+    paths.sort();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        paths,
+    )
+}
+
+/// Live, the cluster is read by name; then TidbMonitors across the cluster, the scrape objects and Secrets of
+/// its namespace, the Prometheus objects and its Namespace by name: no other cluster-wide list.
+#[test]
+fn live_cluster_status_reads_the_cluster_then_what_covers_it() {
+    let (code, stdout, stderr, paths) = live_cluster_status("cluster/shop", |path| {
+        if path.contains("/tidbclusters") {
+            (200, list(&[TIDB_CLUSTER]))
+        } else if path.contains("/tidbmonitors") {
+            (200, list(&[SHOP_MONITOR, CENTRAL_MONITOR]))
+        } else {
+            (200, list(&[]))
+        }
+    });
+    assert_eq!(code, 0, "{stderr}\n{stdout}");
+    assert!(stdout.starts_with("TidbCluster shop/shop\n"), "{stdout}");
+    assert!(stdout.contains("2 TidbMonitors scrape it"), "{stdout}");
+    assert!(
+        stdout.contains("note: scrape objects read in namespace shop only"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Client Secret: shop-cluster-client-secret (missing;"),
+        "{stdout}"
+    );
+    let mut expected = vec![
+        "/apis/pingcap.com/v1alpha1/namespaces/shop/tidbclusters?fieldSelector=metadata.name%3Dshop",
+        "/apis/pingcap.com/v1alpha1/namespaces/shop/dmclusters?fieldSelector=metadata.name%3Dshop",
+        "/apis/core.pingcap.com/v1alpha1/namespaces/shop/clusters?fieldSelector=metadata.name%3Dshop",
+        "/apis/pingcap.com/v1alpha1/tidbmonitors",
+        "/apis/monitoring.coreos.com/v1/namespaces/shop/podmonitors",
+        "/apis/monitoring.coreos.com/v1/namespaces/shop/servicemonitors",
+        "/apis/operator.victoriametrics.com/v1beta1/namespaces/shop/vmpodscrapes",
+        "/apis/operator.victoriametrics.com/v1beta1/namespaces/shop/vmservicescrapes",
+        "/api/v1/namespaces/shop/secrets",
+        "/apis/monitoring.coreos.com/v1/prometheuses",
+        "/apis/monitoring.coreos.com/v1alpha1/prometheusagents",
+        "/api/v1/namespaces?fieldSelector=metadata.name%3Dshop",
+    ];
+    expected.sort();
+    assert_eq!(paths, expected);
+}
+
+/// A scrape kind the user may not list: the Scrapers section says so, exit 1, and every section still prints.
+#[test]
+fn live_cluster_status_a_forbidden_scrape_kind_is_not_checked() {
+    let (code, stdout, stderr, _) = live_cluster_status("tc/shop", |path| {
+        if path.contains("/tidbclusters") {
+            (200, list(&[TIDB_CLUSTER]))
+        } else if path.contains("/podmonitors") {
+            forbidden(path)
+        } else {
+            (200, list(&[]))
+        }
+    });
+    assert_eq!(code, 1, "{stderr}");
+    let scrapers = stdout
+        .split("\nScrapers\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\nTLS\n").next())
+        .unwrap_or_else(|| panic!("no Scrapers section: {stdout}"));
+    assert!(
+        scrapers
+            .contains("not checked: forbidden (list podmonitors.monitoring.coreos.com in shop)"),
+        "{stdout}"
+    );
+    for heading in ["Overview", "TLS", "Findings"] {
+        assert!(stdout.contains(&format!("\n{heading}\n")), "{stdout}");
+    }
+    assert!(stderr.contains("podmonitors"), "{stderr}");
+}
+
+/// TidbMonitors forbidden across the cluster: read in the cluster's namespace instead, and said so; the view is
+/// partial (exit 1).
+#[test]
+fn live_cluster_status_reads_monitors_of_its_namespace_when_refused_cluster_wide() {
+    let (code, stdout, stderr, paths) = live_cluster_status("tc/shop", |path| {
+        if path.contains("/tidbclusters") {
+            (200, list(&[TIDB_CLUSTER]))
+        } else if path.starts_with("/apis/pingcap.com/v1alpha1/tidbmonitors") {
+            forbidden(path)
+        } else if path.contains("/tidbmonitors") {
+            (200, list(&[SHOP_MONITOR]))
+        } else {
+            (200, list(&[]))
+        }
+    });
+    assert_eq!(code, 1, "{stderr}\n{stdout}");
+    assert!(
+        paths.contains(&"/apis/pingcap.com/v1alpha1/namespaces/shop/tidbmonitors".to_string()),
+        "{paths:?}"
+    );
+    assert!(stdout.contains("shop/shop"), "{stdout}");
+    assert!(
+        stdout.contains("note: TidbMonitors read in namespace shop only"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not checked: forbidden (list tidbmonitors.pingcap.com)"),
+        "{stdout}"
+    );
+}
+
+/// `status cluster/<TAB>` completes cluster names behind the TYPE typed; a bare word completes monitors.
+#[test]
+fn status_completes_monitors_and_typed_clusters() {
+    let hook = |words: &[&str]| {
+        let out = Command::cargo_bin("kubectl-tidbmonitor")
+            .unwrap()
+            .arg("__complete")
+            .args(words)
+            .env("KUBECONFIG", "/nonexistent/kubeconfig")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(hook(&["status", "-f", "examples", "sh"]), "shop\n:4\n");
+    assert_eq!(
+        hook(&["status", "-f", "examples", "cluster/or"]),
+        "cluster/orders\n:4\n"
+    );
+    assert_eq!(hook(&["status", "-f", "examples", "dc/"]), "dc/sync\n:4\n");
+    assert_eq!(hook(&["status", "-f", "examples", "pod/"]), ":4\n");
+}

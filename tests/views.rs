@@ -4,9 +4,24 @@ mod common;
 
 use common::{example, load, project_examples};
 use k8s_openapi::jiff::Timestamp;
+use kubectl_tidbmonitor::checks::{Context, operator::operator_version};
 use kubectl_tidbmonitor::commands::{clusters, get};
 use kubectl_tidbmonitor::core::clusters::cluster_views;
-use kubectl_tidbmonitor::core::monitors::{RefState, TlsState, Workload, monitor_views};
+use kubectl_tidbmonitor::core::health::{HealthStatus, assessed_monitor_views};
+use kubectl_tidbmonitor::core::monitors::{
+    MonitorView, RefState, TlsState, Workload, monitor_views,
+};
+use kubectl_tidbmonitor::snapshot::{Gap, Kind, Scope, Snapshot};
+
+/// The views `get` prints: each with `check`'s verdict (HEALTH), as from files.
+fn assessed(snapshot: &Snapshot) -> Vec<MonitorView> {
+    let context = Context {
+        operator: operator_version(snapshot, None),
+        all_namespaces: true,
+        offline: true,
+    };
+    assessed_monitor_views(snapshot, &context)
+}
 
 fn now() -> Timestamp {
     "2026-11-25T12:00:00Z".parse().unwrap()
@@ -132,7 +147,7 @@ fn pd_micro_service_components_are_listed() {
 fn project_examples_tables() {
     let snapshot = load(&[project_examples()]);
     assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
-    let monitors = monitor_views(&snapshot);
+    let monitors = assessed(&snapshot);
     let legacy = monitors
         .iter()
         .find(|m| m.metadata.name == "billing")
@@ -177,7 +192,7 @@ fn fixture_tables() {
         "monitor-shards",
     ] {
         let snapshot = load(&[example(name)]);
-        let monitors = monitor_views(&snapshot);
+        let monitors = assessed(&snapshot);
         let clusters = cluster_views(&snapshot);
         let text = format!(
             "{}\n{}",
@@ -194,6 +209,79 @@ fn ages_render_like_kubectl() {
     snapshot.monitors[0].metadata.creation_timestamp = Some("2026-11-20T09:00:00Z".into());
     let table = get::table(&monitor_views(&snapshot), false, false, now()).render(true, false);
     assert!(table.trim_end().ends_with("5d3h"), "{table}");
+}
+
+/// HEALTH is check's worst active finding on the monitor, by the rules that report on TidbMonitors; unknown
+/// where those rules could not see everything they need.
+#[test]
+fn health_is_the_worst_active_finding_of_the_rules_about_monitors() {
+    let health = |snapshot: &Snapshot| {
+        assessed(snapshot)[0]
+            .health
+            .clone()
+            .expect("get assesses every monitor")
+    };
+    // basic: TM040 (a warning) and TM054; nothing unresolved on the monitor itself.
+    let basic = load(&[example("basic")]);
+    let h = health(&basic);
+    assert_eq!(h.status, HealthStatus::Warning, "{h:?}");
+    assert_eq!(h.label(), format!("warning({})", h.warnings));
+    assert!(h.rules.contains(&"TM040"), "{h:?}");
+    // From files, the client Secrets of the TLS clusters are not in them: TM002 cannot decide.
+    let tls = load(&[example("monitor-multiple-cluster-tls")]);
+    let h = health(&tls);
+    assert_eq!(
+        (h.status, h.unresolved),
+        (HealthStatus::Unknown, 2),
+        "{h:?}"
+    );
+    // Read as live, with every kind the rules need: a dangling reference is an error.
+    let mut dangling = load(&[example("basic")]);
+    dangling.clusters.clear();
+    for kind in kubectl_tidbmonitor::core::health::kinds() {
+        dangling.scopes.insert(kind, Scope::AllNamespaces);
+    }
+    let h = health(&dangling);
+    assert_eq!(h.status, HealthStatus::Error, "{h:?}");
+    let table = get::table(&assessed(&dangling), true, false, now()).render(false, false);
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[2], format!("error({})", h.errors), "{table}");
+    assert_eq!(row[7], h.rules.join(","), "{table}");
+    // One kind those rules read was refused: every verdict is unknown, and the JSON says which kind.
+    dangling
+        .gaps
+        .insert(Kind::PersistentVolume, Gap::Forbidden("forbidden".into()));
+    let h = health(&dangling);
+    assert_eq!(h.status, HealthStatus::Unknown, "{h:?}");
+    assert_eq!(
+        h.not_checked[0].describe(),
+        "forbidden (list persistentvolumes)"
+    );
+    // A kind only other rules read (v2, scrape objects) changes nothing.
+    dangling.gaps.remove(&Kind::PersistentVolume);
+    dangling
+        .gaps
+        .insert(Kind::PodMonitor, Gap::Forbidden("forbidden".into()));
+    assert_eq!(health(&dangling).status, HealthStatus::Error);
+}
+
+/// kubectl's habit: a concise default that fits a 120-column terminal, detail under `-o wide`. On the
+/// project's examples the default table was 177 columns wide before HEALTH moved lists and versions to wide.
+#[test]
+fn get_fits_120_columns_on_the_project_examples() {
+    let out = assert_cmd::Command::cargo_bin("kubectl-tidbmonitor")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .args(["get", "-A", "-f", &project_examples()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().count() > 5, "{text}");
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 120, "{widest} columns:\n{text}");
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert!(header.contains(&"HEALTH"), "{header:?}");
 }
 
 fn v2_fixture(path: &str) -> String {

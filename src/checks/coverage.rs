@@ -4,7 +4,7 @@
 use super::{Context, Emitter, ObjectId, Rule, Severity};
 use crate::core::scraping;
 use crate::model::{ObjectMeta, ObjectRef, TidbMonitor};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Kind, Snapshot};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -25,6 +25,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Keep one TidbMonitor per cluster; aggregate several Prometheus with Thanos or remoteWrite instead.",
         example_operator: None,
+        subjects: &[Kind::TidbCluster, Kind::DmCluster],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster, Kind::DmCluster],
         check: several_monitors,
     },
     Rule {
@@ -43,6 +45,8 @@ pub const RULES: &[Rule] = &[
         fix: "Add the cluster to a TidbMonitor (or create one), scrape it with `kubectl tidbmonitor scaffold servicemonitor`, \
             or ignore this for clusters monitored another way.",
         example_operator: None,
+        subjects: &[Kind::TidbCluster, Kind::DmCluster],
+        reads: super::V1_SCRAPING,
         check: unmonitored,
     },
 ];

@@ -29,7 +29,7 @@ macro_rules! writing_monitor {
 use super::{Emitter, ObjectId, Rule, Severity};
 use crate::core::clusters::monitor_coverage;
 use crate::model::TidbMonitor;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Kind, Snapshot};
 
 /// One Kubernetes cluster of a multi-context check.
 pub struct Member<'a> {
@@ -74,6 +74,8 @@ pub const RULES: &[&Rule] = &[
         ),
         fix: "Give each monitor an external label naming its Kubernetes cluster, e.g. `externalLabels: {k8s_cluster: east}`.",
         example_operator: Some("v1.6.6"),
+        subjects: &[Kind::TidbMonitor, Kind::TidbCluster],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster],
         check: single,
     },
     &Rule {
@@ -105,6 +107,8 @@ pub const RULES: &[&Rule] = &[
         ),
         fix: "Add the same `remoteWrite` entry (or a `thanos` sidecar, then add its gRPC endpoint to the Thanos Query) to the monitors of the missing context — `kubectl tidbmonitor scaffold thanos --context a,b` builds the Query for all.",
         example_operator: Some("v1.6.6"),
+        subjects: &[Kind::TidbMonitor, Kind::TidbCluster],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster],
         check: single,
     },
     &Rule {
@@ -137,6 +141,8 @@ pub const RULES: &[&Rule] = &[
         ),
         fix: "Give each monitor an external label naming its Kubernetes cluster (`externalLabels: {k8s_cluster: east}`), and select it in the dashboards' `k8s_cluster` variable.",
         example_operator: Some("v1.6.6"),
+        subjects: &[Kind::TidbMonitor, Kind::TidbCluster],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster],
         check: single,
     },
 ];

@@ -5,7 +5,7 @@ use super::util::monitor_id;
 use super::{Context, Emitter, Rule, Severity};
 use crate::model::TidbMonitor;
 use crate::naming;
-use crate::snapshot::{Lookup, Snapshot};
+use crate::snapshot::{Kind, Lookup, Snapshot};
 
 /// A persistent monitor `mon` in `db` over cluster `db`, then the given extra documents.
 macro_rules! with_legacy {
@@ -30,6 +30,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Upgrade tidb-operator to v1.2.0+ and check the other migration findings (TM021–TM026) first.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment, Kind::StatefulSet],
         check: legacy_deployment,
     },
     Rule {
@@ -53,6 +55,13 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Unlabelled PVC: `kubectl patch pv <pv> -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}'` before (or during) the upgrade. `spec.pvReclaimPolicy: Delete`: set it to Retain first, then patch the PV.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::PersistentVolumeClaim,
+            Kind::PersistentVolume,
+            Kind::Deployment,
+        ],
         check: reclaim_delete,
     },
     Rule {
@@ -77,6 +86,13 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Set the PV's reclaim policy to Retain before upgrading tidb-operator (and spec.pvReclaimPolicy to Retain if it is Recycle).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::PersistentVolumeClaim,
+            Kind::PersistentVolume,
+            Kind::Deployment,
+        ],
         check: reclaim_recycle,
     },
     Rule {
@@ -89,6 +105,8 @@ pub const RULES: &[Rule] = &[
         good: "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: db}\nspec:\n  clusters: [{name: db}]\n  persistent: true\n  storage: 10Gi\n  prometheus: {baseImage: prom/prometheus, version: v2.27.1}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v5.4.0}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\nstatus: {deploymentStorageStatus: {pvName: pv-old}}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-old}\nspec: {persistentVolumeReclaimPolicy: Retain, capacity: {storage: 10Gi}}\n",
         fix: "Clear the stale status (edit the TidbMonitor and remove status.deploymentStorageStatus); the operator then creates the StatefulSet with a new volume.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::PersistentVolume],
         check: status_pv_missing,
     },
     Rule {
@@ -106,6 +124,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Give the operator PV permission (chart value `controllerManager.clusterPermissions.persistentvolumes: true`, the default in charts/tidb-operator/values.yaml v1.2.0–v1.6.6; it sets `-cluster-permission-pv`) so it migrates, or delete the old Deployment once its data is no longer needed.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment, Kind::StatefulSet],
         check: both_workloads,
     },
     Rule {
@@ -123,6 +143,12 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Set spec.storageClassName to the old PVC's class and spec.storage to at most the old volume's size before upgrading.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::PersistentVolumeClaim,
+            Kind::PersistentVolume,
+        ],
         check: storage_mismatch,
     },
     Rule {
@@ -139,6 +165,12 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Find out why the claim is unbound (`kubectl describe pvc`); delete it if its data is not needed.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::PersistentVolumeClaim,
+            Kind::PersistentVolume,
+        ],
         check: legacy_pvc_unbound,
     },
 ];
@@ -162,6 +194,53 @@ fn legacy_deployment(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     }
 }
 
+/// The old PVC `X-monitor` of a persistent monitor (`None` for an ephemeral one), and the volume it is bound to.
+fn legacy_claim<'a>(
+    snapshot: &'a Snapshot,
+    monitor: &TidbMonitor,
+) -> Option<(
+    Lookup<&'a crate::model::PersistentVolumeClaim>,
+    Option<&'a str>,
+)> {
+    if !monitor.spec.persistent {
+        return None;
+    }
+    let lookup = snapshot.pvc(
+        monitor.metadata.namespace(),
+        &naming::legacy_pvc(&monitor.metadata.name),
+    );
+    let volume = lookup
+        .found()
+        .and_then(|pvc| pvc.spec.volume_name.as_deref())
+        .filter(|v| !v.is_empty());
+    Some((lookup, volume))
+}
+
+/// The PersistentVolume a migration recorded in the monitor's status (TM023).
+fn recorded_volume(monitor: &TidbMonitor) -> Option<&str> {
+    monitor
+        .status
+        .deployment_storage_status
+        .as_ref()
+        .and_then(|s| s.pv_name.as_deref())
+        .filter(|p| !p.is_empty())
+}
+
+/// Every PersistentVolume the rules look up (TM021–TM023, TM025, TM026), given the claims read: the volume of each
+/// persistent monitor's old claim and the one a migration recorded. No other rule reads volumes, so a command
+/// may read these by name instead of listing every volume of the cluster (`get`).
+pub fn volumes_looked_up(snapshot: &Snapshot) -> std::collections::BTreeSet<String> {
+    snapshot
+        .monitors
+        .iter()
+        .flat_map(|m| {
+            let claimed = legacy_claim(snapshot, m).and_then(|(_, volume)| volume);
+            claimed.into_iter().chain(recorded_volume(m))
+        })
+        .map(String::from)
+        .collect()
+}
+
 /// The old PVC `X-monitor` and its PV, for persistent monitors; unresolved lookups are reported.
 /// Only TM021 says what it could not read, so one gap is reported once, not by four rules.
 fn legacy_volume<'a>(
@@ -173,13 +252,11 @@ fn legacy_volume<'a>(
     &'a crate::model::PersistentVolumeClaim,
     Option<&'a crate::model::PersistentVolume>,
 )> {
-    if !monitor.spec.persistent {
-        return None;
-    }
+    let (lookup, volume) = legacy_claim(snapshot, monitor)?;
     let ns = monitor.metadata.namespace();
     let pvc_name = naming::legacy_pvc(&monitor.metadata.name);
     let id = monitor_id(monitor);
-    let pvc = match snapshot.pvc(ns, &pvc_name) {
+    let pvc = match lookup {
         Lookup::Found(pvc) => pvc,
         Lookup::Missing => return None,
         // Only worth saying when a legacy Deployment suggests a migration is due.
@@ -195,7 +272,6 @@ fn legacy_volume<'a>(
             return None;
         }
     };
-    let volume = pvc.spec.volume_name.as_deref().filter(|v| !v.is_empty());
     let pv = match volume {
         None => None,
         Some(pv_name) => match snapshot.pv(pv_name) {
@@ -421,13 +497,9 @@ fn report_outcomes(
 
 fn status_pv_missing(snapshot: &Snapshot, _context: &Context, e: &mut Emitter) {
     for monitor in &snapshot.monitors {
-        let pv_name = monitor
-            .status
-            .deployment_storage_status
-            .as_ref()
-            .and_then(|s| s.pv_name.as_deref())
-            .filter(|p| !p.is_empty());
-        let Some(pv_name) = pv_name else { continue };
+        let Some(pv_name) = recorded_volume(monitor) else {
+            continue;
+        };
         let id = monitor_id(monitor);
         if let Some(None) = e.found(
             snapshot.pv(pv_name),

@@ -25,8 +25,9 @@ mod v2;
 use serde::Serialize;
 
 use crate::model::ObjectMeta;
-use crate::snapshot::{Lookup, Snapshot};
+use crate::snapshot::{Kind, Lookup, Snapshot};
 pub use operator::{OperatorVersion, Version};
+pub use pitfalls::config_maps_looked_up;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
@@ -137,7 +138,102 @@ pub struct Rule {
     pub fix: &'static str,
     /// The operator version the examples assume, when the rule depends on it.
     pub example_operator: Option<&'static str>,
+    /// The kinds of the objects its findings are about (`get`'s HEALTH runs the rules about TidbMonitors).
+    pub subjects: &'static [Kind],
+    /// Every kind it looks at; `Deployment` also where it depends on the operator version, which `Context`
+    /// carries from the operator's Deployment. A command that runs only some rules reads only these kinds
+    /// (`reads_of`), so a declaration that falls short is caught by the tests, which run each rule with every
+    /// other kind unread.
+    pub reads: &'static [Kind],
     pub check: fn(&Snapshot, &Context, &mut Emitter),
+}
+
+/// The scrape objects, the objects rules about them report on.
+const SCRAPE_OBJECTS: &[Kind] = &[
+    Kind::PodMonitor,
+    Kind::ServiceMonitor,
+    Kind::VmPodScrape,
+    Kind::VmServiceScrape,
+];
+
+/// What "which scrape objects reach a v1 cluster, and does a Prometheus load them" reads (`core::scraping`),
+/// with the TidbMonitors that list the cluster.
+const V1_SCRAPING: &[Kind] = &[
+    Kind::TidbMonitor,
+    Kind::TidbCluster,
+    Kind::DmCluster,
+    Kind::PodMonitor,
+    Kind::ServiceMonitor,
+    Kind::VmPodScrape,
+    Kind::VmServiceScrape,
+    Kind::Prometheus,
+    Kind::PrometheusAgent,
+    Kind::Namespace,
+];
+
+/// What the rules about scrape objects read: the v2 Clusters and their groups and the v1 clusters they scrape
+/// (TM066 judges every scrape object that reaches a cluster of any kind), what loads them, and the Secrets their
+/// TLS settings name.
+const SCRAPE_OBJECT_READS: &[Kind] = &[
+    Kind::TidbCluster,
+    Kind::DmCluster,
+    Kind::Cluster,
+    Kind::PdGroup,
+    Kind::TikvGroup,
+    Kind::TidbGroup,
+    Kind::TiflashGroup,
+    Kind::TicdcGroup,
+    Kind::TiproxyGroup,
+    Kind::TsoGroup,
+    Kind::SchedulingGroup,
+    Kind::SchedulerGroup,
+    Kind::PodMonitor,
+    Kind::ServiceMonitor,
+    Kind::VmPodScrape,
+    Kind::VmServiceScrape,
+    Kind::Prometheus,
+    Kind::PrometheusAgent,
+    Kind::Namespace,
+    Kind::Secret,
+];
+
+/// What the rules about v2 Clusters read: the Clusters and their groups, the scrape objects and what loads
+/// them, and the Secrets the scrape objects' TLS settings name.
+const V2_SCRAPING: &[Kind] = &[
+    Kind::Cluster,
+    Kind::PdGroup,
+    Kind::TikvGroup,
+    Kind::TidbGroup,
+    Kind::TiflashGroup,
+    Kind::TicdcGroup,
+    Kind::TiproxyGroup,
+    Kind::TsoGroup,
+    Kind::SchedulingGroup,
+    Kind::SchedulerGroup,
+    Kind::PodMonitor,
+    Kind::ServiceMonitor,
+    Kind::VmPodScrape,
+    Kind::VmServiceScrape,
+    Kind::Prometheus,
+    Kind::PrometheusAgent,
+    Kind::Namespace,
+    Kind::Secret,
+];
+
+/// Every kind the rules about `subject` read (see [`Rule::reads`]).
+pub fn reads_of(subject: Kind) -> std::collections::BTreeSet<Kind> {
+    registry()
+        .into_iter()
+        .filter(|r| r.subjects.contains(&subject))
+        .flat_map(|r| r.reads.iter().copied())
+        .collect()
+}
+
+/// Whether rule `id` reports on objects of `subject`.
+pub fn is_about(id: &str, subject: Kind) -> bool {
+    registry()
+        .iter()
+        .any(|r| r.id == id && r.subjects.contains(&subject))
 }
 
 /// Collects one rule's findings.
@@ -343,7 +439,10 @@ pub fn docs_markdown() -> String {
     );
     out.push_str(&format!(
         "Silence a rule on one object with the annotation `{IGNORE_ANNOTATION}: \"TM040,TM044: reason\"`; \
-         suppressed findings are still listed and do not change the exit code.\n\n"
+         suppressed findings are still listed and do not change the exit code.\n\n\
+         Each rule names the kinds of object it reports on and every kind it reads (a Deployment among them where \
+         the verdict depends on the tidb-operator version, read from its controller Deployment); `get`'s HEALTH \
+         runs the rules that report on TidbMonitors and lists only the kinds they read.\n\n"
     ));
     out.push_str("| ID | severity | title |\n|---|---|---|\n");
     for rule in registry() {
@@ -362,6 +461,18 @@ pub fn docs_markdown() -> String {
             rule.severity.as_str(),
             rule.title,
             rule.explanation
+        ));
+        let kinds = |kinds: &[Kind]| {
+            kinds
+                .iter()
+                .map(|k| k.kind_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push_str(&format!(
+            "Reports on: {}. Reads: {}.\n\n",
+            kinds(rule.subjects),
+            kinds(rule.reads)
         ));
         if let Some(version) = rule.example_operator {
             out.push_str(&format!("Examples assume tidb-operator {version}.\n\n"));

@@ -5,7 +5,7 @@
 use super::util::monitor_id;
 use super::{Context, Emitter, ObjectId, Rule, Severity, Version};
 use crate::model::{ContainerSpec, TidbCluster, TidbMonitor, TidbMonitorSpec};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Kind, Snapshot};
 
 /// The `prometheusReloader` block of tidb-operator's examples (v1.6.6 examples/basic/tidb-monitor.yaml).
 macro_rules! prometheus_reloader {
@@ -55,6 +55,8 @@ pub const RULES: &[Rule] = &[
         fix: "Add `spec.prometheusReloader: {baseImage: quay.io/prometheus-operator/prometheus-config-reloader, \
             version: v0.49.0}` (tidb-operator v1.2.2+), or restart the Prometheus pods after every change.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment],
         check: no_prometheus_reloader,
     },
     // tidb-operator v1.6.6 util.go: buildExternalLabels (replica label = "$(NAMESPACE)_$(POD_NAME)"),
@@ -85,6 +87,8 @@ pub const RULES: &[Rule] = &[
         )),
         fix: "Add `spec.prometheusReloader`, or rename the external labels so they sort after the replica label.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: replica_label_literal,
     },
     // tidb-operator v1.6.6 util.go getMonitorInitContainer: image initializer.baseImage:version, whose init.sh
@@ -111,6 +115,8 @@ pub const RULES: &[Rule] = &[
         fix: "Set `spec.initializer.version` to the clusters' TiDB version (the same tag of \
             pingcap/tidb-monitor-initializer), and keep it in step when upgrading TiDB.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster],
         check: initializer_version_mismatch,
     },
     // pingcap/monitoring daed92c (#109, merged 2021-06-24): init.sh sets `"hide": 0`; tidb-operator docs
@@ -137,6 +143,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Use tidb-monitor-initializer v4.0.14+ (4.0 series) or v5.0.3+ (ideally the clusters' TiDB version).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: hidden_cluster_selector,
     },
     // tidb-operator v1.6.6 util.go getMonitorStatefulSet (init containers monitor-initializer, then dm-initializer,
@@ -174,6 +182,8 @@ pub const RULES: &[Rule] = &[
         fix: "Monitor the DM clusters with a TidbMonitor of their own (as examples/dm does; tidb-operator v1.3.0+), or \
             drop Grafana from one of the two and load its dashboards elsewhere.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment],
         check: dm_wipes_tidb_dashboards,
     },
     // tidb-operator v1.6.6 template.go (tidb_cluster = <namespace>-<instance>); pingcap/monitoring init.sh
@@ -214,6 +224,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Name the heterogeneous cluster `<origin>-<suffix>` (a new TidbCluster: the name cannot change in place).",
         example_operator: None,
+        subjects: &[Kind::TidbCluster],
+        reads: &[Kind::TidbCluster, Kind::TidbMonitor],
         check: heterogeneous_prefix,
     },
     // tidb-operator v1.6.6 monitor_manager.go: SyncMonitor → syncBasicAuth (store.go Store.AddBasicAuth: both
@@ -254,6 +266,13 @@ pub const RULES: &[Rule] = &[
         fix: "Create the ConfigMap/Secret (Secrets and the ruleConfigRef ConfigMap in the monitor's namespace) or fix \
             the reference.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::Secret,
+            Kind::ConfigMap,
+            Kind::Deployment,
+        ],
         check: missing_needed_object,
     },
     // tidb-operator v1.6.6 template.go RenderPrometheusConfig: rule_files is /prometheus-rules/rules/*.rules.yml
@@ -284,6 +303,8 @@ pub const RULES: &[Rule] = &[
             monitor-snapshot/<release>/operator/rules) into the ruleConfigRef ConfigMap beside your own, or drop \
             ruleConfigRef.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: rules_replaced,
     },
     // tidb-operator v1.6.6 template.go scrapeJob (job_name <ns>-<cluster>-<component>), monitor_manager.go
@@ -320,6 +341,8 @@ pub const RULES: &[Rule] = &[
             (`kubectl tidbmonitor scaffold servicemonitor`) and point PD's `pd-server.metric-storage` at that \
             Prometheus.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster, Kind::Deployment],
         check: dashboard_job_queries,
     },
 ];
@@ -665,6 +688,18 @@ struct Needed {
     consequence: &'static str,
     /// The first tidb-operator release that reads or mounts the reference.
     since: Version,
+}
+
+/// Every ConfigMap the rules look up (TM069), as `(namespace, name)`: the ones the monitors' specs name. No other
+/// rule reads ConfigMaps, so a command may read these by name instead of listing every ConfigMap (`get`).
+pub fn config_maps_looked_up(snapshot: &Snapshot) -> std::collections::BTreeSet<(String, String)> {
+    snapshot
+        .monitors
+        .iter()
+        .flat_map(needed)
+        .filter(|n| n.kind == "ConfigMap" && !n.name.is_empty())
+        .map(|n| (n.namespace, n.name))
+        .collect()
 }
 
 fn needed(monitor: &TidbMonitor) -> Vec<Needed> {

@@ -3,7 +3,7 @@
 
 use super::util::{monitor_id, refs};
 use super::{Context, Emitter, Rule, Severity};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Kind, Snapshot};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -26,6 +26,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Remove the reference or fix its name/namespace (an omitted namespace means the monitor's own).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::TidbCluster, Kind::DmCluster],
         check: missing_reference,
     },
     Rule {
@@ -46,6 +48,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Set `spec.clusterScoped: true` (the operator then creates a ClusterRole `<ns>-<monitor>-monitor`), or run a monitor in the cluster's namespace.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: cross_namespace_without_cluster_scope,
     },
     Rule {
@@ -66,6 +70,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Drop clusterDomain; to monitor clusters in other Kubernetes clusters run a monitor in each and join them with Thanos.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: cluster_domain_ignored,
     },
     Rule {
@@ -82,6 +88,8 @@ pub const RULES: &[Rule] = &[
         good: monitor!("  clusters: [{name: db}]\n"),
         fix: "Keep the ConfigMap in sync with spec.clusters yourself, or drop configMapRef and use commandOptions/ruleConfigRef for customisation.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: config_map_ref,
     },
     Rule {
@@ -97,6 +105,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "List the clusters to monitor in spec.clusters (or spec.dm.clusters).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: no_clusters,
     },
     Rule {
@@ -117,6 +127,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Create the rules ConfigMap in the monitor's namespace and drop the namespace field.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: rule_config_namespace,
     },
 ];

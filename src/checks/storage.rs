@@ -17,6 +17,8 @@ pub const RULES: &[Rule] = &[
         good: monitor!("  clusters: [{name: db}]\n  persistent: true\n  storage: 50Gi\n"),
         fix: "Set `persistent: true`, `storage` and (optionally) `storageClassName`.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: not_persistent,
     },
     Rule {
@@ -29,6 +31,8 @@ pub const RULES: &[Rule] = &[
         good: monitor!("  clusters: [{name: db}]\n  persistent: true\n  storage: 50Gi\n"),
         fix: "Set spec.storage, e.g. `storage: 50Gi`.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: persistent_without_storage,
     },
     Rule {
@@ -55,6 +59,8 @@ pub const RULES: &[Rule] = &[
         fix: "Use a version tag such as v2.53.2 (pin a digest in baseImage if you need an exact build), or upgrade \
             tidb-operator to v1.6.6 when remoteWrite is not used.",
         example_operator: Some("v1.6.5"),
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment],
         check: remote_write_version,
     },
     Rule {
@@ -81,6 +87,8 @@ pub const RULES: &[Rule] = &[
         fix: "Write it as <number><unit> with units ms, s, m, h, d, w, y (e.g. 30d); on tidb-operator v1.2.x a single \
             unit only; or remove an empty retentionTime.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment],
         check: retention_time,
     },
     Rule {
@@ -97,6 +105,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Remove listenLocal (or set it to false).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: thanos_listen_local,
     },
     Rule {
@@ -114,6 +124,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Leave replicaExternalLabelName unset (prometheus_replica) and pass --query.replica-label=prometheus_replica to Thanos Query.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: thanos_replica_label,
     },
     Rule {
@@ -130,6 +142,8 @@ pub const RULES: &[Rule] = &[
         good: monitor!("  clusters: [{name: db}]\n"),
         fix: "Upgrade tidb-operator to v1.6.1 or later.",
         example_operator: Some("v1.5.3"),
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment],
         check: cluster_scoped_broken,
     },
     Rule {
@@ -149,6 +163,8 @@ pub const RULES: &[Rule] = &[
         good: monitor!("  clusters: [{name: db}]\n"),
         fix: "Set both baseImage and version on every component.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: image_unset,
     },
     Rule {
@@ -169,6 +185,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Write it as host:port.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: alertmanager_url,
     },
     Rule {
@@ -189,6 +207,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Drop grafana from sharded monitors and point a Grafana at Thanos Query over all shards.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: shards_with_grafana,
     },
     Rule {
@@ -208,6 +228,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Replace reserveDays: N with retentionTime: Nd.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: reserve_days,
     },
     Rule {
@@ -233,6 +255,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Select on app.kubernetes.io/component too when deleting by label; name new monitors differently from their clusters.",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: same_name,
     },
     Rule {
@@ -252,6 +276,8 @@ pub const RULES: &[Rule] = &[
         good: monitor!("  clusters: [{name: db}]\n  externalLabels: {k8s_cluster: eu-west-1}\n"),
         fix: "Rename the external label (e.g. k8s_cluster).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor],
         check: external_label_clash,
     },
     Rule {
@@ -264,6 +290,8 @@ pub const RULES: &[Rule] = &[
         good: "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: monitoring, deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: [tidb.pingcap.com/monitor-protection]}\nspec:\n  clusters: [{name: db}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tidb-controller-manager, namespace: tidb-admin}\nspec:\n  replicas: 1\n  template: {spec: {containers: [{name: tidb-operator, image: 'pingcap/tidb-operator:v1.6.6'}]}}\n",
         fix: "Start tidb-operator again, or remove the finalizer by hand (then delete `<ns>-<monitor>-monitor` ClusterRole/Binding yourself).",
         example_operator: None,
+        subjects: &[Kind::TidbMonitor],
+        reads: &[Kind::TidbMonitor, Kind::Deployment],
         check: deletion_hangs,
     },
 ];

@@ -4,7 +4,7 @@
 use super::util::{monitor_id, refs};
 use super::{Context, Emitter, ObjectId, Rule, Severity, Version};
 use crate::naming;
-use crate::snapshot::{Lookup, Snapshot};
+use crate::snapshot::{Kind, Lookup, Snapshot};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -19,6 +19,13 @@ pub const RULES: &[Rule] = &[
         good: "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon-a, namespace: db}\nspec:\n  clusters: [{name: a}]\n  prometheus: {baseImage: prom/prometheus, version: v2.27.1}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v4.0.16}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: a, namespace: db}\nspec: {tlsCluster: {enabled: true}, pd: {replicas: 1}}\n",
         fix: "Upgrade tidb-operator to v1.2.0 or later, or use one TidbMonitor per TLS cluster (joined by Thanos).",
         example_operator: Some("v1.1.12"),
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::TidbCluster,
+            Kind::DmCluster,
+            Kind::Deployment,
+        ],
         check: multi_cluster_tls_before_v1_2,
     },
     Rule {
@@ -33,6 +40,14 @@ pub const RULES: &[Rule] = &[
         good: "apiVersion: pingcap.com/v1alpha1\nkind: TidbMonitor\nmetadata: {name: mon, namespace: db}\nspec:\n  clusters: [{name: secure}]\n  prometheus: {baseImage: prom/prometheus, version: v2.53.2}\n  initializer: {baseImage: pingcap/tidb-monitor-initializer, version: v8.5.7}\n  reloader: {baseImage: pingcap/tidb-monitor-reloader, version: v1.0.1}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: secure, namespace: db}\nspec: {tlsCluster: {enabled: true}, pd: {replicas: 1}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: secure-cluster-client-secret, namespace: db}\ntype: kubernetes.io/tls\ndata: {ca.crt: '', tls.crt: '', tls.key: ''}\n",
         fix: "Issue the client certificate (cert-manager Certificate or `kubectl create secret generic <cluster>-cluster-client-secret --from-file=ca.crt --from-file=tls.crt --from-file=tls.key`) in the cluster's namespace.",
         example_operator: Some("v1.6.1"),
+        subjects: &[Kind::TidbMonitor],
+        reads: &[
+            Kind::TidbMonitor,
+            Kind::TidbCluster,
+            Kind::DmCluster,
+            Kind::Secret,
+            Kind::Deployment,
+        ],
         check: client_secret_missing,
     },
     Rule {
@@ -46,6 +61,8 @@ pub const RULES: &[Rule] = &[
         good: "apiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: main, namespace: db}\nspec: {tlsCluster: {enabled: true}, pd: {replicas: 1}, tikv: {replicas: 1}}\n---\napiVersion: pingcap.com/v1alpha1\nkind: TidbCluster\nmetadata: {name: extra, namespace: db}\nspec: {cluster: {name: main}, tlsCluster: {enabled: true}, tikv: {replicas: 1}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: extra-tikv-cluster-secret, namespace: db}\ndata: {ca.crt: '', tls.crt: '', tls.key: ''}\n",
         fix: "Set `spec.tlsCluster.enabled: true` on the heterogeneous cluster and issue `<cluster>-<component>-cluster-secret` for each of its components from the main cluster's CA.",
         example_operator: None,
+        subjects: &[Kind::TidbCluster],
+        reads: &[Kind::TidbCluster, Kind::Secret],
         check: heterogeneous_tls,
     },
 ];

@@ -139,6 +139,8 @@ pub const RULES: &[Rule] = &[
             `pingcap.com/cluster: <cluster>` with one endpoint per metrics port (`kubectl tidbmonitor scaffold` writes one), \
             or ignore this for clusters scraped by configuration the plugin cannot see.",
         example_operator: None,
+        subjects: &[Kind::Cluster],
+        reads: super::V2_SCRAPING,
         check: uncovered,
     },
     // v2.0.1–v2.2: metrics ports per component (api/core/v1alpha1/<comp>_types.go), TiFlash's second port
@@ -174,6 +176,8 @@ pub const RULES: &[Rule] = &[
         fix: "Select pods by `pingcap.com/managed-by`/`pingcap.com/cluster` (present on every v2 pod) and add an \
             endpoint per metrics port, e.g. `port: proxy-metrics` for TiFlash.",
         example_operator: None,
+        subjects: &[Kind::Cluster],
+        reads: super::V2_SCRAPING,
         check: partly_scraped,
     },
     // v2.0.1–v2.2: with `spec.tlsCluster.enabled` every component serves its status/metrics port over TLS only
@@ -203,6 +207,8 @@ pub const RULES: &[Rule] = &[
         ),
         fix: "Set `scheme: https` (and the client certificate, TM063) on every endpoint that reaches the cluster.",
         example_operator: None,
+        subjects: super::SCRAPE_OBJECTS,
+        reads: super::SCRAPE_OBJECT_READS,
         check: http_on_tls,
     },
     // v2.0.1: client Secret fixed to `<cluster>-cluster-client-secret` (api/core/v1alpha1/names.go); v2.1+:
@@ -240,6 +246,8 @@ pub const RULES: &[Rule] = &[
             (`<cluster>-cluster-client-secret` in v2.0; `spec.security.tls.client.name` in v2.1+), copied into the \
             scrape object's namespace if it lives elsewhere.",
         example_operator: None,
+        subjects: super::SCRAPE_OBJECTS,
+        reads: super::SCRAPE_OBJECT_READS,
         check: tls_client_cert,
     },
     // v2.0.1–v2.2: pod hostname `<pod>`, subdomain `<group>-<component>-peer` (pkg/controllers/pd/tasks/pod.go,
@@ -270,6 +278,8 @@ pub const RULES: &[Rule] = &[
         fix: "Build the host from `__meta_kubernetes_pod_label_pingcap_com_group` (the group), not the cluster: \
             `<pod>.<pingcap.com/group>-<pingcap.com/component>-peer.<namespace>:<port>`.",
         example_operator: None,
+        subjects: super::SCRAPE_OBJECTS,
+        reads: super::SCRAPE_OBJECT_READS,
         check: wrong_hosts,
     },
     // Prometheus v3 discovery/kubernetes/pod.go: one target per container port and init container; v2.0.1 TiKV
@@ -299,6 +309,8 @@ pub const RULES: &[Rule] = &[
         fix: "Give every endpoint a `port` (container port name: `client` for PD/TSO/Scheduling, `status` for \
             TiKV/TiDB, `metrics` and `proxy-metrics` for TiFlash) and keep the matching components.",
         example_operator: None,
+        subjects: super::SCRAPE_OBJECTS,
+        reads: super::SCRAPE_OBJECT_READS,
         check: duplicates,
     },
     // prometheus-operator v0.93 prometheus_types.go: nil podMonitorSelector selects none, nil namespace selector
@@ -333,6 +345,8 @@ pub const RULES: &[Rule] = &[
         fix: "Label the object so a Prometheus' or PrometheusAgent's `podMonitorSelector`/`serviceMonitorSelector` \
             matches it (and its namespace its namespace selector), or widen that object's selectors.",
         example_operator: None,
+        subjects: super::SCRAPE_OBJECTS,
+        reads: super::SCRAPE_OBJECT_READS,
         check: not_loaded,
     },
     // VictoriaMetrics operator v0.58 api/operator/v1beta1/groupversion_info.go: group operator.victoriametrics.com.
@@ -358,6 +372,8 @@ pub const RULES: &[Rule] = &[
         fix: "Use `apiVersion: operator.victoriametrics.com/v1beta1` (VMPodScrape, VMServiceScrape, VMAgent, \
             VMSingle) or `monitoring.coreos.com/v1` (PodMonitor, ServiceMonitor).",
         example_operator: None,
+        subjects: super::SCRAPE_OBJECTS,
+        reads: super::SCRAPE_OBJECT_READS,
         check: wrong_api_version,
     },
     // v2.0.1–v2.2 never set `metric-storage` (pkg/configs/pd/config.go manages only name, data-dir, urls, join,
@@ -386,6 +402,8 @@ pub const RULES: &[Rule] = &[
         fix: "Add `[pd-server]` `metric-storage = \"http://<prometheus>:9090\"` to every PDGroup's \
             `spec.template.spec.config` (the finding prints the exact `kubectl patch`); PD rolls to apply it.",
         example_operator: None,
+        subjects: &[Kind::Cluster],
+        reads: super::V2_SCRAPING,
         check: no_metric_storage,
     },
 ];

@@ -320,7 +320,7 @@ fn run_in_contexts(
     let mut not_checked_all = Vec::new();
     let mut outcomes = Vec::new();
     let mut read: Vec<(String, super::Loaded)> = Vec::new();
-    for load in super::load_contexts(settings, contexts, &request())? {
+    for load in super::load_contexts(settings, contexts, &request(), |_| Vec::new())? {
         let context = load.context;
         match load.outcome {
             Ok(mut loaded) => {

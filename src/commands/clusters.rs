@@ -39,6 +39,7 @@ pub fn run(settings: &Settings, args: &ClustersArgs) -> Result<i32, CommandError
             settings,
             &contexts,
             &request(),
+            |_| Vec::new(),
             "TidbClusterViewList",
             |loaded| views_of(loaded, args).0,
             |v, context| v.context = Some(context.to_string()),

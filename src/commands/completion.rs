@@ -8,7 +8,7 @@
 //! hook gets) instead of clap_complete's `unstable-dynamic` engine, whose protocol and API are not stable yet
 //! and which would change how every user registers completion; zsh and PowerShell keep the static script.
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use super::{CommandError, Settings, load};
 use crate::cli::{Cli, CompletionArgs};
@@ -220,6 +220,18 @@ fn candidates(done: &[String], partial: &str) -> (Vec<String>, u8) {
                 .collect(),
         );
     }
+    // `status cluster/<TAB>`, `status tc/<TAB>`: the names of what TYPE means, behind the TYPE typed.
+    if path == ["status"]
+        && let Some((kind, _)) = partial.split_once('/')
+    {
+        let kinds = match super::status::target(&format!("{kind}/x")) {
+            Ok(super::status::Target::Cluster { kinds, .. }) => kinds,
+            Ok(super::status::Target::Monitor(_)) => vec![Kind::TidbMonitor],
+            Err(_) => return values_of(Vec::new()),
+        };
+        let names = live_names(done, &kinds).unwrap_or_default();
+        return values_of(names.into_iter().map(|n| format!("{kind}/{n}")).collect());
+    }
     let clusters = [Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
     let kinds: &[Kind] = match path
         .iter()
@@ -269,8 +281,13 @@ fn lookup_settings(done: &[String]) -> Option<Settings> {
     let argv = std::iter::once("kubectl-tidbmonitor".to_string())
         .chain(typed.iter().cloned())
         .chain((!named_command).then(|| "get".to_string()));
-    let cli = Cli::try_parse_from(argv).ok()?;
-    let mut global = cli.global;
+    // Only the global flags matter: a subcommand's required NAME (`status`) not typed yet is no error here.
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(argv)
+        .ok()?;
+    let mut global =
+        <crate::cli::Global as clap::FromArgMatches>::from_arg_matches(&matches).ok()?;
     global.request_timeout = "3s".into();
     global.selector = None;
     Settings::from_global(&global).ok()

@@ -2,28 +2,62 @@
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::{CommandError, Settings, load, report_problems};
+use super::{CommandError, Settings, load, load_then, report_problems};
+use crate::checks::{self, Context, operator};
 use crate::cli::GetArgs;
-use crate::core::monitors::{MonitorView, RefState, TlsState, Workload, monitor_views};
+use crate::core::health::{self, HealthStatus};
+use crate::core::monitors::{MonitorView, RefState, TlsState, Workload};
 use crate::render::age::age;
 use crate::render::kind_object_name;
 use crate::render::style::Tone;
 use crate::render::table::{Cell, Table, join};
-use crate::snapshot::Kind;
-use crate::source::{MONITOR_OBJECTS, Request};
+use crate::snapshot::{Kind, Scope, Snapshot};
+use crate::source::{Query, Request};
 
+/// The kinds the rules about TidbMonitors read (HEALTH), as `check` reads them: TidbMonitors, their clusters,
+/// the monitors' workloads and claims, and Secrets (metadata only), with `check`'s scopes and server-side
+/// selectors. No v2 or scrape kinds: no rule about a TidbMonitor reads them. Volumes and ConfigMaps are read
+/// afterwards, the ones the rules look up, by name ([`named_objects`]).
 pub fn request() -> Request {
-    Request {
-        primary: Kind::TidbMonitor,
-        related: vec![Kind::TidbCluster, Kind::DmCluster],
-        auxiliary: vec![Kind::StatefulSet, Kind::Deployment],
-        selected: vec![Kind::TidbMonitor],
-        keep_raw: Vec::new(),
-        narrow: vec![
-            (Kind::StatefulSet, MONITOR_OBJECTS),
-            (Kind::Deployment, MONITOR_OBJECTS),
-        ],
+    let mut kinds = health::kinds();
+    kinds.remove(&Kind::PersistentVolume);
+    kinds.remove(&Kind::ConfigMap);
+    super::check::request().only(&kinds)
+}
+
+/// Above this many of a kind, its objects are listed in one request rather than read one by one.
+const BY_NAME: usize = 20;
+
+/// The second round of a live `get`: the PersistentVolumes the rules look up (the volumes of old v1.1 claims
+/// and the ones a migration recorded) and the ConfigMaps the monitors name — usually none — by name, rather than
+/// every volume (one per TiKV and PD replica, and listing them needs cluster-wide rights) and every ConfigMap.
+fn named_objects(snapshot: &Snapshot) -> Vec<Query> {
+    let list = |kind| Query {
+        kind,
+        scope: Scope::AllNamespaces,
+        labels: None,
+        fields: None,
+    };
+    let mut queries = Vec::new();
+    let volumes = checks::migration::volumes_looked_up(snapshot);
+    if volumes.len() > BY_NAME {
+        queries.push(list(Kind::PersistentVolume));
+    } else {
+        queries.extend(
+            volumes
+                .iter()
+                .map(|name| Query::by_name(Kind::PersistentVolume, Scope::AllNamespaces, name)),
+        );
     }
+    let config_maps = checks::config_maps_looked_up(snapshot);
+    if config_maps.len() > BY_NAME {
+        queries.push(list(Kind::ConfigMap));
+    } else {
+        queries.extend(config_maps.iter().map(|(namespace, name)| {
+            Query::by_name(Kind::ConfigMap, Scope::Namespace(namespace.clone()), name)
+        }));
+    }
+    queries
 }
 
 pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
@@ -32,14 +66,15 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
             settings,
             &contexts,
             &request(),
+            named_objects,
             "TidbMonitorViewList",
-            |loaded| views_of(loaded, args),
+            |loaded| views_of(settings, loaded, args),
             |v, context| v.context = Some(context.to_string()),
             |views, wide| table(views, wide, settings.namespace_column(), settings.now),
             |v| kind_object_name(Kind::TidbMonitor, &v.metadata.name),
         );
     }
-    let loaded = match load(settings, &request()) {
+    let loaded = match load_then(settings, &request(), named_objects) {
         Ok(loaded) => loaded,
         // tidb-operator v2 installs no TidbMonitor CRD: say where its clusters' monitoring is seen.
         Err(e @ CommandError::Live(crate::source::live::LiveError::NotInstalled { .. })) => {
@@ -58,7 +93,7 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
         Err(e) => return Err(e),
     };
     let skipped = report_problems(&loaded);
-    let views = views_of(&loaded, args);
+    let views = views_of(settings, &loaded, args);
     super::print_views(
         settings,
         &views,
@@ -81,13 +116,24 @@ pub fn run(settings: &Settings, args: &GetArgs) -> Result<i32, CommandError> {
     Ok(if skipped || !missing.is_empty() { 1 } else { 0 })
 }
 
-/// The rows of one read: the monitors of the namespace read (all with -A), those named when NAMEs are given.
-fn views_of(loaded: &super::Loaded, args: &GetArgs) -> Vec<MonitorView> {
-    super::rows(loaded, monitor_views(&loaded.snapshot), &args.names, |v| {
-        &v.metadata
-    })
+/// The rows of one read, with their HEALTH: the monitors of the namespace read (all with -A), those named when
+/// NAMEs are given.
+fn views_of(settings: &Settings, loaded: &super::Loaded, args: &GetArgs) -> Vec<MonitorView> {
+    let context = Context {
+        operator: operator::operator_version(&loaded.snapshot, None),
+        all_namespaces: loaded.row_namespace.is_none(),
+        offline: settings.offline(),
+    };
+    super::rows(
+        loaded,
+        health::assessed_monitor_views(&loaded.snapshot, &context),
+        &args.names,
+        |v| &v.metadata,
+    )
 }
 
+/// kubectl's habit: the default columns are what an operator scans first (is it up, is it healthy, is it
+/// migrating) and fit 120 columns; lists (clusters, labels, images) and versions are detail under `-o wide`.
 pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Timestamp) -> Table {
     let mut headers = Vec::new();
     if namespace_column {
@@ -95,21 +141,22 @@ pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Tim
     }
     headers.extend([
         "NAME",
-        "CLUSTERS",
-        "PROMETHEUS",
-        "GRAFANA",
-        "THANOS",
-        "REPLICAS",
+        "READY",
+        "HEALTH",
         "WORKLOAD",
-        "STORAGE",
-        "RETENTION",
         "TLS",
+        "RETENTION",
         "AGE",
     ]);
     if wide {
         headers.extend([
+            "RULES",
+            "CLUSTERS",
+            "PROMETHEUS",
+            "GRAFANA",
+            "THANOS",
             "SHARDS",
-            "STORAGECLASS",
+            "STORAGE",
             "EXTERNAL-LABELS",
             "REMOTE-WRITE",
             "SERVICES",
@@ -125,37 +172,27 @@ pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Tim
                 row.push(v.metadata.namespace.as_str().into());
             }
             row.push(v.metadata.name.as_str().into());
-            row.push(clusters_cell(v));
-            row.push(
-                v.prometheus
-                    .as_ref()
-                    .map(|p| p.version.clone())
-                    .unwrap_or_default()
-                    .into(),
-            );
-            row.push(
-                v.grafana
-                    .as_ref()
-                    .map(|g| g.version.clone())
-                    .unwrap_or_default()
-                    .into(),
-            );
-            row.push(
-                v.thanos
-                    .as_ref()
-                    .map(|t| t.version.clone())
-                    .unwrap_or_default()
-                    .into(),
-            );
             row.push(replicas_cell(v));
+            row.push(health_cell(v));
             row.push(workload_cell(v.workload));
-            row.push(storage_cell(v).into());
-            row.push(v.retention.as_str().into());
             row.push(tls_cell(v.tls));
+            row.push(v.retention.as_str().into());
             row.push(age(v.metadata.creation_timestamp.as_deref(), now).into());
             if wide {
+                let rules: Vec<String> = v
+                    .health
+                    .iter()
+                    .flat_map(|h| h.rules.iter().map(|r| r.to_string()))
+                    .collect();
+                row.push(join(&rules).into());
+                row.push(clusters_cell(v));
+                let version =
+                    |version: Option<&String>| version.cloned().unwrap_or_default().into();
+                row.push(version(v.prometheus.as_ref().map(|p| &p.version)));
+                row.push(version(v.grafana.as_ref().map(|g| &g.version)));
+                row.push(version(v.thanos.as_ref().map(|t| &t.version)));
                 row.push(v.shards.to_string().into());
-                row.push(v.storage.storage_class.clone().unwrap_or_default().into());
+                row.push(storage_cell(v).into());
                 let labels: Vec<String> = v
                     .external_labels
                     .iter()
@@ -185,6 +222,20 @@ pub fn table(views: &[MonitorView], wide: bool, namespace_column: bool, now: Tim
         })
         .collect();
     Table { headers, rows }
+}
+
+/// `ok`, `warning(N)`, `error(N)` or `<unknown>` ([`health::HealthView::label`]).
+fn health_cell(v: &MonitorView) -> Cell {
+    let Some(health) = &v.health else {
+        return Cell::tone("<unknown>", Some(Tone::Dim));
+    };
+    let tone = match health.status {
+        HealthStatus::Ok => Tone::Good,
+        HealthStatus::Warning => Tone::Warn,
+        HealthStatus::Error => Tone::Bad,
+        HealthStatus::Unknown => Tone::Dim,
+    };
+    Cell::tone(health.label(), Some(tone))
 }
 
 /// `ns/name` per reference; DM clusters prefixed `dm:`, references that do not exist suffixed `(missing)`.
@@ -293,5 +344,40 @@ fn point_to_v2_clusters(settings: &Settings, loaded: &super::Loaded) {
              see what scrapes them with `kubectl tidbmonitor clusters {scope}` and generate scrape objects with \
              `kubectl tidbmonitor scaffold podmonitor {scope}`"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// HEALTH is only as good as what was read: every kind the rules about TidbMonitors read, and no other
+    /// (no v2 or scrape kinds: `get -A` stays a handful of LISTs).
+    #[test]
+    fn reads_exactly_the_kinds_the_rules_about_monitors_read() {
+        let mut kinds: std::collections::BTreeSet<Kind> = request().kinds().collect();
+        // Volumes and ConfigMaps come second, by name.
+        for second in [Kind::PersistentVolume, Kind::ConfigMap] {
+            assert!(!kinds.contains(&second));
+            kinds.insert(second);
+        }
+        assert_eq!(kinds, health::kinds());
+        assert_eq!(
+            kinds,
+            [
+                Kind::TidbMonitor,
+                Kind::TidbCluster,
+                Kind::DmCluster,
+                Kind::StatefulSet,
+                Kind::Deployment,
+                Kind::PersistentVolumeClaim,
+                Kind::PersistentVolume,
+                Kind::Secret,
+                Kind::ConfigMap,
+            ]
+            .into_iter()
+            .collect()
+        );
+        assert_eq!(request().primary, Kind::TidbMonitor);
     }
 }

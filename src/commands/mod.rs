@@ -1,6 +1,7 @@
 //! One module per command. Each parses its options, asks a source for a snapshot, calls the core, renders.
 
 pub mod check;
+pub mod cluster_status;
 pub mod clusters;
 pub mod completion;
 pub mod get;
@@ -64,6 +65,7 @@ pub fn document_schemas() -> Vec<(&'static str, schemars::Schema)> {
             "migrate-verify.schema.json",
             list_schema::<crate::migrate::verify::Verification>("MigrationVerificationList"),
         ),
+        ("status-cluster.schema.json", cluster_status::schema()),
     ]
 }
 
@@ -284,6 +286,17 @@ pub struct Loaded {
 
 /// Fills a snapshot from files (`-f`) or the live cluster, as the global flags say.
 pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandError> {
+    load_then(settings, request, |_| Vec::new())
+}
+
+/// [`load`], then live a second round of the narrowed LISTs `then` asks for, given what the first round read
+/// (objects named by those it read); its refusals become gaps and warnings, as for the request's other kinds.
+/// Files hold every object already: no second round.
+pub fn load_then(
+    settings: &Settings,
+    request: &Request,
+    then: impl Fn(&Snapshot) -> Vec<source::Query>,
+) -> Result<Loaded, CommandError> {
     let global = &settings.global;
     if settings.offline() {
         let default_namespace = global
@@ -334,7 +347,13 @@ pub fn load(settings: &Settings, request: &Request) -> Result<Loaded, CommandErr
     let options = live_options(settings);
     runtime()?.block_on(async {
         let connection = live::connect(&options).await?;
-        let (snapshot, warnings) = connection.snapshot(request).await?;
+        let (mut snapshot, mut warnings) = connection.snapshot(request).await?;
+        let queries = then(&snapshot);
+        if !queries.is_empty() {
+            let (part, more) = connection.read(&queries, None).await?;
+            snapshot.merge(part);
+            warnings.extend(more);
+        }
         let row_namespace = match snapshot.scopes.get(&request.primary) {
             Some(Scope::Namespace(ns)) => Some(ns.clone()),
             _ => None,
@@ -360,9 +379,11 @@ pub fn load_contexts(
     settings: &Settings,
     contexts: &[String],
     request: &Request,
+    then: impl Fn(&Snapshot) -> Vec<source::Query> + Sync,
 ) -> Result<Vec<ContextLoad>, CommandError> {
     use futures::StreamExt;
     let runtime = runtime()?;
+    let then = &then;
     let loads = runtime.block_on(
         futures::stream::iter(contexts.iter().cloned())
             .map(|context| async move {
@@ -370,7 +391,14 @@ pub fn load_contexts(
                 options.context = Some(context.clone());
                 let outcome = async {
                     let connection = live::connect(&options).await?;
-                    let (snapshot, warnings) = connection.snapshot(request).await?;
+                    let (mut snapshot, mut warnings) = connection.snapshot(request).await?;
+                    // The second round `load_then` makes, in this context.
+                    let queries = then(&snapshot);
+                    if !queries.is_empty() {
+                        let (part, more) = connection.read(&queries, None).await?;
+                        snapshot.merge(part);
+                        warnings.extend(more);
+                    }
                     let row_namespace = match snapshot.scopes.get(&request.primary) {
                         Some(Scope::Namespace(ns)) => Some(ns.clone()),
                         _ => None,
@@ -440,6 +468,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
     settings: &Settings,
     contexts: &[String],
     request: &Request,
+    then: impl Fn(&Snapshot) -> Vec<source::Query> + Sync,
     list_kind: &'static str,
     views: impl Fn(&Loaded) -> Vec<T>,
     set_context: impl Fn(&mut T, &str),
@@ -452,7 +481,7 @@ pub fn run_in_contexts<T: serde::Serialize>(
     let mut parts = Vec::new();
     let mut items: Vec<T> = Vec::new();
     let mut outcomes = Vec::new();
-    for load in load_contexts(settings, contexts, request)? {
+    for load in load_contexts(settings, contexts, request, then)? {
         let context = load.context;
         match load.outcome {
             Ok(mut loaded) => {

@@ -284,7 +284,9 @@ fn thanos_in_contexts(
     }
     let mut parts = Vec::new();
     let mut skipped = false;
-    for load in super::load_contexts(settings, contexts, &thanos_request(args.grafana))? {
+    for load in super::load_contexts(settings, contexts, &thanos_request(args.grafana), |_| {
+        Vec::new()
+    })? {
         let context = load.context;
         let mut loaded = load.outcome.map_err(|e| {
             CommandError::Usage(format!(

@@ -51,8 +51,20 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
             "--assume-complete applies to -f files only: a live cluster shows what exists".into(),
         ));
     }
+    let name = match target(&args.name)? {
+        Target::Monitor(name) => name,
+        Target::Cluster { kinds, name } => {
+            if args.watch || settings.contexts()?.is_some() {
+                return Err(CommandError::Usage(
+                    "--watch and several contexts are for a TidbMonitor's status; cluster/NAME reads one context once"
+                        .into(),
+                ));
+            }
+            return super::cluster_status::run(settings, &kinds, &name, args.assume_complete);
+        }
+    };
     if let Some(contexts) = settings.contexts()? {
-        return status_in_contexts(settings, args, &contexts);
+        return status_in_contexts(settings, args, &name, &contexts);
     }
     if args.watch {
         if settings.offline() {
@@ -60,7 +72,7 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
                 "--watch follows a live cluster; files do not change under it (drop -f)".into(),
             ));
         }
-        return watch(settings, args);
+        return watch(settings, &name);
     }
     let request = request();
     let mut loaded = if settings.offline() {
@@ -69,7 +81,7 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         let options = super::live_options(settings);
         super::runtime()?.block_on(async {
             let connection = crate::source::live::connect(&options).await?;
-            let (loaded, _) = read_live(&connection, settings, &args.name).await?;
+            let (loaded, _) = read_live(&connection, settings, &name).await?;
             Ok::<_, CommandError>(loaded)
         })?
     };
@@ -79,7 +91,7 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
         }
     }
     let skipped = report_problems(&loaded);
-    let (text, code) = report(settings, args, &loaded);
+    let (text, code) = report(settings, &name, &loaded);
     if let Some(text) = text {
         emit(&text);
     }
@@ -87,9 +99,9 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> 
 }
 
 /// The report on what was read, and its exit code; `None` (exit 1) when the monitor is not there.
-fn report(settings: &Settings, args: &StatusArgs, loaded: &super::Loaded) -> (Option<String>, i32) {
-    let Some(status) = status_of(settings, args, loaded) else {
-        super::report_not_found(&[Kind::TidbMonitor], std::slice::from_ref(&args.name), &[]);
+fn report(settings: &Settings, name: &str, loaded: &super::Loaded) -> (Option<String>, i32) {
+    let Some(status) = status_of(settings, name, loaded) else {
+        super::report_not_found(&[Kind::TidbMonitor], &[name.to_string()], &[]);
         return (None, 1);
     };
     (
@@ -98,11 +110,7 @@ fn report(settings: &Settings, args: &StatusArgs, loaded: &super::Loaded) -> (Op
     )
 }
 
-fn status_of(
-    settings: &Settings,
-    args: &StatusArgs,
-    loaded: &super::Loaded,
-) -> Option<MonitorStatus> {
+fn status_of(settings: &Settings, name: &str, loaded: &super::Loaded) -> Option<MonitorStatus> {
     let context = Context {
         operator: operator::operator_version(&loaded.snapshot, None),
         all_namespaces: false,
@@ -112,7 +120,7 @@ fn status_of(
     monitor_status(
         &loaded.snapshot,
         &loaded.default_namespace,
-        &args.name,
+        name,
         &context,
         &finding_kinds,
     )
@@ -136,6 +144,7 @@ fn render_status(settings: &Settings, status: &MonitorStatus) -> String {
 fn status_in_contexts(
     settings: &Settings,
     args: &StatusArgs,
+    name: &str,
     contexts: &[String],
 ) -> Result<i32, CommandError> {
     use crate::render::structured::{self, ContextOutcome};
@@ -152,7 +161,7 @@ fn status_in_contexts(
                 options.context = Some(context.clone());
                 let outcome = async {
                     let connection = crate::source::live::connect(&options).await?;
-                    Ok::<_, CommandError>(read_live(&connection, settings, &args.name).await?.0)
+                    Ok::<_, CommandError>(read_live(&connection, settings, name).await?.0)
                 }
                 .await;
                 (context, outcome)
@@ -170,7 +179,7 @@ fn status_in_contexts(
                 if super::report_problems_in(&context, &mut loaded) {
                     code = code.max(1);
                 }
-                match status_of(settings, args, &loaded) {
+                match status_of(settings, name, &loaded) {
                     Some(mut status) => {
                         status.context = Some(context.clone());
                         if status.partial() {
@@ -192,7 +201,7 @@ fn status_in_contexts(
                         code = code.max(1);
                         let message = format!(
                             "tidbmonitors.pingcap.com \"{}\" not found in {}",
-                            args.name, loaded.default_namespace
+                            name, loaded.default_namespace
                         );
                         eprintln!(
                             "warning: context {}: {}",
@@ -245,7 +254,7 @@ fn status_in_contexts(
 /// (the same narrowed queries as the read, each a WATCH), printed only when it reads differently. On a terminal
 /// each report replaces the last; piped, each is a new block (`-o json`: one JSON document per change).
 /// Ctrl-C ends it with exit 0.
-fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
+fn watch(settings: &Settings, name: &str) -> Result<i32, CommandError> {
     use std::io::IsTerminal;
     let options = super::live_options(settings);
     let terminal = std::io::stdout().is_terminal();
@@ -268,7 +277,7 @@ fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
             };
             let read = tokio::select! {
                 _ = &mut interrupted => return Ok(0),
-                read = read_live(&connection, &now, &args.name) => read,
+                read = read_live(&connection, &now, name) => read,
             };
             match read {
                 Ok((loaded, queries)) => {
@@ -277,12 +286,12 @@ fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
                         .iter()
                         .map(|w| format!("warning: {}", escape(w)))
                         .collect();
-                    let text = match status_of(&now, args, &loaded) {
+                    let text = match status_of(&now, name, &loaded) {
                         Some(status) => render_status(&now, &status),
                         None => {
                             notes.push(format!(
                                 "Error from server (NotFound): tidbmonitors.pingcap.com \"{}\" not found; watching for it",
-                                escape(&args.name)
+                                escape(name)
                             ));
                             String::new()
                         }
@@ -338,6 +347,73 @@ fn watch(settings: &Settings, args: &StatusArgs) -> Result<i32, CommandError> {
             while active.notices.try_recv().is_ok() {}
         }
     })
+}
+
+/// What `status` was asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `NAME`, `tidbmonitor/NAME`, `tm/NAME`, `tidbmonitor.pingcap.com/NAME`.
+    Monitor(String),
+    /// `TYPE/NAME` for a cluster: `kinds` is what TYPE can mean.
+    Cluster { kinds: Vec<Kind>, name: String },
+}
+
+/// The kinds `TYPE/NAME` can name, with kubectl's spellings of TYPE: the singular, the plural or the CRD's short
+/// name (`tm`, `tc`, `dc`; tidb-operator's CRDs), alone or with the group or version.group
+/// (`tidbcluster.pingcap.com`, `clusters.v1alpha1.core.pingcap.com`), in any case, and what `-o name` prints.
+/// `cluster/` and `clusters/` alone mean a cluster of any kind `clusters` lists (in kubectl, `cluster` is the v2
+/// CRD's singular; here it is the plugin's word for all three): `cluster.core.pingcap.com/` picks the v2 one.
+pub fn target(arg: &str) -> Result<Target, CommandError> {
+    let Some((kind, name)) = arg.split_once('/') else {
+        return Ok(Target::Monitor(arg.to_string()));
+    };
+    let usage = |why: String| {
+        CommandError::Usage(format!(
+            "{why}; status takes NAME (a TidbMonitor) or TYPE/NAME with TYPE cluster (any of the three), \
+             tidbcluster (tc), dmcluster (dc) or cluster.core.pingcap.com (v2)"
+        ))
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err(usage(format!("{arg:?} is not TYPE/NAME")));
+    }
+    let kind = kind.to_ascii_lowercase();
+    let clusters = vec![Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
+    if kind == "cluster" || kind == "clusters" {
+        return Ok(Target::Cluster {
+            kinds: clusters,
+            name: name.to_string(),
+        });
+    }
+    let (resource, group) = match kind.split_once('.') {
+        Some((resource, group)) => (resource, Some(group)),
+        None => (kind.as_str(), None),
+    };
+    let short_names = |k: Kind| -> &'static [&'static str] {
+        match k {
+            Kind::TidbMonitor => &["tm"],
+            Kind::TidbCluster => &["tc"],
+            Kind::DmCluster => &["dc"],
+            _ => &[],
+        }
+    };
+    let matching = std::iter::once(Kind::TidbMonitor)
+        .chain(clusters)
+        .find(|k| {
+            let named = resource == k.kind_name().to_ascii_lowercase()
+                || resource == k.plural()
+                || short_names(*k).contains(&resource);
+            let grouped = group
+                .is_none_or(|g| g == k.group() || g == format!("{}.{}", k.version(), k.group()));
+            named && grouped
+        });
+    match matching {
+        Some(Kind::TidbMonitor) => Ok(Target::Monitor(name.to_string())),
+        Some(kind) => Ok(Target::Cluster {
+            kinds: vec![kind],
+            name: name.to_string(),
+        }),
+        None => Err(usage(format!("unknown TYPE {kind:?}"))),
+    }
 }
 
 /// Reads only what the monitor names, in three rounds of narrowed LISTs (never a cluster-wide list, so the
@@ -616,7 +692,7 @@ pub fn render(status: &MonitorStatus, now: Timestamp, color: bool) -> String {
     out
 }
 
-fn section(out: &mut String, heading: &str, body: &str, not_checked: &[NotChecked]) {
+pub(super) fn section(out: &mut String, heading: &str, body: &str, not_checked: &[NotChecked]) {
     out.push('\n');
     out.push_str(heading);
     out.push('\n');
@@ -958,4 +1034,104 @@ fn endpoints(status: &MonitorStatus, color: bool) -> String {
         text.push_str(&table.render(false, color));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cluster(kinds: &[Kind], name: &str) -> Target {
+        Target::Cluster {
+            kinds: kinds.to_vec(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn targets_as_kubectl_users_type_them() {
+        let any = [Kind::TidbCluster, Kind::DmCluster, Kind::Cluster];
+        assert_eq!(target("basic").unwrap(), Target::Monitor("basic".into()));
+        for monitor in [
+            "tm/basic",
+            "tidbmonitor/basic",
+            "TidbMonitors/basic",
+            "tidbmonitor.pingcap.com/basic",
+        ] {
+            assert_eq!(
+                target(monitor).unwrap(),
+                Target::Monitor("basic".into()),
+                "{monitor}"
+            );
+        }
+        for generic in ["cluster/basic", "clusters/basic", "Cluster/basic"] {
+            assert_eq!(
+                target(generic).unwrap(),
+                cluster(&any, "basic"),
+                "{generic}"
+            );
+        }
+        for tc in [
+            "tc/basic",
+            "tidbcluster/basic",
+            "tidbclusters/basic",
+            "TidbCluster/basic",
+            "tidbcluster.pingcap.com/basic",
+            "tidbclusters.v1alpha1.pingcap.com/basic",
+        ] {
+            assert_eq!(
+                target(tc).unwrap(),
+                cluster(&[Kind::TidbCluster], "basic"),
+                "{tc}"
+            );
+        }
+        for dc in ["dc/sync", "dmcluster/sync", "dmcluster.pingcap.com/sync"] {
+            assert_eq!(
+                target(dc).unwrap(),
+                cluster(&[Kind::DmCluster], "sync"),
+                "{dc}"
+            );
+        }
+        for v2 in [
+            "cluster.core.pingcap.com/basic",
+            "clusters.core.pingcap.com/basic",
+            "clusters.v1alpha1.core.pingcap.com/basic",
+        ] {
+            assert_eq!(
+                target(v2).unwrap(),
+                cluster(&[Kind::Cluster], "basic"),
+                "{v2}"
+            );
+        }
+        // What `clusters -o name` and `get -o name` print comes back as the same object.
+        for kind in any {
+            let printed = crate::render::kind_object_name(kind, "x");
+            assert_eq!(
+                target(&printed).unwrap(),
+                cluster(&[kind], "x"),
+                "{printed}"
+            );
+        }
+        assert_eq!(
+            target(&crate::render::kind_object_name(Kind::TidbMonitor, "x")).unwrap(),
+            Target::Monitor("x".into())
+        );
+    }
+
+    #[test]
+    fn other_types_are_usage_errors() {
+        for bad in [
+            "pod/basic",
+            "cluster.pingcap.com/basic",
+            "tidbcluster.core.pingcap.com/basic",
+            "tc/",
+            "tc/a/b",
+            "pdgroup/basic",
+        ] {
+            let Err(CommandError::Usage(message)) = target(bad) else {
+                panic!("{bad} should be a usage error");
+            };
+            assert!(message.contains("TYPE/NAME"), "{message}");
+            assert!(!message.contains('\n'), "{message}");
+        }
+    }
 }

@@ -419,31 +419,70 @@ pub fn lists(
         .any(|r| r.name == cluster.name && r.namespace_or(own) == cluster.namespace())
 }
 
-/// Whether a monitor that lists `cluster` gets targets from it: a reference from another namespace only does
-/// with `clusterScoped: true`, since without it the monitor's Role cannot list pods in the cluster's namespace.
-pub fn reaches(monitor: &TidbMonitor, cluster: &ObjectMeta) -> bool {
-    monitor.metadata.namespace() == cluster.namespace() || monitor.spec.cluster_scoped
+/// Whether a monitor that lists `cluster` gets targets from it, and why: a reference from another namespace only
+/// does with `clusterScoped: true`, since without it the monitor's Role cannot list pods in the cluster's
+/// namespace.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Reach {
+    /// The monitor lives in the cluster's namespace.
+    SameNamespace,
+    /// Another namespace, with `clusterScoped: true` (a ClusterRole lets it discover the pods).
+    ClusterScoped,
+    /// Another namespace without `clusterScoped: true`: no targets at all (TM011).
+    NoTargets,
 }
 
-/// The one predicate for "which TidbMonitors scrape this cluster" (`clusters`, `check`): `(covering, dead)`,
-/// each `namespace/name`. A reference from another namespace only yields targets with `clusterScoped: true`:
-/// without it the monitor's Role cannot list pods in the cluster's namespace.
+/// [`Reach`] of a monitor that lists `cluster`.
+pub fn reach(monitor: &TidbMonitor, cluster: &ObjectMeta) -> Reach {
+    if monitor.metadata.namespace() == cluster.namespace() {
+        Reach::SameNamespace
+    } else if monitor.spec.cluster_scoped {
+        Reach::ClusterScoped
+    } else {
+        Reach::NoTargets
+    }
+}
+
+/// Whether a monitor that lists `cluster` gets targets from it ([`reach`]).
+pub fn reaches(monitor: &TidbMonitor, cluster: &ObjectMeta) -> bool {
+    reach(monitor, cluster) != Reach::NoTargets
+}
+
+/// Every TidbMonitor that lists `cluster` in `refs` (its `clusters` or `dm.clusters`), with how far it reaches
+/// it, sorted by namespace and name.
+pub fn listing_monitors<'a>(
+    snapshot: &'a Snapshot,
+    cluster: &ObjectMeta,
+    refs: impl Fn(&'a TidbMonitor) -> &'a [crate::model::ObjectRef],
+) -> Vec<(&'a TidbMonitor, Reach)> {
+    let mut listing: Vec<(&TidbMonitor, Reach)> = snapshot
+        .monitors
+        .iter()
+        .filter(|m| lists(m, refs(m), cluster))
+        .map(|m| (m, reach(m, cluster)))
+        .collect();
+    listing.sort_by(|(a, _), (b, _)| {
+        (a.metadata.namespace(), &a.metadata.name).cmp(&(b.metadata.namespace(), &b.metadata.name))
+    });
+    listing
+}
+
+/// The one predicate for "which TidbMonitors scrape this cluster" (`clusters`, `check`, `status`): `(covering,
+/// dead)`, each `namespace/name`, from [`listing_monitors`]. A reference from another namespace only yields
+/// targets with `clusterScoped: true`: without it the monitor's Role cannot list pods in the cluster's namespace.
 pub fn monitor_coverage<'a>(
     snapshot: &'a Snapshot,
     cluster: &ObjectMeta,
     refs: impl Fn(&'a TidbMonitor) -> &'a [crate::model::ObjectRef],
 ) -> (Vec<String>, Vec<String>) {
     let (mut covering, mut dead) = (Vec::new(), Vec::new());
-    for monitor in &snapshot.monitors {
-        let own = monitor.metadata.namespace();
-        if !lists(monitor, refs(monitor), cluster) {
-            continue;
-        }
-        let id = format!("{own}/{}", monitor.metadata.name);
-        if reaches(monitor, cluster) {
-            covering.push(id)
-        } else {
+    for (monitor, reach) in listing_monitors(snapshot, cluster, refs) {
+        let id = format!("{}/{}", monitor.metadata.namespace(), monitor.metadata.name);
+        if reach == Reach::NoTargets {
             dead.push(id)
+        } else {
+            covering.push(id)
         }
     }
     covering.sort();

@@ -1,7 +1,9 @@
 //! The pure core: Snapshot in, views out. No I/O, no clocks (ages are rendered later).
 
+pub mod cluster_status;
 pub mod clusters;
 pub mod discovery;
+pub mod health;
 pub mod metric_storage;
 pub mod monitor_jobs;
 pub mod monitors;

@@ -1,5 +1,5 @@
 //! `get`: one [`MonitorView`] per TidbMonitor — clusters, versions, Thanos, workload and migration state,
-//! storage, retention, TLS.
+//! storage, retention, TLS (and `check`'s verdict on it, from `core::health`).
 
 use std::collections::BTreeMap;
 
@@ -33,6 +33,10 @@ pub struct MonitorView {
     pub external_labels: BTreeMap<String, String>,
     pub remote_write: Vec<String>,
     pub service_types: BTreeMap<String, String>,
+    /// `check`'s verdict on the monitor (`get`'s HEALTH); absent where the findings themselves are shown
+    /// (`status`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<crate::core::health::HealthView>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
@@ -179,6 +183,7 @@ pub fn monitor_view(snapshot: &Snapshot, monitor: &TidbMonitor) -> MonitorView {
             .map(|p| p.remote_write.iter().map(|r| r.url.clone()).collect())
             .unwrap_or_default(),
         service_types,
+        health: None,
     }
 }
 

@@ -250,6 +250,15 @@ type CachedScrapes = Vec<(usize, (Kind, String, String), Vec<GroupScrape>)>;
 #[derive(Debug, Default)]
 pub struct ScrapeCache(std::sync::Mutex<BTreeMap<(Kind, String, String), CachedScrapes>>);
 
+impl ScrapeCache {
+    /// Drops every answer (the snapshot lost objects an answer may rest on).
+    pub fn forget(&mut self) {
+        if let Ok(cache) = self.0.get_mut() {
+            cache.clear();
+        }
+    }
+}
+
 fn identity(s: &ScrapeObject) -> (Kind, String, String) {
     (
         s.kind,

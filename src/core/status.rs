@@ -273,7 +273,7 @@ impl MonitorStatus {
 
 /// The kinds among `kinds` that could not be read, with the namespaces they were needed in. A CRD that is not
 /// installed holds nothing, so it leaves no gap.
-fn gaps(snapshot: &Snapshot, kinds: &[(Kind, Vec<String>)]) -> Vec<NotChecked> {
+pub fn gaps(snapshot: &Snapshot, kinds: &[(Kind, Vec<String>)]) -> Vec<NotChecked> {
     kinds
         .iter()
         .filter_map(|(kind, namespaces)| {

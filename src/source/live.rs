@@ -327,7 +327,7 @@ impl Connection {
                 }
                 Err(failure) => self.record_failure(
                     kind,
-                    request,
+                    kind == request.primary,
                     failure,
                     &scope,
                     &mut snapshot,
@@ -375,14 +375,6 @@ impl Connection {
             (q, outcome)
         });
         let results = self.within_request_timeout(join_all(lists)).await?;
-        let request = Request {
-            primary: primary.unwrap_or(Kind::Namespace),
-            related: Vec::new(),
-            auxiliary: Vec::new(),
-            selected: Vec::new(),
-            keep_raw: Vec::new(),
-            narrow: Vec::new(),
-        };
         let mut snapshot = Snapshot::default();
         let mut warnings = Vec::new();
         for (query, outcome) in results {
@@ -398,7 +390,7 @@ impl Connection {
                 }
                 Err(failure) => self.record_failure(
                     query.kind,
-                    &request,
+                    Some(query.kind) == primary,
                     failure,
                     &query.scope,
                     &mut snapshot,
@@ -430,16 +422,17 @@ impl Connection {
         }
     }
 
+    /// A failed LIST of `kind`: an error that ends the command when `kind` is the `primary` one (the rows), else a
+    /// gap in the snapshot and a warning.
     fn record_failure(
         &self,
         kind: Kind,
-        request: &Request,
+        primary: bool,
         failure: ListFailure,
         scope: &Scope,
         snapshot: &mut Snapshot,
         warnings: &mut Warnings,
     ) -> Result<(), LiveError> {
-        let primary = kind == request.primary;
         match failure {
             ListFailure::Fatal(e) => return Err(e),
             ListFailure::Expired => {

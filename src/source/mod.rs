@@ -57,6 +57,18 @@ impl Query {
 }
 
 impl Request {
+    /// This request narrowed to `kinds` (the primary kind stays): a command that needs part of another's
+    /// reads keeps its scopes and selectors, so the two cannot drift.
+    pub fn only(mut self, kinds: &std::collections::BTreeSet<Kind>) -> Request {
+        self.related.retain(|k| kinds.contains(k));
+        self.auxiliary.retain(|k| kinds.contains(k));
+        self.selected
+            .retain(|k| *k == self.primary || kinds.contains(k));
+        self.keep_raw.retain(|k| kinds.contains(k));
+        self.narrow.retain(|(k, _)| kinds.contains(k));
+        self
+    }
+
     pub fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
         std::iter::once(self.primary)
             .chain(self.related.iter().copied())
