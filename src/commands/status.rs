@@ -266,7 +266,10 @@ fn watch(settings: &Settings, name: &str) -> Result<i32, CommandError> {
             _ = &mut interrupted => return Ok(0),
             connection = crate::source::live::connect(&options) => connection?,
         };
-        // The last report and the warnings that came with it: both are printed again only when they change.
+        // The last report and the warnings that came with it: both are printed again only when they change. Ages
+        // are compared as of the start, so time passing alone (the watches' first events re-read a second later)
+        // prints nothing; a report that does print shows the ages of its moment.
+        let started = Timestamp::now();
         let mut last: Option<(String, Vec<String>)> = None;
         let mut watches: Option<crate::source::watch::Watches> = None;
         loop {
@@ -286,19 +289,26 @@ fn watch(settings: &Settings, name: &str) -> Result<i32, CommandError> {
                         .iter()
                         .map(|w| format!("warning: {}", escape(w)))
                         .collect();
-                    let text = match status_of(&now, name, &loaded) {
-                        Some(status) => render_status(&now, &status),
+                    let as_started = Settings {
+                        now: started,
+                        ..now.clone()
+                    };
+                    let (compared, text) = match status_of(&now, name, &loaded) {
+                        Some(status) => (
+                            render_status(&as_started, &status),
+                            render_status(&now, &status),
+                        ),
                         None => {
                             notes.push(format!(
                                 "Error from server (NotFound): tidbmonitors.pingcap.com \"{}\" not found; watching for it",
                                 escape(name)
                             ));
-                            String::new()
+                            (String::new(), String::new())
                         }
                     };
-                    let current = (text, notes);
+                    let current = (compared, notes);
                     if last.as_ref() != Some(&current) {
-                        let (text, notes) = &current;
+                        let notes = &current.1;
                         for note in notes {
                             eprintln!("{note}");
                         }
