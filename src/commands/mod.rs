@@ -345,25 +345,32 @@ pub fn load_then(
         });
     }
     let options = live_options(settings);
-    runtime()?.block_on(async {
-        let connection = live::connect(&options).await?;
-        let (mut snapshot, mut warnings) = connection.snapshot(request).await?;
-        let queries = then(&snapshot);
-        if !queries.is_empty() {
-            let (part, more) = connection.read(&queries, None).await?;
-            snapshot.merge(part);
-            warnings.extend(more);
-        }
-        let row_namespace = match snapshot.scopes.get(&request.primary) {
-            Some(Scope::Namespace(ns)) => Some(ns.clone()),
-            _ => None,
-        };
-        Ok(Loaded {
-            default_namespace: connection.namespace.clone(),
-            snapshot,
-            warnings,
-            row_namespace,
-        })
+    runtime()?.block_on(read_live(&options, request, &then))
+}
+
+/// One live read: the request's kinds, then the second round `then` asks for given what the first read.
+async fn read_live(
+    options: &live::LiveOptions,
+    request: &Request,
+    then: &impl Fn(&Snapshot) -> Vec<source::Query>,
+) -> Result<Loaded, CommandError> {
+    let connection = live::connect(options).await?;
+    let (mut snapshot, mut warnings) = connection.snapshot(request).await?;
+    let queries = then(&snapshot);
+    if !queries.is_empty() {
+        let (part, more) = connection.read(&queries, None).await?;
+        snapshot.merge(part);
+        warnings.extend(more);
+    }
+    let row_namespace = match snapshot.scopes.get(&request.primary) {
+        Some(Scope::Namespace(ns)) => Some(ns.clone()),
+        _ => None,
+    };
+    Ok(Loaded {
+        default_namespace: connection.namespace.clone(),
+        snapshot,
+        warnings,
+        row_namespace,
     })
 }
 
@@ -389,28 +396,7 @@ pub fn load_contexts(
             .map(|context| async move {
                 let mut options = live_options(settings);
                 options.context = Some(context.clone());
-                let outcome = async {
-                    let connection = live::connect(&options).await?;
-                    let (mut snapshot, mut warnings) = connection.snapshot(request).await?;
-                    // The second round `load_then` makes, in this context.
-                    let queries = then(&snapshot);
-                    if !queries.is_empty() {
-                        let (part, more) = connection.read(&queries, None).await?;
-                        snapshot.merge(part);
-                        warnings.extend(more);
-                    }
-                    let row_namespace = match snapshot.scopes.get(&request.primary) {
-                        Some(Scope::Namespace(ns)) => Some(ns.clone()),
-                        _ => None,
-                    };
-                    Ok::<_, CommandError>(Loaded {
-                        default_namespace: connection.namespace.clone(),
-                        snapshot,
-                        warnings,
-                        row_namespace,
-                    })
-                }
-                .await;
+                let outcome = read_live(&options, request, then).await;
                 ContextLoad { context, outcome }
             })
             .buffered(usize::from(settings.global.max_concurrency))
