@@ -127,7 +127,7 @@ pub enum Command {
         # the rules, their severities and titles\n  \
         kubectl tidbmonitor check --list-rules")]
     Check(CheckArgs),
-    /// One TidbMonitor's whole story (overview, clusters, workloads, storage, endpoints, findings), or one
+    /// One TidbMonitor's whole story (overview, clusters, workloads, pods, storage, endpoints, events, findings), or one
     /// cluster's (overview, scrapers, TLS, findings) with `cluster/NAME`.
     ///
     /// TYPE/NAME names a cluster as kubectl users type it: `cluster/NAME` is a TidbCluster, DMCluster or v2

@@ -74,25 +74,49 @@ fn raw<'a>(snapshot: &'a Snapshot, kind: Kind, ns: &str, name: &str) -> Option<&
     snapshot.raw.get(&(kind, ns.to_string(), name.to_string()))
 }
 
+impl Verification {
+    fn new(monitor: &str, stack: String) -> Verification {
+        Verification {
+            monitor: monitor.to_string(),
+            stack,
+            compared: Vec::new(),
+            differences: Vec::new(),
+            unverified: Vec::new(),
+        }
+    }
+}
+
+/// The object of `kind` the migration of `monitor` applies (same namespace and name); when it is not there, a
+/// difference naming the `migrate … --apply` that creates it (`flag`: the `--to` it needs), or, when the kind
+/// could not be read, something not verified.
+fn applied<'a>(
+    snapshot: &'a Snapshot,
+    kind: Kind,
+    monitor: &TidbMonitor,
+    flag: &str,
+    out: &mut Verification,
+) -> Option<&'a Value> {
+    let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
+    let found = raw(snapshot, kind, ns, name);
+    if found.is_none() {
+        if snapshot.gaps.contains_key(&kind) {
+            out.unverified
+                .push(format!("{} objects could not be read", kind.kind_name()));
+        } else {
+            out.differences.push(format!(
+                "no {} {ns}/{name}: apply the migration first (kubectl tidbmonitor migrate {name} -n {ns}{flag} --apply)",
+                kind.kind_name()
+            ));
+        }
+    }
+    found
+}
+
 fn verify_prometheus(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let id = format!("{ns}/{name}");
-    let mut out = Verification {
-        monitor: id.clone(),
-        stack: format!("Prometheus {id}"),
-        compared: Vec::new(),
-        differences: Vec::new(),
-        unverified: Vec::new(),
-    };
-    let Some(prometheus) = raw(snapshot, Kind::Prometheus, ns, name) else {
-        if snapshot.gaps.contains_key(&Kind::Prometheus) {
-            out.unverified
-                .push("Prometheus objects could not be read".to_string());
-        } else {
-            out.differences.push(format!(
-                "no Prometheus {id}: apply the migration first (kubectl tidbmonitor migrate {name} -n {ns} --apply)"
-            ));
-        }
+    let mut out = Verification::new(&id, format!("Prometheus {id}"));
+    let Some(prometheus) = applied(snapshot, Kind::Prometheus, monitor, "", &mut out) else {
         return out;
     };
     // The scrape objects this Prometheus loads, by the predicate `check` and `clusters` use.
@@ -128,32 +152,10 @@ fn verify_prometheus(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification
 fn verify_victoriametrics(snapshot: &Snapshot, monitor: &TidbMonitor) -> Verification {
     let (ns, name) = (monitor.metadata.namespace(), monitor.metadata.name.as_str());
     let id = format!("{ns}/{name}");
-    let mut out = Verification {
-        monitor: id.clone(),
-        stack: format!("VMAgent {id} + VMSingle {id}"),
-        compared: Vec::new(),
-        differences: Vec::new(),
-        unverified: Vec::new(),
-    };
-    let agent = raw(snapshot, Kind::VmAgent, ns, name);
-    let single = raw(snapshot, Kind::VmSingle, ns, name);
-    for (kind, found) in [
-        (Kind::VmAgent, agent.is_some()),
-        (Kind::VmSingle, single.is_some()),
-    ] {
-        if found {
-            continue;
-        }
-        if snapshot.gaps.contains_key(&kind) {
-            out.unverified
-                .push(format!("{} objects could not be read", kind.kind_name()));
-        } else {
-            out.differences.push(format!(
-                "no {} {id}: apply the migration first (kubectl tidbmonitor migrate {name} -n {ns} --to victoriametrics --apply)",
-                kind.kind_name()
-            ));
-        }
-    }
+    let mut out = Verification::new(&id, format!("VMAgent {id} + VMSingle {id}"));
+    let flag = " --to victoriametrics";
+    let agent = applied(snapshot, Kind::VmAgent, monitor, flag, &mut out);
+    let single = applied(snapshot, Kind::VmSingle, monitor, flag, &mut out);
     let (Some(agent), Some(single)) = (agent, single) else {
         return out;
     };
